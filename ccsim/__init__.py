@@ -1,0 +1,18 @@
+"""ccsim: discrete-event contact-center staffing simulation with analytic Erlang answers.
+
+    import ccsim
+    sc = ccsim.load_scenario("scenarios/hotline.yml")
+    res = ccsim.simulate(sc, replications=20, seed=1)
+    res.kpis
+"""
+
+from ccsim.errors import CcsimError, Problem, ScenarioError
+from ccsim.results import Results
+from ccsim.scenario import Scenario, load_scenario, load_warnings
+from ccsim.simulate import simulate
+
+__version__ = "0.1.0"
+__all__ = [
+    "CcsimError", "Problem", "Results", "Scenario", "ScenarioError",
+    "load_scenario", "load_warnings", "simulate",
+]

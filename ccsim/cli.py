@@ -1,0 +1,248 @@
+"""The `ccsim` command line: parse arguments, call the Python API, print. Nothing else."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+
+import click
+import numpy as np
+from rich.console import Console
+from rich.table import Table
+
+from ccsim.errors import CcsimError
+
+FORMATS = click.Choice(["table", "json", "csv"])
+
+
+def _stderr() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+def _fail_cleanly(command: Callable) -> Callable:
+    """User mistakes exit with status 2 and one line per problem on stderr, never a traceback."""
+
+    @wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except CcsimError as exc:
+            for line in str(exc).splitlines():
+                click.echo(f"error: {line}", err=True)
+            sys.exit(2)
+
+    return wrapper
+
+
+class DurationType(click.ParamType):
+    """Seconds, or a duration string such as 20s, 4m30s, 2h."""
+
+    name = "duration"
+
+    def convert(self, value, param, ctx):
+        from ccsim.units import parse_duration
+
+        if isinstance(value, float):
+            return value
+        try:
+            return parse_duration(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+class AgentsType(click.ParamType):
+    """A number of agents, or an inclusive range FROM:TO."""
+
+    name = "agents"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, np.ndarray):
+            return value
+        try:
+            low, _, high = str(value).partition(":")
+            agents = np.arange(int(low), int(high or low) + 1)
+        except ValueError:
+            self.fail(f"expected a whole number or a range such as 20:30, got {value!r}", param, ctx)
+        if agents.size == 0 or agents[0] < 0:
+            self.fail(f"expected agents >= 0 and FROM <= TO, got {value!r}", param, ctx)
+        return agents
+
+
+DURATION = DurationType()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="ccsim")
+def main() -> None:
+    """ccsim: contact-center staffing simulation and Erlang analytics."""
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--replications", "-r", type=click.IntRange(min=1), help="Independent replications [scenario's].")
+@click.option("--seed", "-s", type=int, help="Base random seed [scenario's].")
+@click.option("--workers", "-w", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Worker processes; results do not depend on it.")
+@click.option("--out", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Directory for CSV files and summary.json.")
+@click.option("--format", "-f", "fmt", type=FORMATS, default="table", show_default=True)
+@_fail_cleanly
+def run(scenario: Path, replications: int | None, seed: int | None, workers: int,
+        out_dir: Path | None, fmt: str) -> None:
+    """Simulate SCENARIO and print KPIs with 95% confidence intervals."""
+    from ccsim.report.export import long_table, to_json, write_outputs
+    from ccsim.report.tables import group_table, kpi_table
+    from ccsim.scenario import load_scenario
+    from ccsim.simulate import simulate
+
+    sc = load_scenario(scenario)
+    total = replications or sc.replications
+    err = _stderr()
+    if fmt == "table" and err.is_terminal:
+        from rich.progress import Progress
+
+        with Progress(console=err, transient=True) as bar:
+            task = bar.add_task(f"simulating {sc.name}", total=total)
+            res = simulate(sc, replications, seed, workers, progress=lambda done, _: bar.update(task, completed=done))
+    else:
+        res = simulate(sc, replications, seed, workers)
+    if fmt != "json":
+        for warning in res.warnings:
+            err.print(f"[yellow]warning:[/] {warning}")
+    if fmt == "json":
+        click.echo(to_json(res))
+    elif fmt == "csv":
+        click.echo(long_table(res).to_csv(index=False), nl=False)
+    else:
+        out = Console(highlight=False)
+        out.print(kpi_table(res))
+        out.print(group_table(res))
+    if out_dir is not None:
+        written = write_outputs(res, out_dir)
+        if fmt == "table":
+            err.print(f"wrote {len(written)} files to {out_dir}")
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@_fail_cleanly
+def validate(scenario: Path) -> None:
+    """Check SCENARIO; exit 0 if it is valid, 2 with one line per problem if not."""
+    from ccsim.scenario import load_scenario, load_warnings
+
+    sc = load_scenario(scenario)
+    for warning in load_warnings(sc):
+        click.echo(f"warning: {scenario}: {warning.path}: {warning.message}", err=True)
+    click.echo(f"{scenario}: ok — {sc.name!r}: {len(sc.queues)} queues, {len(sc.agent_groups)} agent groups, "
+               f"{sc.n_intervals} intervals of {sc.interval / 60:g} min")
+
+
+@main.command()
+@click.option("--rate", required=True, type=click.FloatRange(min=0), help="Arrivals per hour.")
+@click.option("--aht", required=True, type=DURATION, help="Average handle time (seconds or 4m30s).")
+@click.option("--agents", type=AgentsType(), help="Agents (or FROM:TO) to evaluate.")
+@click.option("--threshold", type=DURATION, default=20.0, show_default=True, help="Service-level threshold.")
+@click.option("--patience", type=DURATION, help="Mean patience; switches to Erlang A (M/M/n+M).")
+@click.option("--target", type=click.FloatRange(0, 1, min_open=True), help="Service-level target: required agents.")
+@click.option("--asa-target", type=DURATION, help="Maximum ASA: required agents.")
+@click.option("--max-abandon", type=click.FloatRange(0, 1, min_open=True), help="Maximum abandon rate (needs --patience).")
+@click.option("--max-occupancy", type=click.FloatRange(0, 1, min_open=True), help="Occupancy cap for required agents.")
+@click.option("--format", "-f", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def erlang(rate, aht, agents, threshold, patience, target, asa_target, max_abandon, max_occupancy, fmt) -> None:
+    """Analytic answers: Erlang C (or Erlang A with --patience) for given agents, or required agents.
+
+    \b
+    ccsim erlang --rate 120 --aht 240 --agents 25
+    ccsim erlang --rate 120 --aht 240 --agents 5:12 --patience 180
+    ccsim erlang --rate 120 --aht 240 --target 0.8 --threshold 20
+    """
+    from ccsim import erlang as erl
+
+    if aht <= 0:
+        raise click.BadParameter("must be > 0 seconds", param_hint="--aht")
+    if patience is not None and patience <= 0:
+        raise click.BadParameter("must be > 0 seconds", param_hint="--patience")
+    if max_abandon is not None and patience is None:
+        raise click.UsageError("--max-abandon needs --patience (abandonment is modelled by Erlang A)")
+    goals = {"service_level": target, "asa": asa_target, "abandon_rate": max_abandon}
+    required = {}
+    if target is not None:
+        required["service_level"] = erl.agents_for_service_level(rate, aht, target, threshold, patience, max_occupancy)
+    if asa_target is not None:
+        required["asa"] = erl.agents_for_asa(rate, aht, asa_target, patience, max_occupancy)
+    if max_abandon is not None:
+        required["abandon_rate"] = erl.agents_for_abandon_rate(rate, aht, max_abandon, patience, max_occupancy)
+    if agents is None and not required:
+        raise click.UsageError("give --agents N (or FROM:TO) to evaluate, or a target: --target, --asa-target, --max-abandon")
+    if agents is None:
+        needed = max(int(n) for n in required.values())
+        agents = np.array([needed])
+    rows = _erlang_rows(erl, rate, aht, agents, threshold, patience)
+    model = "erlang_a" if patience is not None else "erlang_c"
+    if fmt == "json":
+        click.echo(json.dumps({
+            "model": model, "rate_per_hour": rate, "aht_s": aht, "threshold_s": threshold, "patience_s": patience,
+            "traffic_erlangs": rate * aht / 3600.0,
+            "required_agents": {k: int(v) for k, v in required.items()},
+            "targets": {k: v for k, v in goals.items() if v is not None},
+            "results": rows,
+        }, indent=2, default=lambda v: None if isinstance(v, float) else v))
+        return
+    console = Console(highlight=False)
+    traffic = rate * aht / 3600.0
+    console.print(f"{model.replace('_', ' ').title()}: {rate:g} contacts/h × {aht:g} s = {traffic:.2f} Erlangs"
+                  + (f", mean patience {patience:g} s" if patience else ""))
+    for goal, n in required.items():
+        console.print(f"required agents for {goal.replace('_', ' ')} {_goal_text(goal, goals[goal], threshold)}: [bold]{int(n)}[/]")
+    table = Table()
+    for column in rows[0]:
+        table.add_column(column, justify="right")
+    for row in rows:
+        table.add_row(*(_fmt_erlang(k, v) for k, v in row.items()))
+    console.print(table)
+
+
+def _erlang_rows(erl, rate, aht, agents, threshold, patience) -> list[dict]:
+    if patience is None:
+        values = {
+            "agents": agents,
+            "p_wait": erl.erlang_c(rate * aht / 3600.0, agents),
+            "service_level": erl.service_level(rate, aht, agents, threshold),
+            "asa": erl.asa(rate, aht, agents),
+            "occupancy": erl.occupancy(rate, aht, agents),
+        }
+    else:
+        a = erl.erlang_a(rate, aht, agents, patience, threshold)
+        values = {"agents": agents, **{k: a[k] for k in ("p_wait", "service_level", "asa", "p_abandon", "occupancy")}}
+    arrays = {k: np.broadcast_to(np.asarray(v, dtype=float), agents.shape) for k, v in values.items()}
+    return [{k: (int(v[i]) if k == "agents" else _finite(float(v[i]))) for k, v in arrays.items()}
+            for i in range(agents.size)]
+
+
+def _finite(value: float) -> float | None:
+    return value if np.isfinite(value) else None
+
+
+def _goal_text(goal: str, value: float, threshold: float) -> str:
+    if goal == "service_level":
+        return f"{100 * value:.0f}% within {threshold:g} s"
+    if goal == "asa":
+        return f"<= {value:g} s"
+    return f"<= {100 * value:.1f}%"
+
+
+def _fmt_erlang(key: str, value) -> str:
+    if value is None:
+        return "inf"
+    if key == "agents":
+        return str(value)
+    if key == "asa":
+        return f"{value:.1f} s"
+    return f"{100 * value:.1f}%"
+
+
+if __name__ == "__main__":
+    main()

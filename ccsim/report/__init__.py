@@ -1,0 +1,1 @@
+"""Turn results into things people read: terminal tables, JSON, CSV files."""

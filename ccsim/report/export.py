@@ -1,0 +1,97 @@
+"""Machine-readable outputs: a JSON summary, long-format CSV, and atomically written files."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any
+
+import pandas as pd
+
+from ccsim.results import Results
+from ccsim.stats import CONFIDENCE, GROUP_KPIS, QUEUE_KPIS
+
+
+def atomic_write(path: Path | str, write: Callable[[IO[str]], None]) -> None:
+    """Write a text file so that readers see the old file or the whole new one, never a part."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            write(handle)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _estimates(table: pd.DataFrame, kpis: tuple[str, ...]) -> dict[str, dict[str, dict[str, float | None]]]:
+    return {
+        str(name): {
+            k: {"mean": _clean(float(row[k])), "ci_low": _clean(float(row[f"{k}_ci_low"])),
+                "ci_high": _clean(float(row[f"{k}_ci_high"]))}
+            for k in kpis
+        }
+        for name, row in table.iterrows()
+    }
+
+
+def summary_dict(res: Results) -> dict[str, Any]:
+    """Everything the KPI table shows, as plain JSON-ready data (NaN/inf become None)."""
+    sc = res.scenario
+    return {
+        "scenario": sc.name,
+        "replications": res.replications,
+        "seed": res.seed,
+        "confidence": CONFIDENCE,
+        "targets": {q: {"threshold_s": queue.service_level.threshold, "target": queue.service_level.target}
+                    for q, queue in sc.queues.items()},
+        "kpis": _estimates(res.kpis, QUEUE_KPIS),
+        "groups": _estimates(res.groups, GROUP_KPIS),
+        "warnings": list(res.warnings),
+    }
+
+
+def to_json(res: Results) -> str:
+    return json.dumps(summary_dict(res), indent=2)
+
+
+def long_table(res: Results) -> pd.DataFrame:
+    """KPIs of queues and groups in long format: level, name, kpi, mean, ci_low, ci_high."""
+    rows = []
+    for level, table, kpis in (("queue", res.kpis, QUEUE_KPIS), ("group", res.groups, GROUP_KPIS)):
+        for name, row in table.iterrows():
+            for k in kpis:
+                rows.append((level, name, k, row[k], row[f"{k}_ci_low"], row[f"{k}_ci_high"]))
+    return pd.DataFrame(rows, columns=["level", "name", "kpi", "mean", "ci_low", "ci_high"])
+
+
+def write_outputs(res: Results, out_dir: Path | str) -> list[Path]:
+    """Write kpis, groups, intervals, group_intervals, contacts (CSV) and summary.json into `out_dir`."""
+    out = Path(out_dir)
+    tables = {
+        "kpis.csv": res.kpis,
+        "groups.csv": res.groups,
+        "intervals.csv": res.intervals,
+        "group_intervals.csv": res.group_intervals,
+        "contacts.csv": res.contacts,
+    }
+    written = []
+    for name, frame in tables.items():
+        keep_index = frame.index.name is not None
+        atomic_write(out / name, lambda h, f=frame, i=keep_index: f.to_csv(h, index=i))
+        written.append(out / name)
+    atomic_write(out / "summary.json", lambda h: h.write(to_json(res) + "\n"))
+    written.append(out / "summary.json")
+    return written

@@ -1,0 +1,166 @@
+"""Load a scenario from YAML with line numbers, turning every mistake into a `ScenarioError`."""
+
+from __future__ import annotations
+
+import re
+import typing
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from ccsim.distributions import ParameterError
+from ccsim.errors import Problem, ScenarioError
+from ccsim.scenario.models import Scenario
+
+Path_ = tuple[Any, ...]
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML 1.2-like scalars: "20:00" stays a string (YAML 1.1 would read base-60 1200)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$"), list("-+0123456789"))
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]+(?:[eE][-+]?[0-9]+)?$|^[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+$"
+               r"|^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$"),
+    list("-+0123456789."))
+
+
+def parse_yaml(text: str, file: str) -> tuple[Any, dict[Path_, int]]:
+    """The YAML document and a map from field path to 1-based line number."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        reason = getattr(exc, "problem", None) or str(exc)
+        raise ScenarioError(f"not valid YAML: {reason}", line=line, file=file) from None
+    if node is None:
+        raise ScenarioError("the file is empty; a scenario needs horizon, queues and agent_groups", file=file)
+    lines: dict[Path_, int] = {}
+    duplicates: list[Problem] = []
+    _index(node, (), lines, duplicates)
+    if duplicates:
+        raise ScenarioError(problems=[Problem(p.path, p.message, p.line, file) for p in duplicates])
+    data = yaml.load(text, Loader=_Loader)
+    return data, lines
+
+
+def _index(node: yaml.Node, path: Path_, lines: dict[Path_, int], duplicates: list[Problem]) -> None:
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        seen: set[Any] = set()
+        for key_node, value_node in node.value:
+            key = key_node.value
+            if key in seen:
+                duplicates.append(Problem(_dotted(path + (key,)), "key given twice", key_node.start_mark.line + 1))
+            seen.add(key)
+            lines[path + (key,)] = key_node.start_mark.line + 1
+            _index(value_node, path + (key,), lines, duplicates)
+            lines[path + (key,)] = key_node.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _index(item, path + (i,), lines, duplicates)
+
+
+def _dotted(path: Path_) -> str:
+    return ".".join(str(p) for p in path)
+
+
+def _line(lines: Mapping[Path_, int], path: Path_) -> int | None:
+    for end in range(len(path), -1, -1):
+        if path[:end] in lines:
+            return lines[path[:end]]
+    return None
+
+
+def validate_data(data: Any, *, base_dir: Path | str = ".", file: str | None = None,
+                  lines: Mapping[Path_, int] | None = None) -> Scenario:
+    """A validated Scenario from plain data; every mistake becomes a Problem in one ScenarioError."""
+    lines = lines or {}
+    if not isinstance(data, Mapping):
+        raise ScenarioError("a scenario must be a mapping of keys (name, horizon, queues, ...)", file=file, line=1)
+    try:
+        return Scenario.model_validate(data, context={"base_dir": str(base_dir)})
+    except ValidationError as exc:
+        found = [_problem(err, lines, file) for err in exc.errors()]
+        raise ScenarioError(problems=found) from None
+    except ScenarioError as exc:
+        raise ScenarioError(problems=[
+            Problem(p.path, p.message, p.line or _line(lines, _split(p.path)), p.file or file)
+            for p in exc.problems]) from None
+
+
+def _split(dotted: str) -> Path_:
+    return tuple(int(p) if p.isdigit() else p for p in dotted.split(".")) if dotted else ()
+
+
+def _problem(err: Mapping[str, Any], lines: Mapping[Path_, int], file: str | None) -> Problem:
+    loc = tuple(err["loc"])
+    cause = (err.get("ctx") or {}).get("error")
+    if isinstance(cause, ParameterError):
+        loc = loc + _split(cause.key)
+        message = str(cause)
+    elif err["type"] == "extra_forbidden":
+        allowed = _allowed_keys(loc[:-1])
+        message = f"unknown key {loc[-1]!r}" + (f"; allowed: {', '.join(allowed)}" if allowed else "")
+    elif err["type"] == "missing":
+        message = "required field is missing"
+    else:
+        message = err["msg"].removeprefix("Value error, ")
+        if err["type"] not in ("value_error", "assertion_error") and "input" in err:
+            message += f" (got {err['input']!r})"
+    return Problem(_dotted(loc), message, _line(lines, loc), file)
+
+
+def _allowed_keys(loc: Path_) -> list[str]:
+    """Field names of the schema model found at `loc` (skipping mapping keys)."""
+    model: Any = Scenario
+    for step in loc:
+        if isinstance(model, type) and issubclass(model, BaseModel):
+            field = model.model_fields.get(step)
+            if field is None:
+                return []
+            model = field.annotation
+        elif typing.get_origin(model) is dict:
+            model = typing.get_args(model)[1]
+        else:
+            return []
+        model = _unwrap_optional(model)
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return list(model.model_fields)
+    return []
+
+
+def _unwrap_optional(tp: Any) -> Any:
+    args = [a for a in typing.get_args(tp) if a is not type(None)]
+    if typing.get_origin(tp) in (typing.Union, getattr(__import__("types"), "UnionType")) and len(args) == 1:
+        return args[0]
+    return tp
+
+
+def load_scenario(source: str | Path | Mapping[str, Any]) -> Scenario:
+    """A validated Scenario from a YAML file path or a mapping; raises ScenarioError on any mistake."""
+    if isinstance(source, Mapping):
+        return validate_data(source)
+    path = Path(source)
+    file = str(source)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError("file not found", file=file) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f"cannot read the file: {exc}", file=file) from None
+    data, lines = parse_yaml(text, file)
+    if isinstance(data, dict):
+        data.setdefault("name", path.stem)
+    return validate_data(data, base_dir=path.parent, file=file, lines=lines)
