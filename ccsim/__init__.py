@@ -6,6 +6,7 @@
     res.kpis
 """
 
+from ccsim import erlang  # noqa: F401
 from ccsim.errors import CcsimError, Problem, ScenarioError
 from ccsim.results import Results
 from ccsim.scenario import Scenario, load_scenario, load_warnings
@@ -14,5 +15,5 @@ from ccsim.simulate import simulate
 __version__ = "0.1.0"
 __all__ = [
     "CcsimError", "Problem", "Results", "Scenario", "ScenarioError",
-    "load_scenario", "load_warnings", "simulate",
+    "erlang", "load_scenario", "load_warnings", "simulate",
 ]

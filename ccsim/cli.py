@@ -22,6 +22,12 @@ def _stderr() -> Console:
     return Console(stderr=True, highlight=False)
 
 
+def _stdout() -> Console:
+    """Tables on stdout; when piped to a file, wide enough that names and numbers are not cut."""
+    console = Console(highlight=False)
+    return console if console.is_terminal else Console(highlight=False, width=max(console.width, 160))
+
+
 def _fail_cleanly(command: Callable) -> Callable:
     """User mistakes exit with status 2 and one line per problem on stderr, never a traceback."""
 
@@ -117,7 +123,7 @@ def run(scenario: Path, replications: int | None, seed: int | None, workers: int
     elif fmt == "csv":
         click.echo(long_table(res).to_csv(index=False), nl=False)
     else:
-        out = Console(highlight=False)
+        out = _stdout()
         out.print(kpi_table(res))
         out.print(group_table(res))
     if out_dir is not None:
@@ -191,7 +197,7 @@ def erlang(rate, aht, agents, threshold, patience, target, asa_target, max_aband
             "results": rows,
         }, indent=2, default=lambda v: None if isinstance(v, float) else v))
         return
-    console = Console(highlight=False)
+    console = _stdout()
     traffic = rate * aht / 3600.0
     console.print(f"{model.replace('_', ' ').title()}: {rate:g} contacts/h × {aht:g} s = {traffic:.2f} Erlangs"
                   + (f", mean patience {patience:g} s" if patience else ""))

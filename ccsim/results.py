@@ -8,19 +8,21 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from ccsim import kpis
 from ccsim.model.plan import Plan
-from ccsim.model.replication import OUTCOMES, ReplicationRecords
+from ccsim.model.replication import ReplicationRecords
+from ccsim.model.states import LEG_STATES, ORIGINS
 from ccsim.scenario.models import Scenario
-from ccsim.stats import group_interval_table, group_table, interval_table, kpi_table
 
 
 @dataclass
 class Results:
     """The outcome of simulating a scenario over independent replications.
 
-    `kpis` (per queue plus "ALL"), `groups` (per agent group plus "ALL"), `intervals`
-    (per interval and queue), `group_intervals` (per interval and group) are built once;
-    `contacts` (one row per contact of every replication) is built on first access.
+    Tables are built on first access: `kpis` (per queue plus "ALL"), `groups` (per agent group
+    plus "ALL"), `intervals` (per interval and queue), `group_intervals` (per interval and
+    group), `customers` (per entry point plus "ALL"), `stages` and `processes` (multi-stage
+    processes), `contacts` (one row per contact) and `legs` (one row per queue visit).
     """
 
     scenario: Scenario
@@ -35,40 +37,85 @@ class Results:
 
     @cached_property
     def kpis(self) -> pd.DataFrame:
-        return kpi_table(self.plan, self.records)
+        return kpis.kpi_table(self.plan, self.records)
 
     @cached_property
     def groups(self) -> pd.DataFrame:
-        return group_table(self.plan, self.records)
+        return kpis.group_table(self.plan, self.records)
 
     @cached_property
     def intervals(self) -> pd.DataFrame:
-        return interval_table(self.plan, self.records)
+        return kpis.interval_table(self.plan, self.records)
 
     @cached_property
     def group_intervals(self) -> pd.DataFrame:
-        return group_interval_table(self.plan, self.records)
+        return kpis.group_interval_table(self.plan, self.records)
+
+    @cached_property
+    def customers(self) -> pd.DataFrame:
+        return kpis.customer_table(self.plan, self.records)
+
+    @cached_property
+    def stages(self) -> pd.DataFrame:
+        return kpis.stage_table(self.plan, self.records)
+
+    @cached_property
+    def processes(self) -> pd.DataFrame:
+        return kpis.process_table(self.plan, self.records)
+
+    def _concat(self, part: str, key: str) -> np.ndarray:
+        return np.concatenate([getattr(rec, part)[key] for rec in self.records])
+
+    def _categorical(self, codes: np.ndarray, names) -> pd.Categorical:
+        return pd.Categorical.from_codes(codes, categories=list(names))
 
     @cached_property
     def contacts(self) -> pd.DataFrame:
-        """One row per contact: times in seconds after midnight of day 1, waits in seconds."""
-        recs = self.records
-        sizes = [rec.arrival_s.size for rec in recs]
-        cat = lambda codes, names: pd.Categorical.from_codes(codes, categories=list(names))  # noqa: E731
-        outcome = np.concatenate([rec.outcome for rec in recs]).astype(np.int64)
-        group = np.concatenate([rec.group for rec in recs])
-        answered = outcome == 1
+        """One row per contact (attempt); times in seconds after midnight of day 1, durations in seconds."""
+        get = lambda key: self._concat("contacts", key)  # noqa: E731
+        sizes = [rec.contacts["kind"].size for rec in self.records]
+        outcome = get("outcome")
+        plan = self.plan
         return pd.DataFrame({
-            "replication": np.repeat([rec.replication for rec in recs], sizes),
+            "replication": np.repeat([rec.replication for rec in self.records], sizes),
             "contact_id": np.concatenate([np.arange(n) for n in sizes]),
-            "queue": cat(np.concatenate([rec.queue for rec in recs]), self.plan.queue_names),
-            "arrival": np.concatenate([rec.arrival_s for rec in recs]),
-            "wait": np.concatenate([rec.wait_s for rec in recs]),
-            "outcome": cat(outcome, OUTCOMES),
-            "answer_time": np.concatenate([rec.answer_s for rec in recs]),
-            "end_time": np.concatenate([rec.end_s for rec in recs]),
-            "agent_group": cat(group, self.plan.group_names),
-            "handle_time": np.where(answered, np.concatenate([rec.handle_s for rec in recs]), np.nan),
-            "transfers": np.zeros(outcome.size, dtype=np.int64),
-            "escalated": np.zeros(outcome.size, dtype=bool),
+            "queue": self._categorical(get("queue"), plan.queue_names),
+            "arrival": get("arrival_s"),
+            "wait": get("wait_s"),
+            "outcome": self._categorical(outcome, LEG_STATES),
+            "answer_time": get("answer_s"),
+            "end_time": get("end_s"),
+            "agent_group": self._categorical(get("group"), plan.group_names),
+            "handle_time": np.where(outcome == 1, get("handle_s"), np.nan),
+            "transfers": get("transfers"),
+            "escalated": get("escalations") > 0,
+            "escalations": get("escalations"),
+            "customer_id": get("customer"),
+            "attempt": get("attempt"),
+            "kind": self._categorical(get("kind"), ORIGINS[:3]),
+            "process": self._categorical(get("process"), plan.process_names),
+            "stages_completed": get("stages_completed"),
+            "resolved": get("resolved"),
+            "resolution_time": get("resolution_s"),
+        })
+
+    @cached_property
+    def legs(self) -> pd.DataFrame:
+        """One row per queue visit (a transfer or escalation starts a new one)."""
+        get = lambda key: self._concat("legs", key)  # noqa: E731
+        sizes = [rec.legs["queue"].size for rec in self.records]
+        plan = self.plan
+        return pd.DataFrame({
+            "replication": np.repeat([rec.replication for rec in self.records], sizes),
+            "contact_id": get("contact"),
+            "queue": self._categorical(get("queue"), plan.queue_names),
+            "origin": self._categorical(get("origin"), ORIGINS),
+            "enqueue_time": get("enqueue_s"),
+            "wait": get("wait_s"),
+            "outcome": self._categorical(get("outcome"), LEG_STATES),
+            "answer_time": get("answer_s"),
+            "end_time": get("end_s"),
+            "agent_group": self._categorical(get("group"), plan.group_names),
+            "handle_time": np.where(get("outcome") == 1, get("handle_s"), np.nan),
+            "stage": get("stage"),
         })

@@ -1,5 +1,6 @@
-"""Draw a replication's contacts up front: nonhomogeneous Poisson arrival times per queue with
-their handle times and patience, merged into one time-ordered set of arrays."""
+"""Draw a replication's fresh contacts up front: nonhomogeneous Poisson arrival times per source
+(a queue, or a process entering its first stage) with handle times and patience, merged into one
+time-ordered set of arrays."""
 
 from __future__ import annotations
 
@@ -13,11 +14,11 @@ from ccsim.model.streams import stream
 
 @dataclass(frozen=True, slots=True)
 class Arrivals:
-    """One row per contact in arrival order; times in seconds."""
+    """One row per fresh contact in arrival order; times in seconds."""
 
-    time: np.ndarray       # float
-    queue: np.ndarray      # int
-    handle_s: np.ndarray   # float
+    time: np.ndarray        # float
+    source: np.ndarray      # int: queue index, or n_queues + process index
+    handle_s: np.ndarray    # float, at the entry queue
     patience_s: np.ndarray  # float, inf where nobody abandons
 
     def __len__(self) -> int:
@@ -35,26 +36,31 @@ def poisson_times(rng: np.random.Generator, starts: np.ndarray, length_s: np.nda
 
 
 def draw_arrivals(plan: Plan, seed: int, replication: int) -> Arrivals:
-    """All contacts of one replication, the warmup (at the first interval's rate) included."""
+    """All fresh contacts of one replication, the warmup (at the first interval's rate) included."""
     starts = plan.interval_start
     lengths = np.full(starts.size, plan.interval_s)
     if plan.warmup_s > 0:
         starts = np.concatenate([[plan.start_s - plan.warmup_s], starts])
         lengths = np.concatenate([[plan.warmup_s], lengths])
-    times, queues, handles, patiences = [], [], [], []
-    for q in range(plan.n_queues):
-        key = plan.stream_key[q]
-        rates = plan.rates_per_s[q]
+    times, sources, handles, patiences = [], [], [], []
+    for source, key in enumerate(plan.source_key):
+        rates = plan.rates_per_s[source]
+        if not rates.any():
+            continue
         if plan.warmup_s > 0:
             rates = np.concatenate([[rates[0]], rates])
+        queue, _ = plan.source_entry(source)
         t = poisson_times(stream(seed, replication, "arrivals", key), starts, lengths, rates)
         times.append(t)
-        queues.append(np.full(t.size, q, dtype=np.int64))
-        handles.append(plan.handle_time[q].sample(stream(seed, replication, "handle_time", key), t.size))
-        patience = plan.patience[q]
+        sources.append(np.full(t.size, source, dtype=np.int64))
+        handles.append(plan.handle_time[queue].sample(stream(seed, replication, "handle_time", key), t.size))
+        patience = plan.patience[queue]
         patiences.append(np.full(t.size, np.inf) if patience is None
                          else patience.sample(stream(seed, replication, "patience", key), t.size))
+    if not times:
+        empty = np.zeros(0)
+        return Arrivals(empty, np.zeros(0, dtype=np.int64), empty, empty)
     time = np.concatenate(times)
     order = np.argsort(time, kind="stable")
-    return Arrivals(time[order], np.concatenate(queues)[order],
+    return Arrivals(time[order], np.concatenate(sources)[order],
                     np.concatenate(handles)[order], np.concatenate(patiences)[order])

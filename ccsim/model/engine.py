@@ -1,11 +1,13 @@
 """The event loop of one replication, on SimPy's Environment used as a bare event kernel.
 
-Three kinds of events drive everything: an arrival, a patience timer running out, and a
-service completing. They are SimPy timeouts with plain callbacks; one generator feeds the
-arrivals and one changes staffing at interval boundaries. Contacts are integers indexing
-preallocated lists; waiting lines are deques the engine owns (abandoned contacts are
-marked and skipped lazily); idle agents wait in one deque per group, longest idle first.
-Routing decisions are delegated to a `RoutingPolicy`. No pandas, no logging in here.
+Events are SimPy timeouts with plain callbacks — an arrival, a patience timer running out,
+a service completing, a staffing change — and one generator feeds the pre-drawn fresh
+arrivals. A *contact* is one attempt of a customer; each visit of a contact to a queue is a
+*leg* (a transfer or an escalation starts a new leg). Contacts and legs are integers indexing
+plain lists; waiting legs sit in deques per line that the engine owns (abandoned or moved
+legs are skipped lazily); idle agents wait in one deque per group, longest idle first.
+Routing decisions belong to a `RoutingPolicy`, process flows to `FlowMixin`. No pandas and
+no logging in here.
 """
 
 from __future__ import annotations
@@ -17,66 +19,74 @@ from dataclasses import dataclass
 import numpy as np
 import simpy
 
-from ccsim.model.arrivals import Arrivals
+from ccsim.model.arrivals import Arrivals, draw_arrivals
+from ccsim.model.flows import FlowMixin
 from ccsim.model.plan import Plan
+from ccsim.model.states import ANSWERED, FRESH, RESOLVED, WAITING
 from ccsim.policies import get_policy
 
-WAITING, ANSWERED, ABANDONED = 0, 1, 2
+INF = math.inf
 
 
 @dataclass(slots=True)
 class Agent:
-    """One agent of group `group`; `contact` is the contact in hand (-1 when idle)."""
+    """One agent of group `group`; `leg` is the leg in hand (-1 when idle)."""
 
     group: int
     idle_since: float
-    contact: int = -1
+    leg: int = -1
 
 
 @dataclass(frozen=True, slots=True)
 class EngineRecords:
-    """What one replication leaves behind: per-contact outcomes (arrival order) and agent presence."""
+    """Everything one replication leaves behind, as arrays. Legs and contacts in creation order."""
 
-    state: np.ndarray        # WAITING (still in system at the end), ANSWERED or ABANDONED
-    answer_s: np.ndarray     # answer time, nan if never answered
-    end_s: np.ndarray        # service end (maybe after the horizon) or abandonment time; nan if waiting
-    group: np.ndarray        # serving agent group, -1 if none
-    present_s: np.ndarray    # (groups, intervals): agent-seconds present in each interval
+    legs: dict[str, np.ndarray]
+    contacts: dict[str, np.ndarray]
+    stages: np.ndarray          # (n, 5): contact, process, stage, entry s, done s
+    present_s: np.ndarray       # (groups, intervals): agent-seconds present in each interval
+    returns_pending: int        # repeat contacts and retrials still scheduled at the end
 
 
-class Engine:
-    """Simulates one replication of a `Plan` for a given set of arrivals."""
+# field name -> numpy dtype of the records
+LEG_FIELDS = {"contact": int, "queue": int, "line": int, "enqueue": float, "handle": float,
+              "patience": float, "state": int, "answer": float, "end": float, "group": int,
+              "origin": int, "result": int, "stage": int}
+CONTACT_FIELDS = {"customer": int, "attempt": int, "kind": int, "arrival": float, "process": int,
+                  "stage": int, "stage_entry": float, "transfers": int, "escalations": int,
+                  "last_leg": int, "pending": bool}
 
-    def __init__(self, plan: Plan, arrivals: Arrivals):
+
+class Engine(FlowMixin):
+    """Simulates one replication of a `Plan`."""
+
+    def __init__(self, plan: Plan, seed: int, replication: int, arrivals: Arrivals | None = None):
         self.plan = plan
-        self.arrivals = arrivals
-        n = len(arrivals)
+        self.arrivals = draw_arrivals(plan, seed, replication) if arrivals is None else arrivals
         self.env = simpy.Environment(initial_time=plan.start_s - plan.warmup_s)
-        self.arrival_s = arrivals.time.tolist()
-        self.queue_of = arrivals.queue.tolist()
-        self.handle_s = arrivals.handle_s.tolist()
-        self.patience_s = arrivals.patience_s.tolist()
-        self.state = [WAITING] * n
-        self.answer_s = [math.nan] * n
-        self.end_s = [math.nan] * n
-        self.served_by = [-1] * n
-        self.waiting: list[deque[int]] = [deque() for _ in range(plan.n_queues)]
-        self.n_waiting = [0] * plan.n_queues
+        for name in LEG_FIELDS:
+            setattr(self, f"leg_{name}", [])
+        for name in CONTACT_FIELDS:
+            setattr(self, f"contact_{name}", [])
+        self.waiting: list[deque[int]] = [deque() for _ in range(plan.n_lines)]
+        self.n_waiting = [0] * plan.n_lines
         self.idle: list[deque[Agent]] = [deque() for _ in range(plan.n_groups)]
         self.busy = [0] * plan.n_groups
         self.leaving = [0] * plan.n_groups
         self.present_s = np.zeros((plan.n_groups, plan.n_intervals + 1))
         self._slot = plan.n_intervals   # the last column collects time outside the intervals
         self._since = [self.env.now] * plan.n_groups
+        self.after_service = plan.flows.after_service
+        self.init_flows(seed, replication)
         self.policy = get_policy(plan.policy)(self)
 
     # -- what policies read ----------------------------------------------------------
-    def oldest_arrival(self, queue: int) -> float:
-        """Arrival time of the longest-waiting contact of a queue with `n_waiting[queue] > 0`."""
-        line, state = self.waiting[queue], self.state
-        while state[line[0]] != WAITING:
-            line.popleft()
-        return self.arrival_s[line[0]]
+    def oldest_arrival(self, line: int) -> float:
+        """Enqueue time of the longest-waiting leg of a line with `n_waiting[line] > 0`."""
+        waiting, state, leg_line = self.waiting[line], self.leg_state, self.leg_line
+        while state[waiting[0]] != WAITING or leg_line[waiting[0]] != line:
+            waiting.popleft()
+        return self.leg_enqueue[waiting[0]]
 
     # -- running ---------------------------------------------------------------------
     def run(self) -> EngineRecords:
@@ -85,54 +95,107 @@ class Engine:
         env.process(self._staffing())
         env.run(until=self.plan.end_s)
         self._account_all()
-        state = np.array(self.state, dtype=np.int8)
-        answer = np.array(self.answer_s)
-        end = np.array(self.end_s)
-        answered = state == ANSWERED
-        end[answered] = answer[answered] + self.arrivals.handle_s[answered]
-        return EngineRecords(state, answer, end, np.array(self.served_by, dtype=np.int64),
-                             self.present_s[:, :-1].copy())
+        legs = {name: np.array(getattr(self, f"leg_{name}"), dtype=t) for name, t in LEG_FIELDS.items()}
+        in_service = (legs["state"] == ANSWERED) & np.isnan(legs["end"])
+        legs["end"][in_service] = legs["answer"][in_service] + legs["handle"][in_service]
+        contacts = {name: np.array(getattr(self, f"contact_{name}"), dtype=t) for name, t in CONTACT_FIELDS.items()}
+        stages = np.array(self.stage_log, dtype=float).reshape(-1, 5)
+        return EngineRecords(legs, contacts, stages, self.present_s[:, :-1].copy(),
+                             self.returns_scheduled - self.returns_arrived)
 
     def _arrive_all(self):
         env, timeout = self.env, self.env.timeout
-        arrive = self._arrive
-        for contact, time in enumerate(self.arrival_s):
+        arrivals = self.arrivals
+        times = arrivals.time.tolist()
+        sources = arrivals.source.tolist()
+        handles = arrivals.handle_s.tolist()
+        patiences = arrivals.patience_s.tolist()
+        n_queues = self.plan.n_queues
+        new_contact, new_leg, offer = self.new_contact, self.new_leg, self.offer
+        for i, time in enumerate(times):
             delay = time - env.now
             if delay > 0:
                 yield timeout(delay)
-            arrive(contact)
+            source = sources[i]
+            if source < n_queues:
+                contact = new_contact(-1, 1, FRESH, -1)
+                offer(new_leg(contact, source, source, FRESH, handles[i], patiences[i], -1))
+            else:
+                self.start_process(source - n_queues, handles[i], patiences[i])
 
-    def _arrive(self, contact: int) -> None:
-        queue = self.queue_of[contact]
-        group = self.policy.select_agent(queue)
+    def new_contact(self, customer: int, attempt: int, kind: int, process: int) -> int:
+        """Register a contact (customer -1: a new customer) and return its index."""
+        contact = len(self.contact_kind)
+        self.contact_customer.append(contact if customer < 0 else customer)
+        self.contact_attempt.append(attempt)
+        self.contact_kind.append(kind)
+        self.contact_arrival.append(self.env.now)
+        self.contact_process.append(process)
+        self.contact_stage.append(-1)
+        self.contact_stage_entry.append(math.nan)
+        self.contact_transfers.append(0)
+        self.contact_escalations.append(0)
+        self.contact_last_leg.append(-1)
+        self.contact_pending.append(False)
+        return contact
+
+    def new_leg(self, contact: int, queue: int, line: int, origin: int, handle: float, patience: float,
+                stage: int) -> int:
+        """Register a leg of `contact` waiting in `line` from now; return its index."""
+        leg = len(self.leg_state)
+        self.leg_contact.append(contact)
+        self.leg_queue.append(queue)
+        self.leg_line.append(line)
+        self.leg_enqueue.append(self.env.now)
+        self.leg_handle.append(handle)
+        self.leg_patience.append(patience)
+        self.leg_state.append(WAITING)
+        self.leg_answer.append(math.nan)
+        self.leg_end.append(math.nan)
+        self.leg_group.append(-1)
+        self.leg_origin.append(origin)
+        self.leg_result.append(RESOLVED)
+        self.leg_stage.append(stage)
+        self.contact_last_leg[contact] = leg
+        return leg
+
+    def offer(self, leg: int) -> None:
+        """Hand a new leg to an idle agent, or let it wait (with its patience and escalation timers)."""
+        line = self.leg_line[leg]
+        group = self.policy.select_agent(line)
         if group is not None:
-            self._start(self.idle[group].popleft(), contact)
+            self._start(self.idle[group].popleft(), leg)
             return
-        self.waiting[queue].append(contact)
-        self.n_waiting[queue] += 1
-        patience = self.patience_s[contact]
-        if patience != math.inf:
-            self.env.timeout(patience, contact).callbacks.append(self._patience_over)
+        if self.offers_callbacks and self.offer_callback(leg):
+            return
+        self.waiting[line].append(leg)
+        self.n_waiting[line] += 1
+        patience = self.leg_patience[leg]
+        if patience != INF:
+            self.env.timeout(patience, leg).callbacks.append(self._patience_over)
+        if self.escalates:
+            self.arm_escalation(leg)
 
     def _patience_over(self, event: simpy.Event) -> None:
-        contact = event._value
-        if self.state[contact] == WAITING:
-            self.state[contact] = ABANDONED
-            self.end_s[contact] = self.env.now
-            self.n_waiting[self.queue_of[contact]] -= 1
+        leg = event._value
+        if self.leg_state[leg] == WAITING:
+            self.abandon(leg)
 
-    def _start(self, agent: Agent, contact: int) -> None:
-        self.state[contact] = ANSWERED
-        self.answer_s[contact] = self.env.now
-        self.served_by[contact] = agent.group
-        agent.contact = contact
+    def _start(self, agent: Agent, leg: int) -> None:
+        self.leg_state[leg] = ANSWERED
+        self.leg_answer[leg] = self.env.now
+        self.leg_group[leg] = agent.group
+        agent.leg = leg
         self.busy[agent.group] += 1
-        self.env.timeout(self.handle_s[contact], agent).callbacks.append(self._finish)
+        self.env.timeout(self.leg_handle[leg], agent).callbacks.append(self._finish)
 
     def _finish(self, event: simpy.Event) -> None:
         agent: Agent = event._value
-        group = agent.group
-        agent.contact = -1
+        group, leg = agent.group, agent.leg
+        self.leg_end[leg] = self.env.now
+        agent.leg = -1
+        if self.after_service[self.leg_queue[leg]]:
+            self.decide_after_service(leg)
         if self.leaving[group]:
             self._account(group)  # the leaving agent was present up to now
             self.leaving[group] -= 1
@@ -142,23 +205,23 @@ class Engine:
         self._dispatch(agent)
 
     def _dispatch(self, agent: Agent) -> None:
-        """Give a free agent the next waiting contact its policy picks, or make it idle."""
-        queue = self.policy.select_queue(agent)
-        if queue is None:
+        """Give a free agent the next waiting leg its policy picks, or make it idle."""
+        line = self.policy.select_queue(agent)
+        if line is None:
             agent.idle_since = self.env.now
             self.idle[agent.group].append(agent)
             return
-        line, state = self.waiting[queue], self.state
-        contact = line.popleft()
-        while state[contact] != WAITING:
-            contact = line.popleft()
-        self.n_waiting[queue] -= 1
-        self._start(agent, contact)
+        waiting, state, leg_line = self.waiting[line], self.leg_state, self.leg_line
+        leg = waiting.popleft()
+        while state[leg] != WAITING or leg_line[leg] != line:
+            leg = waiting.popleft()
+        self.n_waiting[line] -= 1
+        self._start(agent, leg)
 
     # -- staffing --------------------------------------------------------------------
     def _staffing(self):
         """Set each group's staff at every interval start; close (staff 0) between days."""
-        plan, env = self.plan, self.env
+        env = self.env
         for time, slot, staff in self._staff_timeline():
             if time > env.now:
                 yield env.timeout(time - env.now)
@@ -194,10 +257,13 @@ class Engine:
             # busy agents leave when they finish the contact in hand
             self.leaving[group] += -change - leave_now
 
+    def staffed(self, group: int) -> int:
+        """Agents of `group` present and not about to leave."""
+        return len(self.idle[group]) + self.busy[group] - self.leaving[group]
+
     def _account(self, group: int) -> None:
         now = self.env.now
-        present = len(self.idle[group]) + self.busy[group]
-        self.present_s[group, self._slot] += present * (now - self._since[group])
+        self.present_s[group, self._slot] += (len(self.idle[group]) + self.busy[group]) * (now - self._since[group])
         self._since[group] = now
 
     def _account_all(self) -> None:

@@ -1,4 +1,9 @@
-"""A scenario compiled to plain arrays and tuples: everything one replication needs, cheap to pickle."""
+"""A scenario compiled to plain arrays and tuples: everything one replication needs, cheap to pickle.
+
+Waiting happens in *lines*: each queue has its base line at the queue's priority, plus one
+line per other priority that transfers, escalations or callbacks put its contacts in.
+Routing policies choose among lines; KPIs are reported per queue.
+"""
 
 from __future__ import annotations
 
@@ -14,19 +19,65 @@ ABANDON_RULES = ("exclude_within_threshold", "count", "ignore")
 
 
 @dataclass(frozen=True, slots=True)
+class Retry:
+    """Customers coming back: with `probability`, after `delay`, up to `max_attempts` contacts."""
+
+    probability: float
+    delay: Distribution
+    max_attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class StagePlan:
+    queue: int
+    line: int
+    delay_s: float
+    time_limit_s: float          # inf when none
+    escalate_line: int           # -1: no escalation
+    escalate_queue: int          # queue of escalate_line (-1 for none)
+
+
+@dataclass(frozen=True, slots=True)
+class Flows:
+    """Per queue: where contacts go after service, on a long wait, on abandonment, on arrival."""
+
+    transfers: tuple[tuple[tuple[float, int], ...], ...]   # (cumulative probability, target line)
+    escalation: tuple[tuple[float, int, int] | None, ...]   # (after s, target line, target queue)
+    fcr: tuple[float, ...]
+    tier_line: tuple[int, ...]                             # unresolved -> escalate to this line, or -1
+    repeat: tuple[Retry | None, ...]
+    retrial: tuple[Retry | None, ...]
+    callback: tuple[tuple[float, float, float, int] | None, ...]  # (offer over s, acceptance, due s, line)
+    after_service: tuple[bool, ...]                        # anything to decide after a service?
+
+    @property
+    def any(self) -> bool:
+        return any(self.after_service) or any(e is not None for e in self.escalation) or \
+            any(r is not None for r in self.retrial) or any(c is not None for c in self.callback)
+
+
+@dataclass(frozen=True, slots=True)
 class Plan:
     """Indices instead of names; times in seconds on the simulation clock (midnight of day 1 = 0)."""
 
     queue_names: tuple[str, ...]
     group_names: tuple[str, ...]
+    process_names: tuple[str, ...]
     priority: tuple[int, ...]                 # per queue; lower is served first
     threshold_s: np.ndarray                   # per queue
     abandon_rule: tuple[str, ...]             # per queue, one of ABANDON_RULES
     stream_key: tuple[int, ...]               # per queue: a stable key for its random streams
     handle_time: tuple[Distribution, ...]     # per queue
     patience: tuple[Distribution | None, ...]  # per queue
+    line_queue: tuple[int, ...]               # per line
+    line_priority: tuple[int, ...]            # per line
+    queue_line: tuple[int, ...]               # per queue: its base line
     rank: tuple[dict[int, int], ...]          # per group: {queue index: preference rank}
-    rates_per_s: np.ndarray                   # (queues, intervals) expected arrivals per second
+    flows: Flows
+    stages: tuple[tuple[StagePlan, ...], ...]  # per process
+    promise_s: tuple[float, ...]              # per process, inf when none
+    source_key: tuple[int, ...]               # per source (queues, then processes): stream key
+    rates_per_s: np.ndarray                   # (sources, intervals) fresh arrivals per second
     staff: np.ndarray                         # (groups, intervals) scheduled agents
     cost_per_hour: np.ndarray                 # per group
     interval_start: np.ndarray                # (intervals,) seconds
@@ -43,6 +94,10 @@ class Plan:
         return len(self.group_names)
 
     @property
+    def n_lines(self) -> int:
+        return len(self.line_queue)
+
+    @property
     def n_intervals(self) -> int:
         return self.interval_start.size
 
@@ -56,23 +111,102 @@ class Plan:
         """End of the measured period (the end of the last interval)."""
         return float(self.interval_start[-1] + self.interval_s)
 
+    def source_entry(self, source: int) -> tuple[int, int]:
+        """(entry queue, process index or -1) of a fresh-arrival source."""
+        if source < self.n_queues:
+            return source, -1
+        process = source - self.n_queues
+        return self.stages[process][0].queue, process
+
+
+def _key(name: str) -> int:
+    return zlib.crc32(name.encode())
+
 
 def compile_plan(sc: Scenario) -> Plan:
     """Flatten a validated scenario into a `Plan`."""
     queues = list(sc.queues)
     groups = list(sc.agent_groups)
     index = {name: i for i, name in enumerate(queues)}
+    lines: dict[tuple[int, int], int] = {(q, sc.queues[name].priority): q for q, name in enumerate(queues)}
+    callback_priority = max([*(qq.priority for qq in sc.queues.values()),
+                             *(t.priority for qq in sc.queues.values() for t in qq.transfers if t.priority is not None),
+                             *(qq.escalation.priority for qq in sc.queues.values()
+                               if qq.escalation is not None and qq.escalation.priority is not None)]) + 1
+
+    def line(queue: str | int, priority: int | None) -> int:
+        q = index[queue] if isinstance(queue, str) else queue
+        key = (q, sc.queues[queues[q]].priority if priority is None else priority)
+        return lines.setdefault(key, len(lines))
+
+    transfers, escalation, tier, callback = [], [], [], []
+    for q, name in enumerate(queues):
+        queue = sc.queues[name]
+        cum, total = [], 0.0
+        for t in queue.transfers:
+            total += t.probability
+            cum.append((total, line(t.to, t.priority)))
+        transfers.append(tuple(cum))
+        esc = queue.escalation
+        if esc is None:
+            escalation.append(None)
+        else:
+            target = esc.to if esc.to is not None else name
+            escalation.append((esc.after, line(target, esc.priority), index[target]))
+        unresolved = queue.unresolved
+        tier.append(line(unresolved.escalate_to, None) if unresolved and unresolved.escalate_to else -1)
+        cb = queue.callback
+        callback.append(None if cb is None else (
+            cb.offer_over, cb.acceptance, cb.due, line(q, cb.priority if cb.priority is not None else callback_priority)))
+
+    def retry(spec) -> Retry | None:
+        return None if spec is None else Retry(spec.probability, spec.delay, spec.max_attempts)
+
+    stages = []
+    for process in sc.processes.values():
+        plans = []
+        for stage in process.stages:
+            esc_queue = stage.escalate_to if stage.escalate_to is not None else stage.queue
+            escalates = stage.escalate_to is not None or stage.escalate_priority is not None
+            plans.append(StagePlan(
+                queue=index[stage.queue], line=line(stage.queue, None), delay_s=stage.delay,
+                time_limit_s=stage.time_limit if stage.time_limit is not None else np.inf,
+                escalate_line=line(esc_queue, stage.escalate_priority) if escalates else -1,
+                escalate_queue=index[esc_queue] if escalates else -1))
+        stages.append(tuple(plans))
+    in_process = {s.queue for plans in stages for s in plans}
+    flows = Flows(
+        transfers=tuple(transfers),
+        escalation=tuple(escalation),
+        fcr=tuple(sc.queues[n].fcr for n in queues),
+        tier_line=tuple(tier),
+        repeat=tuple(retry(sc.queues[n].unresolved.repeat if sc.queues[n].unresolved else None) for n in queues),
+        retrial=tuple(retry(sc.queues[n].retrial) for n in queues),
+        callback=tuple(callback),
+        after_service=tuple(bool(transfers[q]) or sc.queues[n].fcr < 1 or q in in_process
+                            for q, n in enumerate(queues)),
+    )
+    by_line = sorted(lines.items(), key=lambda item: item[1])
+    sources = [*queues, *sc.processes]
     return Plan(
         queue_names=tuple(queues),
         group_names=tuple(groups),
+        process_names=tuple(sc.processes),
         priority=tuple(sc.queues[q].priority for q in queues),
         threshold_s=np.array([sc.queues[q].service_level.threshold for q in queues]),
         abandon_rule=tuple(sc.queues[q].service_level.abandons for q in queues),
-        stream_key=tuple(zlib.crc32(q.encode()) for q in queues),
+        stream_key=tuple(_key(q) for q in queues),
         handle_time=tuple(sc.queues[q].handle_time for q in queues),
         patience=tuple(sc.queues[q].patience for q in queues),
+        line_queue=tuple(q for (q, _), _ in by_line),
+        line_priority=tuple(p for (_, p), _ in by_line),
+        queue_line=tuple(range(len(queues))),
         rank=tuple({index[q]: r for q, r in sc.agent_groups[g].skills.items()} for g in groups),
-        rates_per_s=np.array([sc.arrival_rates(q) / 3600.0 for q in queues]),
+        flows=flows,
+        stages=tuple(stages),
+        promise_s=tuple(p.promise if p.promise is not None else np.inf for p in sc.processes.values()),
+        source_key=tuple(_key(s) for s in sources),
+        rates_per_s=np.array([sc.arrival_rates(s) / 3600.0 for s in sources]),
         staff=np.array([sc.staff(g) for g in groups], dtype=int),
         cost_per_hour=np.array([sc.agent_groups[g].cost_per_hour for g in groups]),
         interval_start=sc.interval_starts(),

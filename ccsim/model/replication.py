@@ -6,58 +6,124 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ccsim.model.arrivals import draw_arrivals
-from ccsim.model.engine import ABANDONED, ANSWERED, WAITING, Engine
+from ccsim.model.engine import Engine
 from ccsim.model.plan import Plan
-
-OUTCOMES = ("in_system", "answered", "abandoned")  # indexed by the engine's state codes
-assert (WAITING, ANSWERED, ABANDONED) == (0, 1, 2)
+from ccsim.model.states import ABANDONED, ANSWERED, RESOLVED, WAITING
 
 
 @dataclass(frozen=True, slots=True)
 class ReplicationRecords:
-    """Contacts that arrived in the measured period (arrival order) and agent time per interval.
+    """The measured period of one replication, as arrays.
 
-    `wait_s` is the time to answer, to abandonment, or (still in system) to the end.
+    `legs` (queue visits entering after the warmup): queue, origin, outcome, wait_s, enqueue_s,
+    answer_s, end_s, group, handle_s, result, stage, process, contact (row in `contacts`, or -1).
+    `contacts` (attempts arriving after the warmup): customer, attempt, kind, queue, arrival_s,
+    wait_s, outcome, answer_s, end_s, group, handle_s, transfers, escalations, process,
+    stages_completed, resolved, resolution_s.
+    `stages` (completed process stages of those contacts): process, stage, entry_s, done_s, wait_s,
+    handle_s. Waits are to the answer, to leaving the line, or (still waiting) to the end.
     """
 
     replication: int
-    arrival_s: np.ndarray
-    queue: np.ndarray
-    outcome: np.ndarray     # 0 in_system, 1 answered, 2 abandoned
-    wait_s: np.ndarray
-    answer_s: np.ndarray
-    end_s: np.ndarray
-    group: np.ndarray
-    handle_s: np.ndarray    # drawn handle time; served only if answered
+    legs: dict[str, np.ndarray]
+    contacts: dict[str, np.ndarray]
+    stages: dict[str, np.ndarray]
     busy_s: np.ndarray      # (groups, intervals) agent-seconds busy
     present_s: np.ndarray   # (groups, intervals) agent-seconds present
+    returns_pending: int    # repeat contacts and retrials scheduled beyond the end
 
 
 def run_replication(plan: Plan, seed: int, replication: int) -> ReplicationRecords:
     """Simulate replication number `replication` of `plan` with base seed `seed`."""
-    arrivals = draw_arrivals(plan, seed, replication)
-    records = Engine(plan, arrivals).run()
-    busy = busy_seconds(plan, records.answer_s, records.end_s, records.group)
-    measured = arrivals.time >= plan.start_s
-    state = records.state[measured]
-    arrival = arrivals.time[measured]
-    answer = records.answer_s[measured]
-    end = records.end_s[measured]
-    wait = np.where(state == ANSWERED, answer, np.where(state == ABANDONED, end, plan.end_s)) - arrival
-    return ReplicationRecords(
-        replication=replication,
-        arrival_s=arrival,
-        queue=arrivals.queue[measured],
-        outcome=state,
-        wait_s=wait,
-        answer_s=answer,
-        end_s=end,
-        group=records.group[measured],
-        handle_s=arrivals.handle_s[measured],
-        busy_s=busy,
-        present_s=records.present_s,
-    )
+    records = Engine(plan, seed, replication).run()
+    legs, contacts = records.legs, records.contacts
+    busy = busy_seconds(plan, legs["answer"], legs["end"], legs["group"])
+    state = legs["state"]
+    wait = np.where(state == ANSWERED, legs["answer"], np.where(state == WAITING, plan.end_s, legs["end"])) \
+        - legs["enqueue"]
+    n_contacts = contacts["kind"].size
+    contact_of_leg = legs["contact"]
+    first_leg = np.full(n_contacts, np.iinfo(np.int64).max)
+    np.minimum.at(first_leg, contact_of_leg, np.arange(contact_of_leg.size))
+    has_leg = first_leg < contact_of_leg.size
+    first_leg = np.where(has_leg, first_leg, 0)
+    last_leg = np.where(has_leg, contacts["last_leg"], 0)
+
+    def of_leg(values: np.ndarray, legs_of: np.ndarray, fill) -> np.ndarray:
+        """values[legs_of] where the contact has a leg, `fill` elsewhere."""
+        picked = values[legs_of] if values.size else np.zeros(n_contacts, dtype=values.dtype)
+        return np.where(has_leg, picked, fill)
+
+    answered = state == ANSWERED
+    process = contacts["process"]
+    stage0_queue = np.array([stages[0].queue for stages in plan.stages] or [0])
+    queue = of_leg(legs["queue"], first_leg, stage0_queue[np.maximum(process, 0)])
+
+    def per_contact(weights):
+        return np.bincount(contact_of_leg, weights=weights, minlength=n_contacts)
+
+    answer_first = np.full(n_contacts, np.nan)
+    order = np.flatnonzero(answered)[::-1]  # the first answered leg wins when assigned last
+    answer_first[contact_of_leg[order]] = legs["answer"][order]
+    pending = contacts["pending"].astype(bool)
+    outcome = np.where(pending, WAITING, of_leg(state, last_leg, WAITING))
+    done_stages = np.bincount(records.stages[:, 0].astype(np.int64), minlength=n_contacts) \
+        if records.stages.size else np.zeros(n_contacts, dtype=np.int64)
+    n_stages = np.array([len(s) for s in plan.stages] or [0])
+    complete = np.where(process >= 0, done_stages == n_stages[np.maximum(process, 0)], True)
+    resolved = (outcome == ANSWERED) & (of_leg(legs["result"], last_leg, -1) == RESOLVED) & complete
+    end = of_leg(legs["end"], last_leg, np.nan)
+    measured = contacts["arrival"] >= plan.start_s
+    index = np.full(n_contacts, -1)
+    index[measured] = np.arange(measured.sum())
+    served = legs["group"][np.where(answered)[0]]
+    last_group = np.full(n_contacts, -1)
+    last_group[contact_of_leg[answered]] = served
+    contact_table = {
+        "customer": contacts["customer"], "attempt": contacts["attempt"], "kind": contacts["kind"],
+        "queue": queue, "arrival_s": contacts["arrival"], "wait_s": per_contact(wait),
+        "outcome": outcome, "answer_s": answer_first, "end_s": end, "group": last_group,
+        "handle_s": per_contact(np.where(answered, legs["handle"], 0.0)),
+        "transfers": contacts["transfers"], "escalations": contacts["escalations"], "process": process,
+        "stages_completed": done_stages, "resolved": resolved,
+        "resolution_s": np.where(resolved, end - contacts["arrival"], np.nan),
+    }
+    contact_table = {k: np.asarray(v)[measured] for k, v in contact_table.items()}
+    contact_table["customer"] = np.where(measured[contact_table["customer"]], index[contact_table["customer"]], -1)
+    leg_measured = legs["enqueue"] >= plan.start_s
+    leg_table = {
+        "queue": legs["queue"], "origin": legs["origin"], "outcome": state, "wait_s": wait,
+        "enqueue_s": legs["enqueue"], "answer_s": legs["answer"], "end_s": legs["end"], "group": legs["group"],
+        "handle_s": legs["handle"], "result": legs["result"], "stage": legs["stage"],
+        "process": process[contact_of_leg], "contact": index[contact_of_leg],
+    }
+    leg_table = {k: np.asarray(v)[leg_measured] for k, v in leg_table.items()}
+    return ReplicationRecords(replication, leg_table, contact_table,
+                              stage_table(plan, records.stages, legs, wait, measured, index),
+                              busy, records.present_s, records.returns_pending)
+
+
+def stage_table(plan: Plan, log: np.ndarray, legs: dict[str, np.ndarray], wait: np.ndarray,
+                measured: np.ndarray, index: np.ndarray) -> dict[str, np.ndarray]:
+    """Completed stages of measured contacts with their waiting and processing seconds."""
+    columns = ("process", "stage", "entry_s", "done_s", "wait_s", "handle_s", "contact")
+    if not log.size:
+        return {c: np.zeros(0) for c in columns}
+    width = max(len(s) for s in plan.stages) + 1
+    staged = legs["stage"] >= 0
+    key = legs["contact"][staged] * width + legs["stage"][staged]
+    size = int(max(key.max(initial=0), (log[:, 0] * width + log[:, 2]).max()) + 1)
+    waits = np.bincount(key, weights=wait[staged], minlength=size)
+    handles = np.bincount(key, weights=np.where(legs["state"][staged] == ANSWERED, legs["handle"][staged], 0.0),
+                          minlength=size)
+    contact = log[:, 0].astype(np.int64)
+    log_key = contact * width + log[:, 2].astype(np.int64)
+    keep = measured[contact]
+    return {
+        "process": log[keep, 1].astype(np.int64), "stage": log[keep, 2].astype(np.int64),
+        "entry_s": log[keep, 3], "done_s": log[keep, 4],
+        "wait_s": waits[log_key][keep], "handle_s": handles[log_key][keep], "contact": index[contact[keep]],
+    }
 
 
 def busy_seconds(plan: Plan, start_s: np.ndarray, end_s: np.ndarray, group: np.ndarray) -> np.ndarray:
@@ -69,10 +135,10 @@ def busy_seconds(plan: Plan, start_s: np.ndarray, end_s: np.ndarray, group: np.n
     bounds_lo = plan.interval_start
     bounds_hi = plan.interval_start + plan.interval_s
     busy = np.zeros((plan.n_groups, plan.n_intervals))
-    served = group >= 0
     for g in range(plan.n_groups):
-        mine = served & (group == g)
-        busy[g] = _busy_until(start_s[mine], end_s[mine], bounds_hi) - _busy_until(start_s[mine], end_s[mine], bounds_lo)
+        mine = group == g
+        s, e = start_s[mine], end_s[mine]
+        busy[g] = _busy_until(s, e, bounds_hi) - _busy_until(s, e, bounds_lo)
     return busy
 
 

@@ -14,10 +14,11 @@ _POLICIES: dict[str, type["RoutingPolicy"]] = {}
 class RoutingPolicy:
     """Decides who serves whom. Built once per replication with the engine it serves.
 
-    `select_agent(queue)` returns an idle agent able to serve `queue` (or None);
-    `select_queue(agent)` returns the index of the queue whose oldest waiting contact
-    the freed `agent` takes next (or None). Both see the engine's waiting lines and
-    idle pools but must not change them: the engine does the moving.
+    `select_agent(line)` returns the group whose longest-idle agent takes a contact newly
+    waiting in `line` (or None); `select_queue(agent)` returns the line whose oldest contact
+    the freed `agent` takes next (or None). A line is a queue at one priority
+    (`plan.line_queue`, `plan.line_priority`). Both see the engine's waiting lines and idle
+    pools but must not change them: the engine does the moving.
     """
 
     name: str = ""
@@ -25,7 +26,7 @@ class RoutingPolicy:
     def __init__(self, engine: "Engine", **options: Any):
         self.engine = engine
 
-    def select_agent(self, queue: int) -> "Agent | None":
+    def select_agent(self, line: int) -> int | None:
         raise NotImplementedError
 
     def select_queue(self, agent: "Agent") -> int | None:

@@ -14,30 +14,30 @@ def _tiers(items: list[tuple[tuple, int]]) -> tuple[tuple[int, ...], ...]:
 
 
 class _TieredPolicy(RoutingPolicy):
-    """Longest-idle agent within the best tier of groups; oldest contact within the best tier of queues.
+    """Longest-idle agent within the best tier of groups; oldest contact within the best tier of lines.
 
-    Subclasses say what makes a tier by their `group_key` and `queue_key`.
+    Subclasses say what makes a tier by their `group_key` and `line_key`.
     """
 
     def __init__(self, engine, **options):
         super().__init__(engine, **options)
         plan = engine.plan
         self.group_tiers = tuple(
-            _tiers([(self.group_key(plan, g, q), g) for g in range(plan.n_groups) if q in plan.rank[g]])
-            for q in range(plan.n_queues))
-        self.queue_tiers = tuple(
-            _tiers([(self.queue_key(plan, g, q), q) for q in plan.rank[g]])
+            _tiers([(self.group_key(plan, g, line), g) for g in range(plan.n_groups) if q in plan.rank[g]])
+            for line, q in enumerate(plan.line_queue))
+        self.line_tiers = tuple(
+            _tiers([(self.line_key(plan, g, line), line) for line, q in enumerate(plan.line_queue) if q in plan.rank[g]])
             for g in range(plan.n_groups))
 
-    def group_key(self, plan, group: int, queue: int) -> tuple:
+    def group_key(self, plan, group: int, line: int) -> tuple:
         raise NotImplementedError
 
-    def queue_key(self, plan, group: int, queue: int) -> tuple:
+    def line_key(self, plan, group: int, line: int) -> tuple:
         raise NotImplementedError
 
-    def select_agent(self, queue):
+    def select_agent(self, line):
         idle = self.engine.idle
-        for tier in self.group_tiers[queue]:
+        for tier in self.group_tiers[line]:
             best, best_since = None, 0.0
             for group in tier:
                 line = idle[group]
@@ -50,13 +50,13 @@ class _TieredPolicy(RoutingPolicy):
     def select_queue(self, agent):
         engine = self.engine
         n_waiting = engine.n_waiting
-        for tier in self.queue_tiers[agent.group]:
+        for tier in self.line_tiers[agent.group]:
             best, best_arrival = None, 0.0
-            for queue in tier:
-                if n_waiting[queue]:
-                    arrival = engine.oldest_arrival(queue)
+            for line in tier:
+                if n_waiting[line]:
+                    arrival = engine.oldest_arrival(line)
                     if best is None or arrival < best_arrival:
-                        best, best_arrival = queue, arrival
+                        best, best_arrival = line, arrival
             if best is not None:
                 return best
         return None
@@ -68,11 +68,11 @@ class PriorityThenLongestWait(_TieredPolicy):
     skill rank), taking the contact that has waited longest; an arriving contact goes to the
     longest-idle agent of the groups that rank its queue best."""
 
-    def group_key(self, plan, group, queue):
-        return (plan.rank[group][queue],)
+    def group_key(self, plan, group, line):
+        return (plan.rank[group][plan.line_queue[line]],)
 
-    def queue_key(self, plan, group, queue):
-        return (plan.priority[queue], plan.rank[group][queue])
+    def line_key(self, plan, group, line):
+        return (plan.line_priority[line], plan.rank[group][plan.line_queue[line]])
 
 
 @register_policy("fifo")
@@ -81,8 +81,8 @@ class Fifo(_TieredPolicy):
     any queue it can serve; an arriving contact goes to the longest-idle eligible agent.
     Priorities and skill ranks are ignored."""
 
-    def group_key(self, plan, group, queue):
+    def group_key(self, plan, group, line):
         return ()
 
-    def queue_key(self, plan, group, queue):
+    def line_key(self, plan, group, line):
         return ()

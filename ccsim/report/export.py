@@ -13,7 +13,8 @@ from typing import IO, Any
 import pandas as pd
 
 from ccsim.results import Results
-from ccsim.stats import CONFIDENCE, GROUP_KPIS, QUEUE_KPIS
+from ccsim.kpis import GROUP_KPIS, QUEUE_KPIS
+from ccsim.stats import CONFIDENCE
 
 
 def atomic_write(path: Path | str, write: Callable[[IO[str]], None]) -> None:

@@ -29,13 +29,22 @@ def problems(sc: "Scenario") -> list[Problem]:
     for name, queue in sc.queues.items():
         if name in RESERVED_QUEUE_NAMES:
             found.append(Problem(f"queues.{name}", f"'{name}' is reserved for the overall row; rename the queue"))
-        volumes = queue.arrivals.volumes
+        volumes = queue.arrivals.volumes if queue.arrivals is not None else None
         if volumes is not None and len(volumes) not in lengths:
             key = "per_interval" if queue.arrivals.per_interval is not None else "csv"
             found.append(Problem(f"queues.{name}.arrivals.{key}", (
                 f"has {len(volumes)} values; the horizon has {_lengths_text(sc)} intervals")))
         if not any(name in group.skills for group in sc.agent_groups.values()):
             found.append(Problem(f"queues.{name}", "no agent group has this queue among its skills"))
+    found += _flow_problems(sc)
+    for name, process in sc.processes.items():
+        if name in sc.queues or name in RESERVED_QUEUE_NAMES:
+            found.append(Problem(f"processes.{name}", "a process needs a name of its own, not a queue's or 'ALL'"))
+        volumes = process.arrivals.volumes
+        if volumes is not None and len(volumes) not in lengths:
+            key = "per_interval" if process.arrivals.per_interval is not None else "csv"
+            found.append(Problem(f"processes.{name}.arrivals.{key}", (
+                f"has {len(volumes)} values; the horizon has {_lengths_text(sc)} intervals")))
     for name, group in sc.agent_groups.items():
         for skill in group.skills:
             if skill not in sc.queues:
@@ -45,6 +54,89 @@ def problems(sc: "Scenario") -> list[Problem]:
             found.append(Problem(f"agent_groups.{name}.staff", (
                 f"has {len(group.staff)} values; the horizon has {_lengths_text(sc)} intervals")))
     return found
+
+
+def _flow_problems(sc: "Scenario") -> list[Problem]:
+    """Flows must name known queues, split at most all contacts, and be able to end."""
+    found: list[Problem] = []
+    known = ", ".join(sc.queues)
+
+    def check_queue(path: str, name: str | None) -> None:
+        if name is not None and name not in sc.queues:
+            found.append(Problem(path, f"names unknown queue {name!r}; queues: {known}"))
+
+    for name, queue in sc.queues.items():
+        for i, transfer in enumerate(queue.transfers):
+            check_queue(f"queues.{name}.transfers.{i}.to", transfer.to)
+        total = sum(t.probability for t in queue.transfers)
+        if total > 1 + 1e-12:
+            found.append(Problem(f"queues.{name}.transfers", f"probabilities add up to {total:g}; at most 1 is allowed"))
+        if queue.escalation is not None:
+            check_queue(f"queues.{name}.escalation.to", queue.escalation.to)
+        if queue.unresolved is not None:
+            check_queue(f"queues.{name}.unresolved.escalate_to", queue.unresolved.escalate_to)
+    for pname, process in sc.processes.items():
+        for i, stage in enumerate(process.stages):
+            check_queue(f"processes.{pname}.stages.{i}.queue", stage.queue)
+            check_queue(f"processes.{pname}.stages.{i}.escalate_to", stage.escalate_to)
+    if found:
+        return found
+    for name in _endless(sc):
+        found.append(Problem(f"queues.{name}", (
+            "contacts entering this queue can never leave: its transfers and unresolved escalations "
+            "loop back with probability 1; lower a transfer probability or raise fcr")))
+    for cycle in _escalation_cycles(sc):
+        found.append(Problem(f"queues.{cycle[0]}.escalation.to", (
+            f"escalations on waiting form a cycle ({' -> '.join(cycle + [cycle[0]])}); "
+            "a waiting contact would be moved around forever")))
+    return found
+
+
+def _moves(sc: "Scenario") -> dict[str, dict[str, float]]:
+    """Probability of moving from each queue to each other queue after a service."""
+    moves: dict[str, dict[str, float]] = {}
+    for name, queue in sc.queues.items():
+        out: dict[str, float] = {}
+        for t in queue.transfers:
+            out[t.to] = out.get(t.to, 0.0) + t.probability
+        stay = 1.0 - sum(t.probability for t in queue.transfers)
+        if queue.unresolved is not None and queue.unresolved.escalate_to is not None:
+            target = queue.unresolved.escalate_to
+            out[target] = out.get(target, 0.0) + stay * (1.0 - queue.fcr)
+        moves[name] = out
+    return moves
+
+
+def _endless(sc: "Scenario") -> list[str]:
+    """Queues from which no path leads out of the flow graph (every route loops forever)."""
+    moves = _moves(sc)
+    exits = {q for q, out in moves.items() if sum(out.values()) < 1 - 1e-12}
+    can_end = set(exits)
+    changed = True
+    while changed:
+        changed = False
+        for q, out in moves.items():
+            if q not in can_end and any(p > 0 and t in can_end for t, p in out.items()):
+                can_end.add(q)
+                changed = True
+    return [q for q in sc.queues if q not in can_end]
+
+
+def _escalation_cycles(sc: "Scenario") -> list[list[str]]:
+    nxt = {q: queue.escalation.to for q, queue in sc.queues.items()
+           if queue.escalation is not None and queue.escalation.to not in (None, q)}
+    cycles, seen = [], set()
+    for start in nxt:
+        path, q = [], start
+        while q in nxt and q not in path and q not in seen:
+            path.append(q)
+            q = nxt[q]
+        if q in path:
+            cycle = path[path.index(q):]
+            if not seen.intersection(cycle):
+                cycles.append(cycle)
+        seen.update(path)
+    return cycles
 
 
 def _allowed_lengths(sc: "Scenario") -> set[int]:

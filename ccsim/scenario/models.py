@@ -7,79 +7,17 @@ queue, list lengths against the horizon) live in `ccsim.scenario.checks` and run
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 import numpy as np
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    PlainSerializer,
-    PlainValidator,
-    PrivateAttr,
-    ValidationInfo,
-    model_validator,
+from pydantic import Field, model_validator
+
+from ccsim.scenario.arrivals import Arrivals
+from ccsim.scenario.flows import Attempts, Callback, Escalation, Process, Transfer, Unresolved
+from ccsim.scenario.types import (
+    Clock, Counts, Duration, DistributionSpec, PositiveDuration, Probability, Skills, Strict,
 )
-
-from ccsim.distributions import Distribution, build_distribution
-from ccsim.units import format_clock, parse_clock, parse_duration
-
-
-def _positive(seconds: float) -> float:
-    if seconds <= 0:
-        raise ValueError(f"must be > 0 seconds, got {seconds:g}")
-    return seconds
-
-
-def _distribution(value: Any, info: ValidationInfo) -> Distribution:
-    base_dir = (info.context or {}).get("base_dir", ".")
-    return build_distribution(value, base_dir)
-
-
-def _counts(value: Any) -> tuple[int, ...] | int:
-    """A constant count or a list of counts, each a whole number >= 0."""
-    items = value if isinstance(value, (list, tuple)) else [value]
-    for i, item in enumerate(items):
-        is_whole = isinstance(item, int) or (isinstance(item, float) and item.is_integer())
-        if isinstance(item, bool) or not is_whole or item < 0:
-            where = f" (item {i})" if isinstance(value, (list, tuple)) else ""
-            raise ValueError(f"expected a whole number of agents >= 0{where}, got {item!r}")
-    if isinstance(value, (list, tuple)):
-        if not value:
-            raise ValueError("expected a number of agents or a non-empty list, one per interval")
-        return tuple(int(v) for v in value)
-    return int(value)
-
-
-def _skills(value: Any) -> dict[str, int]:
-    """Skills as {queue: preference rank}; a plain list means rank 1 for each."""
-    if isinstance(value, (list, tuple)):
-        if not value or not all(isinstance(v, str) for v in value):
-            raise ValueError("expected a non-empty list of queue names or a mapping {queue: rank}")
-        if len(set(value)) != len(value):
-            raise ValueError("a queue is listed twice")
-        return {name: 1 for name in value}
-    if isinstance(value, dict) and value:
-        for name, rank in value.items():
-            if isinstance(rank, bool) or not isinstance(rank, int) or rank < 1:
-                raise ValueError(f"rank of {name!r} must be a whole number >= 1 (1 = preferred), got {rank!r}")
-        return {str(k): int(v) for k, v in value.items()}
-    raise ValueError("expected a non-empty list of queue names or a mapping {queue: rank}")
-
-
-Duration = Annotated[float, BeforeValidator(parse_duration)]
-PositiveDuration = Annotated[float, BeforeValidator(parse_duration), AfterValidator(_positive)]
-Clock = Annotated[float, BeforeValidator(parse_clock), PlainSerializer(format_clock)]
-DistributionSpec = Annotated[Distribution, PlainValidator(_distribution), PlainSerializer(repr)]
-Counts = Annotated[int | tuple[int, ...], PlainValidator(_counts)]
-Skills = Annotated[dict[str, int], PlainValidator(_skills)]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+from ccsim.units import format_clock
 
 
 class Horizon(Strict):
@@ -101,34 +39,6 @@ class Horizon(Strict):
         return self.end - self.start
 
 
-class Arrivals(Strict):
-    """Expected volume: exactly one of `per_hour`, `per_interval` or `csv`."""
-
-    per_hour: float | None = Field(None, ge=0, allow_inf_nan=False)
-    per_interval: tuple[Annotated[float, Field(ge=0, allow_inf_nan=False)], ...] | None = None
-    csv: str | None = None
-    _volumes: tuple[float, ...] | None = PrivateAttr(None)
-
-    @model_validator(mode="after")
-    def _exactly_one(self, info: ValidationInfo) -> "Arrivals":
-        given = [k for k in ("per_hour", "per_interval", "csv") if getattr(self, k) is not None]
-        if len(given) != 1:
-            raise ValueError(f"give exactly one of per_hour, per_interval, csv (got {', '.join(given) or 'none'})")
-        if self.csv is not None:
-            from ccsim.scenario.volumes import read_volume_csv
-
-            base_dir = Path((info.context or {}).get("base_dir", "."))
-            self._volumes = read_volume_csv(base_dir / self.csv)
-        elif self.per_interval is not None:
-            self._volumes = self.per_interval
-        return self
-
-    @property
-    def volumes(self) -> tuple[float, ...] | None:
-        """Contacts per interval from `per_interval` or `csv`; None for a constant rate."""
-        return self._volumes
-
-
 class ServiceLevel(Strict):
     """The promise: `target` share answered within `threshold` seconds.
 
@@ -143,14 +53,24 @@ class ServiceLevel(Strict):
 
 
 class Queue(Strict):
-    """One contact type and its waiting line."""
+    """One contact type and its waiting line, and where its contacts go next.
+
+    A queue without `arrivals` is fed only by transfers, escalations and process stages.
+    `fcr` is the probability that a service resolves the contact (first-contact resolution).
+    """
 
     channel: Literal["voice", "chat", "email"] = "voice"
-    arrivals: Arrivals
+    arrivals: Arrivals | None = None
     handle_time: DistributionSpec
     patience: DistributionSpec | None = None
     service_level: ServiceLevel = ServiceLevel()
     priority: int = 1
+    transfers: tuple[Transfer, ...] = ()
+    escalation: Escalation | None = None
+    fcr: Probability = 1.0
+    unresolved: Unresolved | None = None
+    retrial: Attempts | None = None
+    callback: Callback | None = None
 
 
 class AgentGroup(Strict):
@@ -186,6 +106,7 @@ class Scenario(Strict):
     queues: dict[str, Queue] = Field(min_length=1)
     agent_groups: dict[str, AgentGroup] = Field(min_length=1)
     routing: Routing = Routing()
+    processes: dict[str, Process] = {}
 
     @model_validator(mode="after")
     def _cross_field(self) -> "Scenario":
@@ -209,9 +130,11 @@ class Scenario(Strict):
         day, slot = np.divmod(k, self.intervals_per_day)
         return day * 86400.0 + self.horizon.start + slot * self.interval
 
-    def arrival_rates(self, queue: str) -> np.ndarray:
-        """Expected arrivals per hour in every interval for `queue`."""
-        arrivals = self.queues[queue].arrivals
+    def arrival_rates(self, source: str) -> np.ndarray:
+        """Expected fresh arrivals per hour in every interval for a queue or a process."""
+        arrivals = self.queues[source].arrivals if source in self.queues else self.processes[source].arrivals
+        if arrivals is None:
+            return np.zeros(self.n_intervals)
         if arrivals.per_hour is not None:
             return np.full(self.n_intervals, float(arrivals.per_hour))
         return _per_interval(arrivals.volumes, self.n_intervals) * (3600.0 / self.interval)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 import ccsim
-from ccsim.stats import QUEUE_KPIS, mean_ci, queue_kpis
+from ccsim.kpis import QUEUE_KPIS, queue_kpis
+from ccsim.stats import mean_ci
 
 
 def single_queue(rate_per_hour: float, aht_s: float, agents: int, *, patience_s: float | None = None,
@@ -40,7 +41,7 @@ def kpi_samples(res: ccsim.Results, queue: str = "q") -> dict[str, np.ndarray]:
 
 def p_wait_samples(res: ccsim.Results) -> np.ndarray:
     """Per replication: share of contacts that had to wait at all (answered or not)."""
-    return np.array([np.mean(rec.wait_s > 0) for rec in res.records])
+    return np.array([np.mean(rec.legs["wait_s"] > 0) for rec in res.records])
 
 
 def assert_in_ci(samples: np.ndarray, expected: float, confidence: float = 0.99) -> None:

@@ -1,0 +1,329 @@
+"""Analytic queueing formulas: Erlang B, Erlang C (M/M/n) and Erlang A (M/M/n+M), and staffing for targets.
+
+Rates are per hour, times (aht, threshold, patience, ASA) in seconds, traffic in Erlangs.
+Every function accepts scalars or numpy arrays (broadcast together, e.g. one value per
+interval) and returns the broadcast shape. The formulas are exact and computed in log
+space, so they stay finite for thousands of agents; an overloaded system without
+abandonment gets a defined answer (P(wait) = 1, service level 0, ASA infinite).
+
+Erlang A follows Mandelbaum & Zeltyn ("The M/M/n+G queue: summary of performance
+measures"), written with the Kummer series A(x, y) = sum_j y^j / ((x+1)...(x+j)),
+x = n*mu/theta, y = lambda/theta. This module never imports the simulation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from scipy import special
+
+__all__ = [
+    "agents_for_abandon_rate", "agents_for_asa", "agents_for_service_level",
+    "asa", "erlang_a", "erlang_b", "erlang_c", "occupancy", "service_level", "traffic",
+]
+
+_BLOCK = 1024         # most series terms evaluated per vectorized step
+_TAIL = -40.0         # stop a series once its terms are below e^-40 of the sum
+
+
+def traffic(rate_per_hour, aht):
+    """Offered load in Erlangs: arrivals per hour times handle time (s) / 3600."""
+    return _out(np.asarray(rate_per_hour, dtype=float) * np.asarray(aht, dtype=float) / 3600.0)
+
+
+def erlang_b(traffic, agents):
+    """Blocking probability of M/M/n/n (Erlang B) for traffic in Erlangs and n agents."""
+    a, n = _arrays(traffic, agents)
+    return _out(np.exp(-_log_inv_erlang_b(a, n)))
+
+
+def erlang_c(traffic, agents):
+    """P(wait > 0) in M/M/n (Erlang C) for traffic in Erlangs and n agents; 1 when traffic >= agents."""
+    a, n = _arrays(traffic, agents)
+    return _out(_erlang_c(a, n))
+
+
+def service_level(rate_per_hour, aht, agents, threshold):
+    """P(wait <= threshold) in M/M/n; aht and threshold in seconds. 0 when overloaded."""
+    lam, s, n, t = _arrays(rate_per_hour, aht, agents, threshold)
+    a = lam * s / 3600.0
+    c = _erlang_c(a, n)
+    with np.errstate(invalid="ignore", over="ignore"):
+        sl = 1.0 - c * np.exp(-(n - a) * t / s)
+    return _out(np.where(a < n, sl, np.where(a == 0, 1.0, 0.0)))
+
+
+def asa(rate_per_hour, aht, agents):
+    """Mean wait (s) in M/M/n over all contacts; infinite when overloaded."""
+    lam, s, n = _arrays(rate_per_hour, aht, agents)
+    a = lam * s / 3600.0
+    c = _erlang_c(a, n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean_wait = c * s / (n - a)
+    return _out(np.where(a < n, mean_wait, np.where(a == 0, 0.0, np.inf)))
+
+
+def occupancy(rate_per_hour, aht, agents):
+    """Share of agent time busy in M/M/n: traffic / agents, capped at 1."""
+    lam, s, n = _arrays(rate_per_hour, aht, agents)
+    a = lam * s / 3600.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return _out(np.where(n > 0, np.minimum(a / n, 1.0), np.where(a > 0, 1.0, 0.0)))
+
+
+def erlang_a(rate_per_hour, aht, agents, patience, threshold=20.0) -> dict[str, np.ndarray | float]:
+    """M/M/n+M (Erlang A) with exponential patience of mean `patience` seconds.
+
+    Returns a dict of: p_wait, p_abandon, p_answered_within, p_abandon_within (the
+    threshold in seconds), service_level = p_answered_within / (1 - p_abandon_within),
+    asa (mean wait of answered contacts, s), occupancy. An infinite patience gives Erlang C.
+    """
+    return _erlang_a(*_arrays(rate_per_hour, aht, agents, patience, threshold), with_asa=True)
+
+
+def agents_for_service_level(rate_per_hour, aht, target, threshold, patience=None, max_occupancy=None):
+    """Smallest number of agents with service level >= target (threshold in seconds).
+
+    Erlang C without patience, Erlang A with it (the service level of `erlang_a`).
+    `max_occupancy` (0-1] adds the condition occupancy <= cap.
+    """
+    lam, s, tgt, t, pat = _arrays(rate_per_hour, aht, target, threshold, np.inf if patience is None else patience)
+    if patience is None:
+        meets = lambda n: service_level(lam, s, n, t) >= tgt  # noqa: E731
+    else:
+        meets = lambda n: _erlang_a(lam, s, n, pat, t, with_asa=False)["service_level"] >= tgt  # noqa: E731
+    return _smallest_agents(meets, lam, s, pat, max_occupancy)
+
+
+def agents_for_asa(rate_per_hour, aht, target_asa, patience=None, max_occupancy=None):
+    """Smallest number of agents with ASA <= target_asa seconds (Erlang A: answered contacts)."""
+    lam, s, tgt, pat = _arrays(rate_per_hour, aht, target_asa, np.inf if patience is None else patience)
+    if patience is None:
+        meets = lambda n: asa(lam, s, n) <= tgt  # noqa: E731
+    else:
+        meets = lambda n: np.nan_to_num(erlang_a(lam, s, n, pat)["asa"], nan=np.inf) <= tgt  # noqa: E731
+    return _smallest_agents(meets, lam, s, pat, max_occupancy)
+
+
+def agents_for_abandon_rate(rate_per_hour, aht, max_abandon, patience, max_occupancy=None):
+    """Smallest number of agents with Erlang A P(abandon) <= max_abandon (patience mean in seconds)."""
+    lam, s, tgt, pat = _arrays(rate_per_hour, aht, max_abandon, patience)
+    meets = lambda n: _erlang_a(lam, s, n, pat, np.zeros_like(lam), with_asa=False)["p_abandon"] <= tgt  # noqa: E731
+    return _smallest_agents(meets, lam, s, pat, max_occupancy)
+
+
+# --- internals -------------------------------------------------------------------------------
+
+
+def _arrays(*values) -> list[np.ndarray]:
+    arrays = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in values))
+    return [np.array(x, dtype=float) for x in arrays]
+
+
+def _out(x):
+    x = np.asarray(x)
+    return x[()] if x.ndim == 0 else x
+
+
+def _log_inv_erlang_b(a: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """ln(1/B(n, a)); 1/B = e^a a^-n n! Q(n+1, a), the Poisson CDF over its last term."""
+    out = np.zeros_like(a)                      # B = 1 for n = 0
+    pos = (a > 0) & (n > 0)
+    out[(a == 0) & (n > 0)] = np.inf            # nothing offered, nothing blocked
+    ap, npos = a[pos], n[pos]
+    with np.errstate(divide="ignore"):
+        log_q = np.log(special.gammaincc(npos + 1.0, ap))
+    value = ap - npos * np.log(ap) + special.gammaln(npos + 1.0) + log_q
+    # Far overload underflows Q: sum 1/B = sum_j n(n-1)...(n-j+1) / a^j directly, terms shrink fast.
+    bad = ~np.isfinite(value)
+    if np.any(bad):
+        nb, ab = npos[bad], ap[bad]
+        value[bad] = _log_series(lambda r, j: np.log(np.maximum(nb[r, None] - j + 1.0, 1e-300) / ab[r, None]),
+                                 nb.size, limit=nb)
+    out[pos] = value
+    return out
+
+
+def _erlang_c(a: np.ndarray, n: np.ndarray) -> np.ndarray:
+    rho = np.divide(a, n, out=np.full_like(a, np.inf), where=n > 0)
+    b = np.exp(-_log_inv_erlang_b(a, n))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        c = b / (1.0 - rho * (1.0 - b))
+    return np.where(a == 0, 0.0, np.where(rho < 1.0, np.minimum(c, 1.0), 1.0))
+
+
+def _erlang_a(lam, s, n, pat, t, with_asa: bool) -> dict[str, np.ndarray | float]:
+    """erlang_a on broadcast arrays; the mean wait (a slower series) only when asked."""
+    lam_s = lam / 3600.0
+    a = lam_s * s
+    theta = np.where(np.isfinite(pat), 1.0 / pat, 0.0)
+    live = (a > 0) & (n > 0) & (theta > 0)
+    out = _erlang_c_measures(lam_s, s, n, t)      # the answer for every element without abandonment
+    if np.any(live):
+        parts = _erlang_a_measures(lam_s[live], s[live], n[live], theta[live], t[live], with_asa)
+        for key, value in parts.items():
+            out[key][live] = value
+    no_agents = (n == 0) & (a > 0) & (theta > 0)  # everybody waits until patience runs out
+    for key, value in {"p_wait": 1.0, "p_abandon": 1.0, "p_answered_within": 0.0, "p_abandon_within": None,
+                       "asa": np.nan, "occupancy": 0.0}.items():
+        out[key][no_agents] = value if value is not None else -np.expm1(-theta[no_agents] * t[no_agents])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sl = out["p_answered_within"] / (1.0 - out["p_abandon_within"])
+    out["service_level"] = np.where(out["p_abandon_within"] < 1.0, np.minimum(sl, 1.0), 0.0)
+    if not with_asa:
+        del out["asa"]
+    return {key: _out(value) for key, value in out.items()}
+
+
+def _erlang_c_measures(lam_s, s, n, t) -> dict[str, np.ndarray]:
+    a = lam_s * s
+    sl = np.asarray(service_level(lam_s * 3600.0, s, n, t), dtype=float).reshape(a.shape)
+    return {
+        "p_wait": _erlang_c(a, n),
+        "p_abandon": np.zeros_like(a),
+        "p_answered_within": sl.copy(),
+        "p_abandon_within": np.zeros_like(a),
+        "asa": np.asarray(asa(lam_s * 3600.0, s, n), dtype=float).reshape(a.shape),
+        "occupancy": np.asarray(occupancy(lam_s * 3600.0, s, n), dtype=float).reshape(a.shape),
+    }
+
+
+def _erlang_a_measures(lam_s, s, n, theta, t, with_asa: bool) -> dict[str, np.ndarray]:
+    """Erlang A for elements with traffic, agents and abandonment all positive."""
+    x = n / (s * theta)                     # n*mu/theta
+    y = lam_s / theta                       # lambda/theta
+    rho = y / x
+    log_a_y = _log_kummer(x, y)
+    # P(wait) = A B / (1 + (A - 1) B) = 1 / (1 + (1/B - 1) / A)
+    log_inv_b = _log_inv_erlang_b(lam_s * s, n)
+    with np.errstate(over="ignore"):
+        p_wait = 1.0 / (1.0 + np.exp(_log_expm1(log_inv_b) - log_a_y))
+    inv_a_y = np.exp(-log_a_y)
+    p_abandon_given_wait = 1.0 - (1.0 - inv_a_y) / rho
+    # Offered wait V of a waiting contact: P(V > t) = P(x, z) / P(x, y), z = y e^(-theta t);
+    # both in terms of A: P(x, z) = z^x e^-z A(x, z) / Gamma(x + 1).
+    z = y * np.exp(-theta * t)
+    log_a_z = _log_kummer(x, z)
+    scale = np.exp(-x * theta * t + y - z - log_a_y)          # z^x e^-z / (y^x e^-y A(x, y))
+    a_z = np.exp(log_a_z)
+    answered_within_given_wait = ((1.0 - inv_a_y) - scale * (a_z - 1.0)) / rho
+    abandon_within_given_wait = ((y - x * (1.0 - inv_a_y)) - scale * (z * a_z - x * (a_z - 1.0))) / y
+    p_abandon = p_wait * p_abandon_given_wait
+    out = {
+        "p_wait": p_wait,
+        "p_abandon": p_abandon,
+        "p_answered_within": (1.0 - p_wait) + p_wait * np.clip(answered_within_given_wait, 0.0, 1.0),
+        "p_abandon_within": p_wait * np.clip(abandon_within_given_wait, 0.0, 1.0),
+        "occupancy": np.minimum(lam_s * s * (1.0 - p_abandon) / n, 1.0),
+    }
+    if with_asa:
+        # Found j waiting with prob u_j / A; E[V; answered] = x / (theta y) * sum_{j>=1} (u_j / A) H_j.
+        served_wait_given_wait = x / (theta * y) * _harmonic_kummer(x, y, log_a_y)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out["asa"] = p_wait * served_wait_given_wait / (1.0 - p_abandon)
+    return out
+
+
+def _log_expm1(log_x: np.ndarray) -> np.ndarray:
+    """ln(e^v - 1) for v = log_x >= 0, stable for large v."""
+    with np.errstate(divide="ignore"):
+        return np.where(log_x > 30.0, log_x, np.log(np.expm1(log_x)))
+
+
+def _log_kummer(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """ln A(x, y), A = 1F1(1; x+1; y) = x e^y y^-x gamma(x, y) (lower incomplete gamma)."""
+    out = np.zeros_like(x)                      # A(x, 0) = 1
+    pos = y > 0
+    xp, yp = x[pos], y[pos]
+    with np.errstate(divide="ignore"):
+        log_p = np.log(special.gammainc(xp, yp))
+    value = np.log(xp) + yp - xp * np.log(yp) + special.gammaln(xp) + log_p
+    # Where the regularized gamma underflows or the load is light, the series converges fast.
+    series = ~np.isfinite(value) | (yp < 0.5 * xp)
+    if np.any(series):
+        xs, ys = xp[series], yp[series]
+        value[series] = _log_series(lambda r, j: np.log(ys[r, None] / (xs[r, None] + j)), xs.size, limit=None)
+    out[pos] = value
+    return out
+
+
+def _log_series(log_ratio: Callable[[np.ndarray, np.ndarray], np.ndarray], size: int,
+                limit: np.ndarray | None) -> np.ndarray:
+    """ln sum_{j>=0} prod_{i<=j} r_i for each of `size` rows; ln r_j = log_ratio(rows, j) (rows x len(j)).
+
+    Terms must eventually decrease; `limit` caps the number of terms per row (finite sums).
+    """
+    log_total = np.zeros(size)                  # the j = 0 term is 1
+    for rows, j, carry in _blocks(size):
+        steps = log_ratio(rows, j)
+        if limit is not None:
+            steps = np.where(j[None, :] <= limit[rows, None], steps, -np.inf)
+        logs = carry.get("log_term", 0.0) + np.cumsum(steps, axis=1)
+        log_total[rows] = np.logaddexp(log_total[rows], special.logsumexp(logs, axis=1))
+        carry["log_term"] = logs[:, -1:]
+        carry["done"] = (steps[:, -1] < 0) & (logs[:, -1] - log_total[rows] < _TAIL)
+    return log_total
+
+
+def _harmonic_kummer(x: np.ndarray, y: np.ndarray, log_a_y: np.ndarray) -> np.ndarray:
+    """sum_{j>=1} (u_j / A(x, y)) H_j with u_j = y^j / ((x+1)...(x+j)), H_j = sum_{i=1..j} 1/(x+i)."""
+    total = np.zeros_like(x)
+    for rows, j, carry in _blocks(x.size):
+        steps = np.log(y[rows, None] / (x[rows, None] + j))
+        logs = carry.get("log_u", -log_a_y[rows, None]) + np.cumsum(steps, axis=1)
+        h = carry.get("harmonic", 0.0) + np.cumsum(1.0 / (x[rows, None] + j), axis=1)
+        total[rows] += np.sum(np.exp(logs) * h, axis=1)
+        carry["log_u"], carry["harmonic"] = logs[:, -1:], h[:, -1:]
+        carry["done"] = (steps[:, -1] < 0) & (np.exp(logs[:, -1]) * h[:, -1] <= 1e-17 * total[rows])
+    return total
+
+
+def _blocks(size: int):
+    """Yield (rows, j, carry) for a series summed in growing blocks of terms j = 1, 2, ...
+
+    The caller stores per-row state in `carry` (arrays over `rows`) and sets carry["done"];
+    finished rows drop out, so a few slow rows do not cost the others.
+    """
+    rows = np.arange(size)
+    carry: dict[str, np.ndarray] = {}
+    start, width = 1, 32
+    while rows.size:
+        j = np.arange(start, start + width, dtype=float)
+        yield rows, j, carry
+        keep = ~carry.pop("done")
+        rows = rows[keep]
+        for key, value in carry.items():
+            carry[key] = value[keep]
+        start, width = start + width, min(2 * width, _BLOCK)
+
+
+def _smallest_agents(meets, lam, s, patience, max_occupancy) -> np.ndarray | int:
+    """Smallest integer n >= 0 with meets(n) and occupancy <= max_occupancy, by stepping up then bisection.
+
+    All arguments share one shape. No arrivals need no agents; the criteria are monotone in n.
+    """
+    a = lam * s / 3600.0
+    cap = 1.0 if max_occupancy is None else float(max_occupancy)
+
+    def ok(n):
+        if cap < 1.0 and np.any(np.isfinite(patience)):
+            busy = _erlang_a(lam, s, n, patience, np.zeros_like(lam), with_asa=False)["occupancy"] * n
+            return (a == 0) | (meets(n) & (busy <= cap * n))
+        if cap < 1.0:
+            return (a == 0) | (meets(n) & (a <= cap * n))
+        return (a == 0) | meets(n)
+
+    # Without abandonment (or with a cap) fewer than traffic / cap agents never suffice.
+    low = np.where((a > 0) & ~np.isfinite(patience), np.floor(a / cap), 0.0)
+    step = np.ceil(2.0 * np.sqrt(a)) + 1.0               # square-root staffing: the answer is usually close
+    high = low + step
+    while not np.all(passed := ok(high)):
+        high, step = np.where(passed, high, high + step), np.where(passed, step, 2.0 * step)
+    low = np.where(ok(low), low - 1.0, low)           # invariant: low fails (or is -1), high passes
+    while np.any(open_ := high - low > 1.0):
+        mid = np.floor((low + high) / 2.0)
+        passed = ok(mid) | ~open_
+        high = np.where(passed & open_, mid, high)
+        low = np.where(passed, low, mid)
+    return int(high) if high.ndim == 0 else high.astype(np.int64)

@@ -1,0 +1,245 @@
+"""KPIs of one replication (per queue, interval, agent group, customer and process stage), and
+the tables that average them over replications. Definitions are in the README."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ccsim.model.plan import ABANDON_RULES, Plan
+from ccsim.model.replication import ReplicationRecords
+from ccsim.model.states import (
+    ABANDONED, ANSWERED, CALLBACK, CALLBACK_LEG, ESCALATED, ESCALATION, FRESH, REPEAT, RESOLVED,
+    RETRIAL, TIER, TRANSFER, TRANSFERRED,
+)
+from ccsim.stats import mean_ci, ratio, wide_table
+from ccsim.units import format_clock
+
+QUEUE_KPIS = (
+    "offered", "answered", "abandoned", "in_system", "service_level", "asa", "wait_p50", "wait_p90",
+    "wait_p95", "abandon_rate", "aht", "answered_within_threshold",
+    "escalated", "callbacks", "transfers", "transfer_rate", "fcr",
+    "offered_fresh", "offered_repeat", "offered_retrial", "offered_transfer", "offered_escalation",
+    "callbacks_answered", "callback_within_due",
+)
+GROUP_KPIS = ("occupancy", "handled", "busy_hours", "staffed_hours", "cost")
+CUSTOMER_KPIS = ("customers", "contacts_per_customer", "fcr", "resolved", "transferred", "escalated",
+                 "repeat_contacts", "retrials", "resolution_time", "resolution_p90")
+STAGE_KPIS = ("completed", "wait", "processing", "stage_time", "within_limit")
+
+
+def _sl_parts(plan: Plan, legs: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Per leg: answered within the queue's threshold?, weight in the service-level denominator."""
+    q, outcome, wait = legs["queue"], legs["outcome"], legs["wait_s"]
+    threshold = plan.threshold_s[q]
+    answered = outcome == ANSWERED
+    within = answered & (wait <= threshold)
+    rule = np.array([ABANDON_RULES.index(r) for r in plan.abandon_rule])[q]
+    moved_on = (outcome == ESCALATED) | (outcome == CALLBACK)  # counted where they went
+    denominator = np.select(
+        [rule == 0, rule == 1, rule == 2],
+        [~((outcome == ABANDONED) & (wait <= threshold)), np.ones_like(answered), answered]) & ~moved_on
+    return within, denominator.astype(float)
+
+
+def queue_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
+    """(queues + 1, len(QUEUE_KPIS)) for one replication; the last row is all queues together."""
+    legs = rec.legs
+    within, den = _sl_parts(plan, legs)
+    origin, outcome, wait = legs["origin"], legs["outcome"], legs["wait_s"]
+    callback_leg = origin == CALLBACK_LEG
+    inbound = ~callback_leg
+    answered = outcome == ANSWERED
+    due = np.array([c[2] if c else np.inf for c in plan.flows.callback])[legs["queue"]]
+    rows = []
+    for q in [*range(plan.n_queues), None]:
+        mine = np.ones(origin.size, bool) if q is None else legs["queue"] == q
+        m = mine & inbound
+        served = m & answered
+        waits = wait[served]
+        n_answered = waits.size
+        offered = m.sum()
+        n_abandoned = (m & (outcome == ABANDONED)).sum()
+        n_escalated = (m & (outcome == ESCALATED)).sum()
+        n_callbacks = (m & (outcome == CALLBACK)).sum()
+        n_transfers = (served & (legs["result"] == TRANSFERRED)).sum()
+        cb = mine & callback_leg
+        cb_answered = cb & answered
+        pct = np.percentile(waits, [50, 90, 95]) if n_answered else [np.nan] * 3
+        rows.append([
+            offered, n_answered, n_abandoned, offered - n_answered - n_abandoned - n_escalated - n_callbacks,
+            ratio((m & within).sum(), den[m].sum()), waits.mean() if n_answered else np.nan, *pct,
+            ratio(n_abandoned, offered), legs["handle_s"][served].mean() if n_answered else np.nan,
+            (m & within).sum(), n_escalated, n_callbacks, n_transfers, ratio(n_transfers, n_answered),
+            ratio((served & (legs["result"] == RESOLVED)).sum(), n_answered),
+            (m & (origin == FRESH)).sum(), (m & (origin == REPEAT)).sum(), (m & (origin == RETRIAL)).sum(),
+            (m & (origin == TRANSFER)).sum(), (m & ((origin == ESCALATION) | (origin == TIER))).sum(),
+            cb_answered.sum(), ratio((cb_answered & (wait <= due)).sum(), cb.sum()),
+        ])
+    return np.array(rows, dtype=float)
+
+
+def interval_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
+    """(intervals, queues + 1, 6): offered, answered, abandoned, service level, asa, abandon rate."""
+    legs = rec.legs
+    nq, nk = plan.n_queues, plan.n_intervals
+    within, den = _sl_parts(plan, legs)
+    inbound = (legs["origin"] != CALLBACK_LEG).astype(float)
+    answered = (legs["outcome"] == ANSWERED) * inbound
+    abandoned = (legs["outcome"] == ABANDONED) * inbound
+    k = np.clip(np.searchsorted(plan.interval_start, legs["enqueue_s"], side="right") - 1, 0, nk - 1)
+    cell = k * nq + legs["queue"]
+
+    def per_cell(weights):
+        table = np.bincount(cell, weights=weights, minlength=nk * nq).reshape(nk, nq)
+        return np.concatenate([table, table.sum(axis=1, keepdims=True)], axis=1)
+
+    offered = per_cell(inbound)
+    n_answered = per_cell(answered)
+    n_abandoned = per_cell(abandoned)
+    sl = ratio(per_cell(within * inbound), per_cell(den * inbound))
+    asa = ratio(per_cell(np.where(answered > 0, legs["wait_s"], 0.0)), n_answered)
+    return np.stack([offered, n_answered, n_abandoned, sl, asa, ratio(n_abandoned, offered)], axis=-1)
+
+
+def group_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
+    """(groups + 1, len(GROUP_KPIS)) for one replication; the last row is all groups."""
+    legs = rec.legs
+    handled = np.bincount(legs["group"][legs["outcome"] == ANSWERED], minlength=plan.n_groups).astype(float)
+    busy = rec.busy_s.sum(axis=1)
+    present = rec.present_s.sum(axis=1)
+    cost = present / 3600.0 * plan.cost_per_hour
+    table = np.stack([ratio(busy, present), handled, busy / 3600.0, present / 3600.0, cost], axis=1)
+    total = [ratio(busy.sum(), present.sum()), handled.sum(), busy.sum() / 3600, present.sum() / 3600, cost.sum()]
+    return np.vstack([table, total])
+
+
+def customer_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
+    """(entry queues + processes + 1, len(CUSTOMER_KPIS)): what happened to each customer who
+    first called in the measured period, grouped by where they first entered."""
+    c = rec.contacts
+    first = (c["kind"] == FRESH) & (c["attempt"] == 1)
+    customer = np.where(c["customer"] >= 0, c["customer"], np.arange(c["kind"].size))
+    n = c["kind"].size
+    attempts = np.bincount(customer, minlength=n)
+    resolved_any = np.bincount(customer, weights=c["resolved"].astype(float), minlength=n) > 0
+    fcr = c["resolved"] & (c["transfers"] == 0) & (c["escalations"] == 0)
+    entry = np.where(c["process"] >= 0, plan.n_queues + c["process"], c["queue"])
+    rows = []
+    for e in [*range(plan.n_queues + len(plan.process_names)), None]:
+        mine = first if e is None else first & (entry == e)
+        same = np.ones(n, bool) if e is None else entry[np.clip(customer, 0, n - 1)] == e
+        res = c["resolution_s"][mine & c["resolved"]]
+        customers = mine.sum()
+        rows.append([
+            customers, ratio(attempts[mine].sum(), customers), ratio((mine & fcr).sum(), customers),
+            ratio(resolved_any[mine].sum(), customers), ratio((mine & (c["transfers"] > 0)).sum(), customers),
+            ratio((mine & (c["escalations"] > 0)).sum(), customers),
+            (same & (c["kind"] == REPEAT)).sum(), (same & (c["kind"] == RETRIAL)).sum(),
+            res.mean() if res.size else np.nan, np.percentile(res, 90) if res.size else np.nan,
+        ])
+    return np.array(rows, dtype=float)
+
+
+def stage_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
+    """(all stages of all processes, len(STAGE_KPIS)) for one replication."""
+    s = rec.stages
+    rows = []
+    for p, stages in enumerate(plan.stages):
+        for i, stage in enumerate(stages):
+            mine = (s["process"] == p) & (s["stage"] == i)
+            time = s["done_s"][mine] - s["entry_s"][mine]
+            n = mine.sum()
+            rows.append([n, s["wait_s"][mine].mean() if n else np.nan, s["handle_s"][mine].mean() if n else np.nan,
+                         time.mean() if n else np.nan, ratio((time <= stage.time_limit_s).sum(), n)])
+    return np.array(rows, dtype=float).reshape(-1, len(STAGE_KPIS))
+
+
+def process_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
+    """(processes, 4): started, completed, mean end-to-end time, share completed within the promise."""
+    c = rec.contacts
+    rows = []
+    for p in range(len(plan.process_names)):
+        mine = c["process"] == p
+        done = mine & c["resolved"]
+        times = c["resolution_s"][done]
+        rows.append([mine.sum(), done.sum(), times.mean() if times.size else np.nan,
+                     ratio((times <= plan.promise_s[p]).sum(), mine.sum()) if np.isfinite(plan.promise_s[p]) else np.nan])
+    return np.array(rows, dtype=float).reshape(-1, 4)
+
+
+def _stack(fn, plan: Plan, records: Sequence[ReplicationRecords]) -> np.ndarray:
+    return np.stack([fn(plan, rec) for rec in records])
+
+
+def kpi_table(plan: Plan, records: Sequence[ReplicationRecords]) -> pd.DataFrame:
+    """One row per queue plus "ALL": KPI means and 95% CI bounds, with the queue's SL threshold."""
+    table = wide_table([*plan.queue_names, "ALL"], QUEUE_KPIS, _stack(queue_kpis, plan, records), "queue")
+    table.insert(0, "threshold_s", [*plan.threshold_s, np.nan])
+    return table
+
+
+def group_table(plan: Plan, records: Sequence[ReplicationRecords]) -> pd.DataFrame:
+    """One row per agent group plus "ALL": occupancy, handled contacts, hours and cost with CIs."""
+    return wide_table([*plan.group_names, "ALL"], GROUP_KPIS, _stack(group_kpis, plan, records), "group")
+
+
+def customer_table(plan: Plan, records: Sequence[ReplicationRecords]) -> pd.DataFrame:
+    """One row per entry point (queue or process) plus "ALL": customer-level outcomes."""
+    names = [*plan.queue_names, *plan.process_names, "ALL"]
+    return wide_table(names, CUSTOMER_KPIS, _stack(customer_kpis, plan, records), "entry")
+
+
+def stage_table(plan: Plan, records: Sequence[ReplicationRecords]) -> pd.DataFrame:
+    """One row per process stage: completions, mean wait, processing and stage time, within limit."""
+    names = [f"{p}/{i + 1}" for p, stages in zip(plan.process_names, plan.stages) for i in range(len(stages))]
+    table = wide_table(names, STAGE_KPIS, _stack(stage_kpis, plan, records), "stage")
+    table.insert(0, "time_limit_s", [s.time_limit_s for stages in plan.stages for s in stages])
+    return table
+
+
+def process_table(plan: Plan, records: Sequence[ReplicationRecords]) -> pd.DataFrame:
+    """One row per process: started, completed, end-to-end time and share within the promise."""
+    table = wide_table(plan.process_names, ("started", "completed", "resolution_time", "within_promise"),
+                       _stack(process_kpis, plan, records), "process")
+    table.insert(0, "promise_s", list(plan.promise_s))
+    return table
+
+
+def interval_table(plan: Plan, records: Sequence[ReplicationRecords]) -> pd.DataFrame:
+    """One row per interval and queue (plus "ALL"): means over replications, and staff able to serve."""
+    mean = mean_ci(_stack(interval_kpis, plan, records))[0]
+    nk, nq = plan.n_intervals, plan.n_queues
+    skilled = np.array([[q in plan.rank[g] for g in range(plan.n_groups)] for q in range(nq)], dtype=float)
+    staff = np.concatenate([(skilled @ plan.staff).T, plan.staff.sum(axis=0)[:, None]], axis=1)
+    starts = plan.interval_start
+    frame = pd.DataFrame({
+        "interval": np.repeat(np.arange(nk), nq + 1),
+        "day": np.repeat((starts // 86400).astype(int) + 1, nq + 1),
+        "start": np.repeat([format_clock(s) for s in starts], nq + 1),
+        "queue": [*plan.queue_names, "ALL"] * nk,
+    })
+    for j, column in enumerate(("offered", "answered", "abandoned", "service_level", "asa", "abandon_rate")):
+        frame[column] = mean[:, :, j].ravel()
+    frame["staff"] = staff.ravel()
+    return frame
+
+
+def group_interval_table(plan: Plan, records: Sequence[ReplicationRecords]) -> pd.DataFrame:
+    """One row per interval and agent group: scheduled staff, present and busy hours, occupancy."""
+    busy = np.mean([rec.busy_s for rec in records], axis=0)
+    present = np.mean([rec.present_s for rec in records], axis=0)
+    nk, ng = plan.n_intervals, plan.n_groups
+    starts = plan.interval_start
+    return pd.DataFrame({
+        "interval": np.tile(np.arange(nk), ng),
+        "day": np.tile((starts // 86400).astype(int) + 1, ng),
+        "start": np.tile([format_clock(s) for s in starts], ng),
+        "group": np.repeat(plan.group_names, nk),
+        "staff": plan.staff.ravel(),
+        "present_hours": present.ravel() / 3600.0,
+        "busy_hours": busy.ravel() / 3600.0,
+        "occupancy": ratio(busy, present).ravel(),
+    })

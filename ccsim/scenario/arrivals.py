@@ -1,0 +1,37 @@
+"""Arrival volumes of a queue or process: a constant rate, a list per interval, or a CSV forecast."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, PrivateAttr, ValidationInfo, model_validator
+
+from ccsim.scenario.types import Strict
+from ccsim.scenario.volumes import read_volume_csv
+
+
+class Arrivals(Strict):
+    """Expected volume: exactly one of `per_hour`, `per_interval` or `csv`."""
+
+    per_hour: float | None = Field(None, ge=0, allow_inf_nan=False)
+    per_interval: tuple[Annotated[float, Field(ge=0, allow_inf_nan=False)], ...] | None = None
+    csv: str | None = None
+    _volumes: tuple[float, ...] | None = PrivateAttr(None)
+
+    @model_validator(mode="after")
+    def _exactly_one(self, info: ValidationInfo) -> "Arrivals":
+        given = [k for k in ("per_hour", "per_interval", "csv") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError(f"give exactly one of per_hour, per_interval, csv (got {', '.join(given) or 'none'})")
+        if self.csv is not None:
+            base_dir = Path((info.context or {}).get("base_dir", "."))
+            self._volumes = read_volume_csv(base_dir / self.csv)
+        elif self.per_interval is not None:
+            self._volumes = self.per_interval
+        return self
+
+    @property
+    def volumes(self) -> tuple[float, ...] | None:
+        """Contacts per interval from `per_interval` or `csv`; None for a constant rate."""
+        return self._volumes

@@ -1,0 +1,78 @@
+"""Field types shared by the scenario models: durations, clock times, distributions, counts."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    ValidationInfo,
+)
+
+from ccsim.distributions import Distribution, build_distribution
+from ccsim.units import format_clock, parse_clock, parse_duration
+
+
+def _positive(seconds: float) -> float:
+    if seconds <= 0:
+        raise ValueError(f"must be > 0 seconds, got {seconds:g}")
+    return seconds
+
+
+def _distribution(value: Any, info: ValidationInfo) -> Distribution:
+    base_dir = (info.context or {}).get("base_dir", ".")
+    return build_distribution(value, base_dir)
+
+
+def _counts(value: Any) -> tuple[int, ...] | int:
+    """A constant count or a list of counts, each a whole number >= 0."""
+    items = value if isinstance(value, (list, tuple)) else [value]
+    for i, item in enumerate(items):
+        is_whole = isinstance(item, int) or (isinstance(item, float) and item.is_integer())
+        if isinstance(item, bool) or not is_whole or item < 0:
+            where = f" (item {i})" if isinstance(value, (list, tuple)) else ""
+            raise ValueError(f"expected a whole number of agents >= 0{where}, got {item!r}")
+    if isinstance(value, (list, tuple)):
+        if not value:
+            raise ValueError("expected a number of agents or a non-empty list, one per interval")
+        return tuple(int(v) for v in value)
+    return int(value)
+
+
+def _skills(value: Any) -> dict[str, int]:
+    """Skills as {queue: preference rank}; a plain list means rank 1 for each."""
+    if isinstance(value, (list, tuple)):
+        if not value or not all(isinstance(v, str) for v in value):
+            raise ValueError("expected a non-empty list of queue names or a mapping {queue: rank}")
+        if len(set(value)) != len(value):
+            raise ValueError("a queue is listed twice")
+        return {name: 1 for name in value}
+    if isinstance(value, dict) and value:
+        for name, rank in value.items():
+            if isinstance(rank, bool) or not isinstance(rank, int) or rank < 1:
+                raise ValueError(f"rank of {name!r} must be a whole number >= 1 (1 = preferred), got {rank!r}")
+        return {str(k): int(v) for k, v in value.items()}
+    raise ValueError("expected a non-empty list of queue names or a mapping {queue: rank}")
+
+
+Duration = Annotated[float, BeforeValidator(parse_duration)]
+PositiveDuration = Annotated[float, BeforeValidator(parse_duration), AfterValidator(_positive)]
+Clock = Annotated[float, BeforeValidator(parse_clock), PlainSerializer(format_clock)]
+DistributionSpec = Annotated[Distribution, PlainValidator(_distribution), PlainSerializer(repr)]
+Counts = Annotated[int | tuple[int, ...], PlainValidator(_counts)]
+Skills = Annotated[dict[str, int], PlainValidator(_skills)]
+Probability = Annotated[float, Field(ge=0, le=1)]
+
+
+class Strict(BaseModel):
+    """Base of every scenario model: unknown keys are errors, instances are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+

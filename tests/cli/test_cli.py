@@ -1,0 +1,137 @@
+"""The command line: exit codes, JSON that parses, files written, no tracebacks for mistakes."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from ccsim.cli import main
+from tests.conftest import BASE_YAML
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_run_prints_kpi_and_group_tables():
+    result = invoke("run", "scenarios/hotline.yml", "-r", 2)
+    assert result.exit_code == 0, result.output
+    for word in ("general", "billing", "technical", "vip", "ALL", "front_office", "service level", "occupancy"):
+        assert word in result.output
+
+
+def test_run_json_is_one_object_and_nothing_else():
+    result = invoke("run", "scenarios/hotline.yml", "-r", 3, "--format", "json")
+    assert result.exit_code == 0
+    assert result.stderr == ""
+    data = json.loads(result.stdout)
+    assert data["replications"] == 3 and data["seed"] == 42
+    sl = data["kpis"]["ALL"]["service_level"]
+    assert 0 < sl["ci_low"] <= sl["mean"] <= sl["ci_high"] <= 1
+    assert set(data["groups"]) == {"front_office", "billing_team", "tech_team", "ALL"}
+
+
+def test_run_csv_and_out_dir(tmp_path):
+    result = invoke("run", "scenarios/hotline.yml", "-r", 2, "--format", "csv", "--out", tmp_path / "out")
+    assert result.exit_code == 0
+    assert result.output.splitlines()[0] == "level,name,kpi,mean,ci_low,ci_high"
+    files = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert files == ["contacts.csv", "group_intervals.csv", "groups.csv", "intervals.csv", "kpis.csv", "summary.json"]
+    kpis = pd.read_csv(tmp_path / "out" / "kpis.csv", index_col="queue")
+    assert "service_level_ci_high" in kpis.columns and "ALL" in kpis.index
+    contacts = pd.read_csv(tmp_path / "out" / "contacts.csv")
+    assert set(contacts.replication) == {0, 1}
+
+
+def test_run_seed_and_replications_override():
+    a = json.loads(invoke("run", "scenarios/hotline.yml", "-r", 2, "-s", 5, "-f", "json").output)
+    b = json.loads(invoke("run", "scenarios/hotline.yml", "-r", 2, "-s", 5, "-w", 2, "-f", "json").output)
+    assert a == b and a["seed"] == 5
+
+
+def test_validate_ok_and_bad(write_scenario):
+    ok = invoke("validate", write_scenario())
+    assert ok.exit_code == 0 and "ok" in ok.output
+    bad = invoke("validate", write_scenario(BASE_YAML.replace("cv: 0.8", "cv: -2")))
+    assert bad.exit_code == 2
+    assert "queues.tech.handle_time.cv" in bad.output and ":13:" in bad.output
+    assert "Traceback" not in bad.output
+
+
+def test_run_with_bad_scenario_exits_2_without_traceback(write_scenario):
+    result = invoke("run", write_scenario(BASE_YAML.replace("skills: [billing, tech]", "skills: [billing, sales]")))
+    assert result.exit_code == 2
+    assert "agent_groups.generalists.skills" in result.output and "'sales'" in result.output
+    assert "queues.tech" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_run_missing_file_exits_2():
+    result = invoke("run", "nope.yml")
+    assert result.exit_code == 2 and "nope.yml" in result.output and "not found" in result.output
+
+
+def test_unstable_scenario_warns(write_scenario):
+    result = invoke("run", write_scenario(BASE_YAML.replace("staff: 6", "staff: 3")), "-r", 1)
+    assert result.exit_code == 0 and "warning" in result.output and "Erlangs" in result.output
+
+
+def test_erlang_for_given_agents_matches_reference():
+    out = json.loads(invoke("erlang", "--rate", 200, "--aht", 180, "--agents", 14, "-f", "json").output)
+    (row,) = out["results"]
+    assert out["model"] == "erlang_c"
+    assert row["service_level"] == pytest.approx(0.8883500191794669, rel=1e-9)
+    assert row["asa"] == pytest.approx(7.835937011777243, rel=1e-9)
+
+
+def test_erlang_a_with_patience_and_agent_range():
+    out = json.loads(invoke("erlang", "--rate", 200, "--aht", "3m", "--agents", "9:11", "--patience", "2m", "-f", "json").output)
+    assert out["model"] == "erlang_a" and [r["agents"] for r in out["results"]] == [9, 10, 11]
+    assert out["results"][1]["p_abandon"] == pytest.approx(0.13746382627644957, rel=1e-9)
+
+
+def test_erlang_required_agents():
+    out = json.loads(invoke("erlang", "--rate", 360, "--aht", 240, "--target", 0.8, "--threshold", 20, "-f", "json").output)
+    assert out["required_agents"] == {"service_level": 29}
+    table = invoke("erlang", "--rate", 360, "--aht", 240, "--target", 0.8)
+    assert table.exit_code == 0 and "29" in table.output
+
+
+def test_erlang_unstable_load_is_an_answer_not_an_error():
+    out = json.loads(invoke("erlang", "--rate", 200, "--aht", 180, "--agents", 10, "-f", "json").output)
+    assert out["results"][0]["service_level"] == 0 and out["results"][0]["asa"] is None
+
+
+@pytest.mark.parametrize("args", [
+    ["erlang", "--rate", "100"],
+    ["erlang", "--rate", "100", "--aht", "abc", "--agents", "3"],
+    ["erlang", "--rate", "100", "--aht", "60", "--target", "1.5"],
+    ["erlang", "--rate", "100", "--aht", "60", "--max-abandon", "0.05"],
+    ["run", "scenarios/hotline.yml", "--format", "xml"],
+    ["run", "scenarios/hotline.yml", "--replications", "0"],
+])
+def test_bad_arguments_exit_2(args):
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("old, new, path", [
+    ("skills: [billing, tech]", "skills: [billing, tech, sales]", "agent_groups.generalists.skills"),
+    ("skills: [billing, tech]", "skills: [billing]", "queues.tech"),
+    ("[10, 20, 30, 20]", "[10, 20]", "queues.tech.arrivals.per_interval"),
+    ("per_hour: 60", "csv: missing.csv", "queues.billing.arrivals.csv"),
+    ("mean: 180", "mean: 0", "queues.billing.handle_time.mean"),
+    ("cv: 0.8", "cv: -0.5", "queues.tech.handle_time.cv"),
+    ("target: 0.8", "target: 1.5", "queues.billing.service_level.target"),
+    ("target: 0.8", "target: 0", "queues.billing.service_level.target"),
+    ("cost_per_hour: 30", "cost_per_hour: 30\n    colour: blue", "agent_groups.generalists.colour"),
+])
+def test_every_bad_input_exits_2_with_its_field_path(write_scenario, old, new, path):
+    for command in ("validate", "run"):
+        result = invoke(command, write_scenario(BASE_YAML.replace(old, new)))
+        assert result.exit_code == 2, result.output
+        assert f" {path}:" in result.output and "Traceback" not in result.output
