@@ -1,23 +1,24 @@
 """The event loop of one replication, on SimPy's Environment used as a bare event kernel.
 
-Events are SimPy timeouts with plain callbacks — an arrival, a patience timer running out,
-a service completing, a staffing change — and one generator feeds the pre-drawn fresh
-arrivals. A *contact* is one attempt of a customer; each visit of a contact to a queue is a
+Events are bare SimPy events (`Timer`) with plain callbacks: the next fresh arrival, a patience
+timer running out, a service completing; one SimPy process changes staffing at interval
+boundaries. A *contact* is one attempt of a customer; each visit of a contact to a queue is a
 *leg* (a transfer or an escalation starts a new leg). Contacts and legs are integers indexing
 plain lists; waiting legs sit in deques per line that the engine owns (abandoned or moved
 legs are skipped lazily); idle agents wait in one deque per group, longest idle first.
 Routing decisions belong to a `RoutingPolicy`, process flows to `FlowMixin`. No pandas and
-no logging in here.
-"""
+no logging in here."""
 
 from __future__ import annotations
 
 import math
 from collections import deque
 from dataclasses import dataclass
+from heapq import heappush
 
 import numpy as np
 import simpy
+from simpy.events import NORMAL
 
 from ccsim.model.arrivals import Arrivals, draw_arrivals
 from ccsim.model.flows import FlowMixin
@@ -35,6 +36,21 @@ class Agent:
     group: int
     idle_since: float
     leg: int = -1
+
+
+class Timer:
+    """The leanest SimPy event: a value and callbacks, scheduled straight onto the environment's heap.
+
+    `Environment.step` reads only `callbacks`, `_ok` and `_value`; ordering ties are broken by the
+    environment's own event counter, exactly as for `env.timeout`.
+    """
+
+    __slots__ = ("callbacks", "_value")
+    _ok = True
+
+    def __init__(self, callback, value):
+        self.callbacks = [callback]
+        self._value = value
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,10 +80,8 @@ class Engine(FlowMixin):
         self.plan = plan
         self.arrivals = draw_arrivals(plan, seed, replication) if arrivals is None else arrivals
         self.env = simpy.Environment(initial_time=plan.start_s - plan.warmup_s)
-        for name in LEG_FIELDS:
-            setattr(self, f"leg_{name}", [])
-        for name in CONTACT_FIELDS:
-            setattr(self, f"contact_{name}", [])
+        self._heap, self._event_id = self.env._queue, self.env._eid
+        self._preallocate_fresh()
         self.waiting: list[deque[int]] = [deque() for _ in range(plan.n_lines)]
         self.n_waiting = [0] * plan.n_lines
         self.idle: list[deque[Agent]] = [deque() for _ in range(plan.n_groups)]
@@ -80,6 +94,10 @@ class Engine(FlowMixin):
         self.init_flows(seed, replication)
         self.policy = get_policy(plan.policy)(self)
 
+    def after(self, delay_s: float, callback, value) -> None:
+        """Call `callback(event)` with `event._value = value` in `delay_s` seconds."""
+        heappush(self._heap, (self.env._now + delay_s, NORMAL, next(self._event_id), Timer(callback, value)))
+
     # -- what policies read ----------------------------------------------------------
     def oldest_arrival(self, line: int) -> float:
         """Enqueue time of the longest-waiting leg of a line with `n_waiting[line] > 0`."""
@@ -91,37 +109,57 @@ class Engine(FlowMixin):
     # -- running ---------------------------------------------------------------------
     def run(self) -> EngineRecords:
         env = self.env
-        env.process(self._arrive_all())
+        if len(self.arrivals):
+            self.after(self._arrival_times[0] - env.now, self._arrive, 0)
         env.process(self._staffing())
         env.run(until=self.plan.end_s)
         self._account_all()
         legs = {name: np.array(getattr(self, f"leg_{name}"), dtype=t) for name, t in LEG_FIELDS.items()}
-        in_service = (legs["state"] == ANSWERED) & np.isnan(legs["end"])
-        legs["end"][in_service] = legs["answer"][in_service] + legs["handle"][in_service]
+        answered = legs["state"] == ANSWERED    # a service ends one handle time after its answer
+        legs["end"][answered] = legs["answer"][answered] + legs["handle"][answered]
         contacts = {name: np.array(getattr(self, f"contact_{name}"), dtype=t) for name, t in CONTACT_FIELDS.items()}
         stages = np.array(self.stage_log, dtype=float).reshape(-1, 5)
         return EngineRecords(legs, contacts, stages, self.present_s[:, :-1].copy(),
                              self.returns_scheduled - self.returns_arrived)
 
-    def _arrive_all(self):
-        env, timeout = self.env, self.env.timeout
-        arrivals = self.arrivals
-        times = arrivals.time.tolist()
-        sources = arrivals.source.tolist()
-        handles = arrivals.handle_s.tolist()
-        patiences = arrivals.patience_s.tolist()
-        n_queues = self.plan.n_queues
-        new_contact, new_leg, offer = self.new_contact, self.new_leg, self.offer
-        for i, time in enumerate(times):
-            delay = time - env.now
-            if delay > 0:
-                yield timeout(delay)
-            source = sources[i]
-            if source < n_queues:
-                contact = new_contact(-1, 1, FRESH, -1)
-                offer(new_leg(contact, source, source, FRESH, handles[i], patiences[i], -1))
-            else:
-                self.start_process(source - n_queues, handles[i], patiences[i])
+    def _preallocate_fresh(self) -> None:
+        """Records for every fresh contact and its first leg, filled from the pre-drawn arrivals.
+
+        Fresh contact i and its first leg i share the index of arrival i; contacts and legs that
+        flows create later are appended after them. Arrival and enqueue times are set on arrival.
+        """
+        plan, arrivals = self.plan, self.arrivals
+        n = len(arrivals)
+        entry = [plan.source_entry(source) for source in range(len(plan.source_key))]
+        queue = np.array([q for q, _ in entry] or [0])[arrivals.source]
+        process = np.array([p for _, p in entry] or [0])[arrivals.source]
+        line = np.array([plan.queue_line[q] if p < 0 else plan.stages[p][0].line for q, p in entry] or [0])
+        stage = np.where(process >= 0, 0, -1).tolist()
+        ids, nan = list(range(n)), [math.nan] * n
+        self._arrival_times = arrivals.time.tolist()
+        self._arrival_process = process.tolist()
+        self.contact_customer, self.contact_attempt, self.contact_kind = ids[:], [1] * n, [FRESH] * n
+        self.contact_arrival, self.contact_process, self.contact_stage = nan[:], self._arrival_process[:], stage[:]
+        self.contact_stage_entry, self.contact_transfers, self.contact_escalations = nan[:], [0] * n, [0] * n
+        self.contact_last_leg, self.contact_pending = ids[:], [False] * n
+        self.leg_contact, self.leg_queue, self.leg_line = ids[:], queue.tolist(), line[arrivals.source].tolist()
+        self.leg_enqueue, self.leg_handle, self.leg_patience = nan[:], arrivals.handle_s.tolist(), \
+            arrivals.patience_s.tolist()
+        self.leg_state, self.leg_answer, self.leg_end, self.leg_group = [WAITING] * n, nan[:], nan[:], [-1] * n
+        self.leg_origin, self.leg_result, self.leg_stage = [FRESH] * n, [RESOLVED] * n, stage
+
+    def _arrive(self, event: simpy.Event) -> None:
+        """Fresh arrival i: offer its first leg (or start its process), then schedule arrival i + 1."""
+        i = event._value
+        now = self.env.now
+        self.contact_arrival[i] = now
+        if self._arrival_process[i] < 0:
+            self.leg_enqueue[i] = now
+            self.offer(i)
+        else:
+            self.start_process(i)
+        if i + 1 < len(self._arrival_times):
+            self.after(self._arrival_times[i + 1] - now, self._arrive, i + 1)
 
     def new_contact(self, customer: int, attempt: int, kind: int, process: int) -> int:
         """Register a contact (customer -1: a new customer) and return its index."""
@@ -172,7 +210,7 @@ class Engine(FlowMixin):
         self.n_waiting[line] += 1
         patience = self.leg_patience[leg]
         if patience != INF:
-            self.env.timeout(patience, leg).callbacks.append(self._patience_over)
+            self.after(patience, self._patience_over, leg)
         if self.escalates:
             self.arm_escalation(leg)
 
@@ -187,12 +225,11 @@ class Engine(FlowMixin):
         self.leg_group[leg] = agent.group
         agent.leg = leg
         self.busy[agent.group] += 1
-        self.env.timeout(self.leg_handle[leg], agent).callbacks.append(self._finish)
+        self.after(self.leg_handle[leg], self._finish, agent)
 
     def _finish(self, event: simpy.Event) -> None:
         agent: Agent = event._value
         group, leg = agent.group, agent.leg
-        self.leg_end[leg] = self.env.now
         agent.leg = -1
         if self.after_service[self.leg_queue[leg]]:
             self.decide_after_service(leg)

@@ -12,7 +12,7 @@ import math
 import simpy
 
 from ccsim.model.states import (
-    ABANDONED, CALLBACK, CALLBACK_LEG, ESCALATED, ESCALATION, FRESH, REPEAT, RETRIAL, STAGE, TIER,
+    ABANDONED, CALLBACK, CALLBACK_LEG, ESCALATED, ESCALATION, REPEAT, RETRIAL, STAGE, TIER,
     TRANSFER, TRANSFERRED, UNRESOLVED, WAITING,
 )
 from ccsim.model.streams import Draws, stream
@@ -108,7 +108,7 @@ class FlowMixin:
     def _schedule_return(self, contact: int, queue: int, kind: int) -> None:
         self.returns_scheduled += 1
         payload = (self.contact_customer[contact], self.contact_attempt[contact] + 1, kind, queue)
-        self.env.timeout(self.delay_draw[kind, queue](), payload).callbacks.append(self._return)
+        self.after(self.delay_draw[kind, queue](), self._return, payload)
 
     def _return(self, event: simpy.Event) -> None:
         customer, attempt, kind, queue = event._value
@@ -129,13 +129,12 @@ class FlowMixin:
             plan = self.plan.stages[self.contact_process[contact]][stage]
             if plan.escalate_line >= 0:
                 after = self.contact_stage_entry[contact] + plan.time_limit_s - self.env.now
-                self.env.timeout(max(after, 0.0), (leg, plan.escalate_line, plan.escalate_queue)) \
-                    .callbacks.append(self._wait_limit)
+                self.after(max(after, 0.0), self._wait_limit, (leg, plan.escalate_line, plan.escalate_queue))
                 return
         rule = self.plan.flows.escalation[self.leg_queue[leg]]
         if rule is not None:
             after, line, queue = rule
-            self.env.timeout(after, (leg, line, queue)).callbacks.append(self._wait_limit)
+            self.after(after, self._wait_limit, (leg, line, queue))
 
     def _wait_limit(self, event: simpy.Event) -> None:
         leg, line, queue = event._value
@@ -178,30 +177,29 @@ class FlowMixin:
         return True
 
     # -- multi-stage processes -----------------------------------------------------------
-    def start_process(self, process: int, handle: float, patience: float) -> None:
-        """A fresh process contact: enter the first stage (after its delay, if any)."""
-        contact = self.new_contact(-1, 1, 0, process)
-        self.contact_stage[contact] = 0
-        self._enter_stage(contact, handle, patience)
+    def start_process(self, contact: int) -> None:
+        """Fresh process contact `contact` (its first leg has the same index) enters its first stage."""
+        self._enter_stage(contact, contact)
 
-    def _enter_stage(self, contact: int, handle: float | None = None, patience: float | None = None) -> None:
+    def _enter_stage(self, contact: int, leg: int = -1) -> None:
+        """Offer the contact's current stage now, or after the stage's delay; `leg` is a prepared leg."""
         stage = self.plan.stages[self.contact_process[contact]][self.contact_stage[contact]]
         if stage.delay_s > 0 and not self.contact_pending[contact]:
             self.contact_pending[contact] = True
-            self.env.timeout(stage.delay_s, contact).callbacks.append(self._stage_due)
+            self.after(stage.delay_s, self._stage_due, (contact, leg))
             return
         self.contact_pending[contact] = False
         self.contact_stage_entry[contact] = self.env.now
-        q = stage.queue
-        origin = STAGE if self.contact_stage[contact] > 0 else FRESH
-        self.offer(self.new_leg(
-            contact, q, stage.line, origin,
-            self.handle_later[q]() if handle is None else handle,
-            self.patience_later[q]() if patience is None else patience,
-            self.contact_stage[contact]))
+        if leg >= 0:
+            self.leg_enqueue[leg] = self.env.now
+        else:
+            q = stage.queue
+            leg = self.new_leg(contact, q, stage.line, STAGE, self.handle_later[q](), self.patience_later[q](),
+                               self.contact_stage[contact])
+        self.offer(leg)
 
     def _stage_due(self, event: simpy.Event) -> None:
-        self._enter_stage(event._value)
+        self._enter_stage(*event._value)
 
     def _stage_done(self, contact: int) -> None:
         process, stage = self.contact_process[contact], self.contact_stage[contact]

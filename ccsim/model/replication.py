@@ -74,8 +74,10 @@ def run_replication(plan: Plan, seed: int, replication: int) -> ReplicationRecor
     resolved = (outcome == ANSWERED) & (of_leg(legs["result"], last_leg, -1) == RESOLVED) & complete
     end = of_leg(legs["end"], last_leg, np.nan)
     measured = contacts["arrival"] >= plan.start_s
+    rows = np.flatnonzero(measured)
+    rows = rows[np.argsort(contacts["arrival"][rows], kind="stable")]   # contacts in arrival order
     index = np.full(n_contacts, -1)
-    index[measured] = np.arange(measured.sum())
+    index[rows] = np.arange(rows.size)
     served = legs["group"][np.where(answered)[0]]
     last_group = np.full(n_contacts, -1)
     last_group[contact_of_leg[answered]] = served
@@ -88,8 +90,8 @@ def run_replication(plan: Plan, seed: int, replication: int) -> ReplicationRecor
         "stages_completed": done_stages, "resolved": resolved,
         "resolution_s": np.where(resolved, end - contacts["arrival"], np.nan),
     }
-    contact_table = {k: np.asarray(v)[measured] for k, v in contact_table.items()}
-    contact_table["customer"] = np.where(measured[contact_table["customer"]], index[contact_table["customer"]], -1)
+    contact_table = {k: np.asarray(v)[rows] for k, v in contact_table.items()}
+    contact_table["customer"] = index[contact_table["customer"]]
     leg_measured = legs["enqueue"] >= plan.start_s
     leg_table = {
         "queue": legs["queue"], "origin": legs["origin"], "outcome": state, "wait_s": wait,
