@@ -174,7 +174,6 @@ def compile_plan(sc: Scenario) -> Plan:
                 escalate_line=line(esc_queue, stage.escalate_priority) if escalates else -1,
                 escalate_queue=index[esc_queue] if escalates else -1))
         stages.append(tuple(plans))
-    in_process = {s.queue for plans in stages for s in plans}
     flows = Flows(
         transfers=tuple(transfers),
         escalation=tuple(escalation),
@@ -183,7 +182,8 @@ def compile_plan(sc: Scenario) -> Plan:
         repeat=tuple(retry(sc.queues[n].unresolved.repeat if sc.queues[n].unresolved else None) for n in queues),
         retrial=tuple(retry(sc.queues[n].retrial) for n in queues),
         callback=tuple(callback),
-        after_service=tuple(bool(transfers[q]) or sc.queues[n].fcr < 1 or q in in_process
+        # a process contact may reach any queue (escalated, transferred): with processes, ask always
+        after_service=tuple(bool(transfers[q]) or sc.queues[n].fcr < 1 or bool(sc.processes)
                             for q, n in enumerate(queues)),
     )
     by_line = sorted(lines.items(), key=lambda item: item[1])
