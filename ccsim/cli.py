@@ -100,7 +100,7 @@ def run(scenario: Path, replications: int | None, seed: int | None, workers: int
         out_dir: Path | None, fmt: str) -> None:
     """Simulate SCENARIO and print KPIs with 95% confidence intervals."""
     from ccsim.report.export import long_table, to_json, write_outputs
-    from ccsim.report.tables import group_table, kpi_table
+    from ccsim.report import tables
     from ccsim.scenario import load_scenario
     from ccsim.simulate import simulate
 
@@ -124,8 +124,13 @@ def run(scenario: Path, replications: int | None, seed: int | None, workers: int
         click.echo(long_table(res).to_csv(index=False), nl=False)
     else:
         out = _stdout()
-        out.print(kpi_table(res))
-        out.print(group_table(res))
+        out.print(tables.kpi_table(res))
+        out.print(tables.group_table(res))
+        if tables.uses_flows(res):
+            out.print(tables.flow_table(res))
+            out.print(tables.customer_table(res))
+        if res.plan.process_names:
+            out.print(tables.stage_table(res))
     if out_dir is not None:
         written = write_outputs(res, out_dir)
         if fmt == "table":

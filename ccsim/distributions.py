@@ -274,15 +274,22 @@ def _is_number(text: str) -> bool:
 
 
 def build_distribution(spec: Any, base_dir: Path | str = ".") -> Distribution:
-    """A `Distribution` from a scenario mapping such as {dist: lognormal, mean: 240, cv: 0.8}.
+    """A `Distribution` from a scenario mapping such as {dist: lognormal, mean: 240, cv: 0.8},
+    or from a plain duration (`1h`, `90`), which is a fixed (deterministic) time.
 
     Raises ParameterError (with the offending key) for unknown names, missing or
     unexpected parameters and out-of-range values.
     """
     if isinstance(spec, Distribution):
         return spec
+    if isinstance(spec, (int, float, str)) and not isinstance(spec, bool):
+        try:  # a plain duration is a fixed time: 1h == {dist: deterministic, value: 1h}
+            return Deterministic(parse_duration(spec))
+        except ValueError:
+            pass
     if not isinstance(spec, Mapping):
-        raise ParameterError("dist", f"expected a mapping with 'dist' and its parameters, got {spec!r}")
+        raise ParameterError("dist", (
+            f"expected a fixed duration such as 90s or 1h, or a mapping with 'dist' and its parameters, got {spec!r}"))
     name = spec.get("dist")
     if name not in _REGISTRY:
         raise ParameterError("dist", f"unknown distribution {name!r}; allowed: {', '.join(distribution_names())}")

@@ -28,6 +28,7 @@ GROUP_KPIS = ("occupancy", "handled", "busy_hours", "staffed_hours", "cost")
 CUSTOMER_KPIS = ("customers", "contacts_per_customer", "fcr", "resolved", "transferred", "escalated",
                  "repeat_contacts", "retrials", "resolution_time", "resolution_p90")
 STAGE_KPIS = ("completed", "wait", "processing", "stage_time", "within_limit")
+PROCESS_KPIS = ("started", "completed", "resolution_time", "within_promise")
 
 
 def _sl_parts(plan: Plan, legs: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -158,16 +159,19 @@ def stage_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
 
 
 def process_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
-    """(processes, 4): started, completed, mean end-to-end time, share completed within the promise."""
+    """(processes, len(PROCESS_KPIS)): started, completed, mean end-to-end time, and the share done
+    within the promise among contacts whose promise fell due before the end of the horizon."""
     c = rec.contacts
     rows = []
-    for p in range(len(plan.process_names)):
+    for p, promise in enumerate(plan.promise_s):
         mine = c["process"] == p
         done = mine & c["resolved"]
         times = c["resolution_s"][done]
+        due = mine & (c["arrival_s"] + promise <= plan.end_s)
         rows.append([mine.sum(), done.sum(), times.mean() if times.size else np.nan,
-                     ratio((times <= plan.promise_s[p]).sum(), mine.sum()) if np.isfinite(plan.promise_s[p]) else np.nan])
-    return np.array(rows, dtype=float).reshape(-1, 4)
+                     ratio((due & done & (c["resolution_s"] <= promise)).sum(), due.sum())
+                     if np.isfinite(promise) else np.nan])
+    return np.array(rows, dtype=float).reshape(-1, len(PROCESS_KPIS))
 
 
 def _stack(fn, plan: Plan, records: Sequence[ReplicationRecords]) -> np.ndarray:
@@ -202,8 +206,7 @@ def stage_table(plan: Plan, records: Sequence[ReplicationRecords]) -> pd.DataFra
 
 def process_table(plan: Plan, records: Sequence[ReplicationRecords]) -> pd.DataFrame:
     """One row per process: started, completed, end-to-end time and share within the promise."""
-    table = wide_table(plan.process_names, ("started", "completed", "resolution_time", "within_promise"),
-                       _stack(process_kpis, plan, records), "process")
+    table = wide_table(plan.process_names, PROCESS_KPIS, _stack(process_kpis, plan, records), "process")
     table.insert(0, "promise_s", list(plan.promise_s))
     return table
 

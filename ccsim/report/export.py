@@ -13,7 +13,7 @@ from typing import IO, Any
 import pandas as pd
 
 from ccsim.results import Results
-from ccsim.kpis import GROUP_KPIS, QUEUE_KPIS
+from ccsim.kpis import CUSTOMER_KPIS, GROUP_KPIS, PROCESS_KPIS, QUEUE_KPIS, STAGE_KPIS
 from ccsim.stats import CONFIDENCE
 
 
@@ -60,6 +60,9 @@ def summary_dict(res: Results) -> dict[str, Any]:
                     for q, queue in sc.queues.items()},
         "kpis": _estimates(res.kpis, QUEUE_KPIS),
         "groups": _estimates(res.groups, GROUP_KPIS),
+        "customers": _estimates(res.customers, CUSTOMER_KPIS),
+        "stages": _estimates(res.stages, STAGE_KPIS),
+        "processes": _estimates(res.processes, PROCESS_KPIS),
         "warnings": list(res.warnings),
     }
 
@@ -69,9 +72,13 @@ def to_json(res: Results) -> str:
 
 
 def long_table(res: Results) -> pd.DataFrame:
-    """KPIs of queues and groups in long format: level, name, kpi, mean, ci_low, ci_high."""
+    """KPIs of queues, groups, customers (by entry point), process stages and processes in long
+    format: level, name, kpi, mean, ci_low, ci_high."""
     rows = []
-    for level, table, kpis in (("queue", res.kpis, QUEUE_KPIS), ("group", res.groups, GROUP_KPIS)):
+    levels = (("queue", res.kpis, QUEUE_KPIS), ("group", res.groups, GROUP_KPIS),
+              ("customer", res.customers, CUSTOMER_KPIS), ("stage", res.stages, STAGE_KPIS),
+              ("process", res.processes, PROCESS_KPIS))
+    for level, table, kpis in levels:
         for name, row in table.iterrows():
             for k in kpis:
                 rows.append((level, name, k, row[k], row[f"{k}_ci_low"], row[f"{k}_ci_high"]))
@@ -79,15 +86,19 @@ def long_table(res: Results) -> pd.DataFrame:
 
 
 def write_outputs(res: Results, out_dir: Path | str) -> list[Path]:
-    """Write kpis, groups, intervals, group_intervals, contacts (CSV) and summary.json into `out_dir`."""
+    """Write the KPI tables, per-contact and per-leg records (CSV) and summary.json into `out_dir`."""
     out = Path(out_dir)
     tables = {
         "kpis.csv": res.kpis,
         "groups.csv": res.groups,
+        "customers.csv": res.customers,
         "intervals.csv": res.intervals,
         "group_intervals.csv": res.group_intervals,
         "contacts.csv": res.contacts,
+        "legs.csv": res.legs,
     }
+    if res.plan.process_names:
+        tables.update({"stages.csv": res.stages, "processes.csv": res.processes})
     written = []
     for name, frame in tables.items():
         keep_index = frame.index.name is not None

@@ -57,3 +57,77 @@ def group_table(res: Results) -> Table:
             _cell(row, "staffed_hours"), _cell(row, "cost", digits=0),
             style="bold" if name == "ALL" else None, end_section=name == res.groups.index[-2])
     return table
+
+
+def uses_flows(res: Results) -> bool:
+    """Does the scenario move contacts between queues, bring customers back, or run processes?"""
+    return res.plan.flows.any or bool(res.plan.process_names)
+
+
+def flow_table(res: Results) -> Table:
+    """Queues and "ALL": where the offered volume came from and where it went."""
+    table = Table(title="process flows per queue")
+    headers = ("queue", "offered", "fresh", "repeat", "retrial", "transfer in", "escalation in",
+               "transfer rate", "FCR", "escalated", "callbacks", "callback due met")
+    for header in headers:
+        table.add_column(header, justify="left" if header == "queue" else "right")
+    for name, row in res.kpis.iterrows():
+        table.add_row(
+            str(name), *(_cell(row, k, digits=0) for k in (
+                "offered", "offered_fresh", "offered_repeat", "offered_retrial", "offered_transfer",
+                "offered_escalation")),
+            _cell(row, "transfer_rate", _pct), _cell(row, "fcr", _pct), _cell(row, "escalated", digits=0),
+            _cell(row, "callbacks", digits=0), _cell(row, "callback_within_due", _pct),
+            style="bold" if name == "ALL" else None, end_section=name == res.kpis.index[-2])
+    return table
+
+
+def customer_table(res: Results) -> Table:
+    """Customers by entry point: attempts, first-contact resolution, resolution and its time."""
+    table = Table(title="customers (by where they first entered)")
+    for header in ("entry", "customers", "contacts each", "FCR", "resolved", "transferred", "escalated",
+                   "repeats", "retrials", "resolution time", "p90"):
+        table.add_column(header, justify="left" if header == "entry" else "right")
+    for name, row in res.customers.iterrows():
+        if row["customers"] == 0 and name != "ALL":
+            continue
+        table.add_row(
+            str(name), _cell(row, "customers", digits=0), _cell(row, "contacts_per_customer", digits=2),
+            _cell(row, "fcr", _pct), _cell(row, "resolved", _pct), _cell(row, "transferred", _pct),
+            _cell(row, "escalated", _pct), _cell(row, "repeat_contacts", digits=0), _cell(row, "retrials", digits=0),
+            _duration_cell(row, "resolution_time"), _duration_cell(row, "resolution_p90"),
+            style="bold" if name == "ALL" else None, end_section=name == res.customers.index[-2])
+    return table
+
+
+def stage_table(res: Results) -> Table:
+    """Process stages (and each process end to end): waits, processing, share within the limits."""
+    table = Table(title="process stages")
+    for header in ("process / stage", "completed", "wait", "processing", "stage time", "limit", "within limit"):
+        table.add_column(header, justify="left" if header == "process / stage" else "right")
+    labels = [f"{p} / {i + 1}. {stage.label}" for p, process in res.scenario.processes.items()
+              for i, stage in enumerate(process.stages)]
+    for label, (_, row) in zip(labels, res.stages.iterrows()):
+        limit = row["time_limit_s"]
+        table.add_row(label, _cell(row, "completed", digits=0), _duration_cell(row, "wait"),
+                      _duration_cell(row, "processing"), _duration_cell(row, "stage_time"),
+                      format_duration(limit) if math.isfinite(limit) else "", _cell(row, "within_limit", _pct))
+    for name, row in res.processes.iterrows():
+        promise = row["promise_s"]
+        table.add_row(f"{name} end to end", _cell(row, "completed", digits=0), "", "",
+                      _duration_cell(row, "resolution_time"), format_duration(promise) if math.isfinite(promise) else "",
+                      _cell(row, "within_promise", _pct), style="bold")
+    return table
+
+
+def _duration_cell(row, kpi: str) -> str:
+    """A mean duration in one readable unit (s, min, h or d) with its CI half-width in the same unit."""
+    mean, lo, hi = row[kpi], row[f"{kpi}_ci_low"], row[f"{kpi}_ci_high"]
+    if not math.isfinite(mean):
+        return "-"
+    size, unit = next((size, unit) for limit, size, unit in _UNITS if mean < limit)
+    text = f"{mean / size:,.1f} {unit}"
+    return text + (f" ±{(hi - lo) / 2 / size:,.1f}" if math.isfinite(hi - lo) else "")
+
+
+_UNITS = ((120, 1, "s"), (7200, 60, "min"), (172800, 3600, "h"), (math.inf, 86400, "d"))

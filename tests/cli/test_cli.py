@@ -39,7 +39,8 @@ def test_run_csv_and_out_dir(tmp_path):
     assert result.exit_code == 0
     assert result.output.splitlines()[0] == "level,name,kpi,mean,ci_low,ci_high"
     files = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert files == ["contacts.csv", "group_intervals.csv", "groups.csv", "intervals.csv", "kpis.csv", "summary.json"]
+    assert files == ["contacts.csv", "customers.csv", "group_intervals.csv", "groups.csv", "intervals.csv", "kpis.csv",
+                     "legs.csv", "summary.json"]
     kpis = pd.read_csv(tmp_path / "out" / "kpis.csv", index_col="queue")
     assert "service_level_ci_high" in kpis.columns and "ALL" in kpis.index
     contacts = pd.read_csv(tmp_path / "out" / "contacts.csv")
@@ -135,3 +136,24 @@ def test_every_bad_input_exits_2_with_its_field_path(write_scenario, old, new, p
         result = invoke(command, write_scenario(BASE_YAML.replace(old, new)))
         assert result.exit_code == 2, result.output
         assert f" {path}:" in result.output and "Traceback" not in result.output
+
+
+def test_run_shows_flow_tables_and_json_for_flow_scenarios():
+    result = invoke("run", "scenarios/tiered_support.yml", "-r", 2)
+    assert result.exit_code == 0, result.output
+    for words in ("process flows per queue", "customers (by where they first entered)", "retrial", "FCR"):
+        assert words in result.output
+    assert "process stages" not in result.output
+    result = invoke("run", "scenarios/after_sales.yml", "-r", 2, "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert set(data["stages"]) == {f"repair_ticket/{i}" for i in range(1, 7)}
+    assert data["processes"]["repair_ticket"]["started"]["mean"] > 0
+    assert data["customers"]["ALL"]["resolved"]["mean"] > 0.5
+    result = invoke("run", "scenarios/after_sales.yml", "-r", 2)
+    assert "process stages" in result.output and "end to end" in result.output
+
+
+def test_run_without_flows_keeps_the_short_report():
+    result = invoke("run", "scenarios/hotline.yml", "-r", 2)
+    assert "process flows" not in result.output and "process stages" not in result.output
