@@ -82,14 +82,19 @@ def queue_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
     return np.array(rows, dtype=float)
 
 
+INTERVAL_KPIS = ("offered", "answered", "abandoned", "service_level", "asa", "abandon_rate",
+                 "offered_fresh", "offered_repeat", "offered_retrial", "transfers", "escalated", "callbacks")
+
+
 def interval_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
-    """(intervals, queues + 1, 6): offered, answered, abandoned, service level, asa, abandon rate."""
+    """(intervals, queues + 1, len(INTERVAL_KPIS)), by the interval in which each leg entered its queue."""
     legs = rec.legs
     nq, nk = plan.n_queues, plan.n_intervals
     within, den = _sl_parts(plan, legs)
-    inbound = (legs["origin"] != CALLBACK_LEG).astype(float)
-    answered = (legs["outcome"] == ANSWERED) * inbound
-    abandoned = (legs["outcome"] == ABANDONED) * inbound
+    origin, outcome = legs["origin"], legs["outcome"]
+    inbound = (origin != CALLBACK_LEG).astype(float)
+    answered = (outcome == ANSWERED) * inbound
+    abandoned = (outcome == ABANDONED) * inbound
     k = np.clip(np.searchsorted(plan.interval_start, legs["enqueue_s"], side="right") - 1, 0, nk - 1)
     cell = k * nq + legs["queue"]
 
@@ -102,7 +107,10 @@ def interval_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
     n_abandoned = per_cell(abandoned)
     sl = ratio(per_cell(within * inbound), per_cell(den * inbound))
     asa = ratio(per_cell(np.where(answered > 0, legs["wait_s"], 0.0)), n_answered)
-    return np.stack([offered, n_answered, n_abandoned, sl, asa, ratio(n_abandoned, offered)], axis=-1)
+    flows = [per_cell((origin == kind).astype(float)) for kind in (FRESH, REPEAT, RETRIAL)]
+    flows += [per_cell((answered > 0) & (legs["result"] == TRANSFERRED)), per_cell((outcome == ESCALATED) * inbound),
+              per_cell((outcome == CALLBACK) * inbound)]
+    return np.stack([offered, n_answered, n_abandoned, sl, asa, ratio(n_abandoned, offered), *flows], axis=-1)
 
 
 def group_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
@@ -224,7 +232,7 @@ def interval_table(plan: Plan, records: Sequence[ReplicationRecords]) -> pd.Data
         "start": np.repeat([format_clock(s) for s in starts], nq + 1),
         "queue": [*plan.queue_names, "ALL"] * nk,
     })
-    for j, column in enumerate(("offered", "answered", "abandoned", "service_level", "asa", "abandon_rate")):
+    for j, column in enumerate(INTERVAL_KPIS):
         frame[column] = mean[:, :, j].ravel()
     frame["staff"] = staff.ravel()
     return frame
