@@ -12,7 +12,7 @@ from ccsim.model.plan import ABANDON_RULES, Plan
 from ccsim.model.replication import ReplicationRecords
 from ccsim.model.states import (
     ABANDONED, ANSWERED, CALLBACK, CALLBACK_LEG, ESCALATED, ESCALATION, FRESH, REPEAT, RESOLVED,
-    RETRIAL, TIER, TRANSFER, TRANSFERRED,
+    RETRIAL, TIER, TRANSFER, TRANSFERRED, WAITING,
 )
 from ccsim.stats import mean_ci, ratio, wide_table
 from ccsim.units import format_clock
@@ -83,7 +83,45 @@ def queue_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
 
 
 INTERVAL_KPIS = ("offered", "answered", "abandoned", "service_level", "asa", "abandon_rate",
-                 "offered_fresh", "offered_repeat", "offered_retrial", "transfers", "escalated", "callbacks")
+                 "offered_fresh", "offered_repeat", "offered_retrial", "transfers", "escalated", "callbacks",
+                 "backlog_start", "backlog_end", "oldest_age_end")
+
+
+def backlog(plan: Plan, legs: dict[str, np.ndarray], times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Legs waiting at each of `times`, and the age in seconds of the oldest of them (0 when
+    none waits): two (len(times), queues + 1) arrays, the last column all queues."""
+    waiting_until = np.where(legs["outcome"] == ANSWERED, legs["answer_s"],
+                             np.where(legs["outcome"] == WAITING, np.inf, legs["end_s"]))
+    counts = np.zeros((times.size, plan.n_queues + 1))
+    oldest = np.zeros((times.size, plan.n_queues + 1))
+    for q in [*range(plan.n_queues), None]:
+        mine = slice(None) if q is None else legs["queue"] == q
+        enqueue, until = legs["enqueue_s"][mine], waiting_until[mine]
+        column = plan.n_queues if q is None else q
+        counts[:, column] = np.searchsorted(np.sort(enqueue), times, side="right") \
+            - np.searchsorted(np.sort(until), times, side="right")
+        oldest[:, column] = times - _oldest_waiting(enqueue, until, times)
+    return counts, oldest
+
+
+def _oldest_waiting(enqueue: np.ndarray, until: np.ndarray, times: np.ndarray) -> np.ndarray:
+    """For each of `times`, the earliest enqueue time among legs waiting then (the time
+    itself when none waits). A leg that stopped waiting stays done for every later time, so one
+    pass over the legs in enqueue order serves all the times in increasing order."""
+    order = np.argsort(enqueue, kind="stable")
+    enqueue, until = enqueue[order].tolist(), until[order].tolist()
+    time_order = np.argsort(times, kind="stable")
+    out, i, n = np.empty(times.size), 0, len(enqueue)
+    for k in time_order.tolist():
+        t = times[k]
+        while i < n and until[i] <= t:
+            i += 1
+        # legs before i are done; the first leg from i that is waiting at t is the oldest
+        j = i
+        while j < n and enqueue[j] <= t and until[j] <= t:
+            j += 1
+        out[k] = enqueue[j] if j < n and enqueue[j] <= t else t
+    return out
 
 
 def interval_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
@@ -110,7 +148,10 @@ def interval_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
     flows = [per_cell((origin == kind).astype(float)) for kind in (FRESH, REPEAT, RETRIAL)]
     flows += [per_cell((answered > 0) & (legs["result"] == TRANSFERRED)), per_cell((outcome == ESCALATED) * inbound),
               per_cell((outcome == CALLBACK) * inbound)]
-    return np.stack([offered, n_answered, n_abandoned, sl, asa, ratio(n_abandoned, offered), *flows], axis=-1)
+    starts = plan.interval_start
+    counts, ages = backlog(plan, legs, np.concatenate([starts, starts + plan.interval_s]))
+    return np.stack([offered, n_answered, n_abandoned, sl, asa, ratio(n_abandoned, offered), *flows,
+                     counts[:nk], counts[nk:], ages[nk:]], axis=-1)
 
 
 def group_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:

@@ -21,6 +21,7 @@ import simpy
 from simpy.events import NORMAL
 
 from ccsim.model.arrivals import Arrivals, draw_arrivals
+from ccsim.model.chat import ChatMixin
 from ccsim.model.flows import FlowMixin
 from ccsim.model.plan import Plan
 from ccsim.model.states import ANSWERED, FRESH, RESOLVED, WAITING
@@ -29,13 +30,15 @@ from ccsim.policies import get_policy
 INF = math.inf
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Agent:
-    """One agent of group `group`; `leg` is the leg in hand (-1 when idle)."""
+    """One agent of group `group`: `leg` is the voice or email leg in hand (-1 if none), `chats`
+    the number of chats in hand. Compared and hashed by identity."""
 
     group: int
     idle_since: float
     leg: int = -1
+    chats: int = 0
 
 
 class Timer:
@@ -73,7 +76,7 @@ CONTACT_FIELDS = {"customer": int, "attempt": int, "kind": int, "arrival": float
                   "last_leg": int, "pending": bool}
 
 
-class Engine(FlowMixin):
+class Engine(FlowMixin, ChatMixin):
     """Simulates one replication of a `Plan`."""
 
     def __init__(self, plan: Plan, seed: int, replication: int, arrivals: Arrivals | None = None):
@@ -91,6 +94,8 @@ class Engine(FlowMixin):
         self._slot = plan.n_intervals   # the last column collects time outside the intervals
         self._since = [self.env.now] * plan.n_groups
         self.after_service = plan.flows.after_service
+        self.line_chat = tuple(plan.is_chat[q] for q in plan.line_queue)
+        self.open_chat: list[dict[Agent, None]] = [{} for _ in range(plan.n_groups)]  # agents with room
         self.init_flows(seed, replication)
         self.policy = get_policy(plan.policy)(self)
 
@@ -202,7 +207,10 @@ class Engine(FlowMixin):
         line = self.leg_line[leg]
         group = self.policy.select_agent(line)
         if group is not None:
-            self._start(self.idle[group].popleft(), leg)
+            if self.line_chat[line]:
+                self.start_chat(self.chat_agent(group), leg)
+            else:
+                self._start(self.idle[group].popleft(), leg)
             return
         if self.offers_callbacks and self.offer_callback(leg):
             return
@@ -229,10 +237,15 @@ class Engine(FlowMixin):
 
     def _finish(self, event: simpy.Event) -> None:
         agent: Agent = event._value
-        group, leg = agent.group, agent.leg
+        leg = agent.leg
         agent.leg = -1
         if self.after_service[self.leg_queue[leg]]:
             self.decide_after_service(leg)
+        self.release(agent)
+
+    def release(self, agent: Agent) -> None:
+        """An agent with nothing in hand: leaves if its group is shrinking, else takes new work."""
+        group = agent.group
         if self.leaving[group]:
             self._account(group)  # the leaving agent was present up to now
             self.leaving[group] -= 1
@@ -248,12 +261,21 @@ class Engine(FlowMixin):
             agent.idle_since = self.env.now
             self.idle[agent.group].append(agent)
             return
+        leg = self.next_waiting(line)
+        if self.line_chat[line]:
+            self.start_chat(agent, leg)
+            self.fill_chats(agent)
+        else:
+            self._start(agent, leg)
+
+    def next_waiting(self, line: int) -> int:
+        """Remove and return the oldest leg still waiting in `line` (which has one)."""
         waiting, state, leg_line = self.waiting[line], self.leg_state, self.leg_line
         leg = waiting.popleft()
         while state[leg] != WAITING or leg_line[leg] != line:
             leg = waiting.popleft()
         self.n_waiting[line] -= 1
-        self._start(agent, leg)
+        return leg
 
     # -- staffing --------------------------------------------------------------------
     def _staffing(self):

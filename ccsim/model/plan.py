@@ -69,6 +69,8 @@ class Plan:
     stream_key: tuple[int, ...]               # per queue: a stable key for its random streams
     handle_time: tuple[Distribution, ...]     # per queue
     patience: tuple[Distribution | None, ...]  # per queue
+    concurrency: tuple[int, ...]              # per queue: chats an agent holds at once (1: not chat)
+    slowdown: tuple[float, ...]               # per queue: handle-time stretch per extra chat in hand
     line_queue: tuple[int, ...]               # per line
     line_priority: tuple[int, ...]            # per line
     queue_line: tuple[int, ...]               # per queue: its base line
@@ -80,10 +82,16 @@ class Plan:
     rates_per_s: np.ndarray                   # (sources, intervals) fresh arrivals per second
     staff: np.ndarray                         # (groups, intervals) scheduled agents
     cost_per_hour: np.ndarray                 # per group
+    chat_capacity: tuple[int, ...]            # per group: chats an agent holds at once (its chat queues')
     interval_start: np.ndarray                # (intervals,) seconds
     interval_s: float
     warmup_s: float
     policy: str
+
+    @property
+    def is_chat(self) -> tuple[bool, ...]:
+        """Per queue: are its contacts chats (held several at a time by one agent)?"""
+        return tuple(c > 1 for c in self.concurrency)
 
     @property
     def n_queues(self) -> int:
@@ -198,6 +206,8 @@ def compile_plan(sc: Scenario) -> Plan:
         stream_key=tuple(_key(q) for q in queues),
         handle_time=tuple(sc.queues[q].handle_time for q in queues),
         patience=tuple(sc.queues[q].patience for q in queues),
+        concurrency=tuple(sc.queues[q].concurrency if sc.queues[q].channel == "chat" else 1 for q in queues),
+        slowdown=tuple(sc.queues[q].slowdown for q in queues),
         line_queue=tuple(q for (q, _), _ in by_line),
         line_priority=tuple(p for (_, p), _ in by_line),
         queue_line=tuple(range(len(queues))),
@@ -209,6 +219,8 @@ def compile_plan(sc: Scenario) -> Plan:
         rates_per_s=np.array([sc.arrival_rates(s) / 3600.0 for s in sources]),
         staff=np.array([sc.staff(g) for g in groups], dtype=int),
         cost_per_hour=np.array([sc.agent_groups[g].cost_per_hour for g in groups]),
+        chat_capacity=tuple(max([sc.queues[q].concurrency for q in sc.agent_groups[g].skills
+                                 if sc.queues[q].channel == "chat"], default=1) for g in groups),
         interval_start=sc.interval_starts(),
         interval_s=float(sc.interval),
         warmup_s=float(sc.warmup),

@@ -37,7 +37,10 @@ def run_replication(plan: Plan, seed: int, replication: int) -> ReplicationRecor
     """Simulate replication number `replication` of `plan` with base seed `seed`."""
     records = Engine(plan, seed, replication).run()
     legs, contacts = records.legs, records.contacts
-    busy = busy_seconds(plan, legs["answer"], legs["end"], legs["group"])
+    # a chat occupies 1 / capacity of its agent; everything else the whole agent
+    capacity = np.array(plan.chat_capacity)[np.maximum(legs["group"], 0)]
+    share = np.where(np.array(plan.is_chat)[legs["queue"]], 1.0 / capacity, 1.0)
+    busy = busy_seconds(plan, legs["answer"], legs["end"], legs["group"], share)
     state = legs["state"]
     wait = np.where(state == ANSWERED, legs["answer"], np.where(state == WAITING, plan.end_s, legs["end"])) \
         - legs["enqueue"]
@@ -128,27 +131,35 @@ def stage_table(plan: Plan, log: np.ndarray, legs: dict[str, np.ndarray], wait: 
     }
 
 
-def busy_seconds(plan: Plan, start_s: np.ndarray, end_s: np.ndarray, group: np.ndarray) -> np.ndarray:
-    """Agent-seconds of service per (group, interval), clipping services to interval bounds.
+def busy_seconds(plan: Plan, start_s: np.ndarray, end_s: np.ndarray, group: np.ndarray,
+                 share: np.ndarray | None = None) -> np.ndarray:
+    """Agent-seconds of service per (group, interval), clipping services to interval bounds;
+    each service counts `share` of an agent (1 by default).
 
-    Uses B(t) = sum over services of clip(t - start, 0, end - start), evaluated at every
+    Uses B(t) = sum over services of share * clip(t - start, 0, end - start), evaluated at every
     interval boundary with sorted cumulative sums, so the cost is O(n log n) in services.
     """
+    share = np.ones_like(start_s) if share is None else share
     bounds_lo = plan.interval_start
     bounds_hi = plan.interval_start + plan.interval_s
     busy = np.zeros((plan.n_groups, plan.n_intervals))
     for g in range(plan.n_groups):
         mine = group == g
-        s, e = start_s[mine], end_s[mine]
-        busy[g] = _busy_until(s, e, bounds_hi) - _busy_until(s, e, bounds_lo)
+        s, e, w = start_s[mine], end_s[mine], share[mine]
+        busy[g] = _busy_until(s, e, w, bounds_hi) - _busy_until(s, e, w, bounds_lo)
     return busy
 
 
-def _busy_until(start: np.ndarray, end: np.ndarray, t: np.ndarray) -> np.ndarray:
-    """Total service time before each time in `t`."""
-    starts, ends = np.sort(start), np.sort(end)
-    cum_start = np.concatenate([[0.0], np.cumsum(starts)])
-    cum_end = np.concatenate([[0.0], np.cumsum(ends)])
-    n_started = np.searchsorted(starts, t, side="right")
-    n_ended = np.searchsorted(ends, t, side="right")
-    return (t * n_started - cum_start[n_started]) - (t * n_ended - cum_end[n_ended])
+def _busy_until(start: np.ndarray, end: np.ndarray, share: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Total share-weighted service time before each time in `t`."""
+    return _weighted_elapsed(start, share, t) - _weighted_elapsed(end, share, t)
+
+
+def _weighted_elapsed(times: np.ndarray, share: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """sum over i with times_i <= t of share_i * (t - times_i), for each t."""
+    order = np.argsort(times, kind="stable")
+    times, share = times[order], share[order]
+    cum_share = np.concatenate([[0.0], np.cumsum(share)])
+    cum_weighted = np.concatenate([[0.0], np.cumsum(share * times)])
+    n = np.searchsorted(times, t, side="right")
+    return t * cum_share[n] - cum_weighted[n]

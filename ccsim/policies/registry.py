@@ -17,8 +17,10 @@ class RoutingPolicy:
     `select_agent(line)` returns the group whose longest-idle agent takes a contact newly
     waiting in `line` (or None); `select_queue(agent)` returns the line whose oldest contact
     the freed `agent` takes next (or None). A line is a queue at one priority
-    (`plan.line_queue`, `plan.line_priority`). Both see the engine's waiting lines and idle
-    pools but must not change them: the engine does the moving.
+    (`plan.line_queue`, `plan.line_priority`). For a chat line, a group counts as available
+    when it has an idle agent or one in `engine.open_chat` (chatting, with room); an agent
+    holding chats (`agent.chats > 0`) may only be given chat lines (`engine.line_chat`). Both
+    see the engine's waiting lines and pools but must not change them: the engine does the moving.
     """
 
     name: str = ""

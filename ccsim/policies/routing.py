@@ -28,6 +28,10 @@ class _TieredPolicy(RoutingPolicy):
         self.line_tiers = tuple(
             _tiers([(self.line_key(plan, g, line), line) for line, q in enumerate(plan.line_queue) if q in plan.rank[g]])
             for g in range(plan.n_groups))
+        # an agent holding chats takes only more chats
+        self.chat_line_tiers = tuple(
+            tuple(chats for tier in tiers if (chats := tuple(line for line in tier if engine.line_chat[line])))
+            for tiers in self.line_tiers)
 
     def group_key(self, plan, group: int, line: int) -> tuple:
         raise NotImplementedError
@@ -36,13 +40,19 @@ class _TieredPolicy(RoutingPolicy):
         raise NotImplementedError
 
     def select_agent(self, line):
+        if self.engine.line_chat[line]:     # fill agents already chatting before taking idle ones
+            open_chat = self.engine.open_chat
+            for tier in self.group_tiers[line]:
+                for group in tier:
+                    if open_chat[group]:
+                        return group
         idle = self.engine.idle
         for tier in self.group_tiers[line]:
             best, best_since = None, 0.0
             for group in tier:
-                line = idle[group]
-                if line and (best is None or line[0].idle_since < best_since):
-                    best, best_since = group, line[0].idle_since
+                pool = idle[group]
+                if pool and (best is None or pool[0].idle_since < best_since):
+                    best, best_since = group, pool[0].idle_since
             if best is not None:
                 return best
         return None
@@ -50,7 +60,7 @@ class _TieredPolicy(RoutingPolicy):
     def select_queue(self, agent):
         engine = self.engine
         n_waiting = engine.n_waiting
-        for tier in self.line_tiers[agent.group]:
+        for tier in (self.chat_line_tiers if agent.chats else self.line_tiers)[agent.group]:
             best, best_arrival = None, 0.0
             for line in tier:
                 if n_waiting[line]:

@@ -57,6 +57,9 @@ class Queue(Strict):
 
     A queue without `arrivals` is fed only by transfers, escalations and process stages.
     `fcr` is the probability that a service resolves the contact (first-contact resolution).
+    Chat: an agent holds up to `concurrency` chats at once, and each chat in hand beyond the
+    first stretches a new chat's handle time by `slowdown` (0.2: +20% per extra chat).
+    Email is deferred work: it waits in a backlog and never abandons.
     """
 
     channel: Literal["voice", "chat", "email"] = "voice"
@@ -65,12 +68,22 @@ class Queue(Strict):
     patience: DistributionSpec | None = None
     service_level: ServiceLevel = ServiceLevel()
     priority: int = 1
+    concurrency: int = Field(1, ge=1)
+    slowdown: float = Field(0.0, ge=0, allow_inf_nan=False)
     transfers: tuple[Transfer, ...] = ()
     escalation: Escalation | None = None
     fcr: Probability = 1.0
     unresolved: Unresolved | None = None
     retrial: Attempts | None = None
     callback: Callback | None = None
+
+    @model_validator(mode="after")
+    def _channel_rules(self) -> "Queue":
+        if self.channel != "chat" and (self.concurrency != 1 or self.slowdown != 0):
+            raise ValueError(f"concurrency and slowdown apply to chat queues; this queue's channel is {self.channel}")
+        if self.channel == "email" and self.patience is not None:
+            raise ValueError("email is deferred work and never abandons: remove patience (or use channel: voice/chat)")
+        return self
 
 
 class AgentGroup(Strict):

@@ -25,4 +25,6 @@ def test_busy_time_clips_services_to_windows():
     end = np.array([10.0, 15.0, 13.0])
     t = np.array([0.0, 5.0, 10.0, 20.0])
     # before t: [0,0], [0..5] -> 5, [0..10] 10 + 5 = 15, all: 10 + 10 + 1 = 21
-    np.testing.assert_allclose(_busy_until(start, end, t), [0, 5, 15, 21])
+    np.testing.assert_allclose(_busy_until(start, end, np.ones(3), t), [0, 5, 15, 21])
+    # a chat held as one of three counts a third of an agent
+    np.testing.assert_allclose(_busy_until(start, end, np.array([1.0, 1 / 3, 1.0]), t), [0, 5, 10 + 5 / 3, 10 + 10 / 3 + 1])
