@@ -24,7 +24,8 @@ QUEUE_KPIS = (
     "offered_fresh", "offered_repeat", "offered_retrial", "offered_transfer", "offered_escalation",
     "callbacks_answered", "callback_within_due",
 )
-GROUP_KPIS = ("occupancy", "handled", "busy_hours", "staffed_hours", "cost")
+GROUP_KPIS = ("occupancy", "handled", "busy_hours", "staffed_hours", "scheduled_hours", "off_hours", "shrinkage",
+              "cost")
 CUSTOMER_KPIS = ("customers", "contacts_per_customer", "fcr", "resolved", "transferred", "escalated",
                  "repeat_contacts", "retrials", "resolution_time", "resolution_p90")
 STAGE_KPIS = ("completed", "wait", "processing", "stage_time", "within_limit")
@@ -155,15 +156,21 @@ def interval_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
 
 
 def group_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
-    """(groups + 1, len(GROUP_KPIS)) for one replication; the last row is all groups."""
+    """(groups + 1, len(GROUP_KPIS)) for one replication; the last row is all groups.
+
+    Staffed hours are hours present and available (agents staying to finish a contact
+    included); off hours are scheduled hours lost to shrinkage and breaks; both are paid.
+    """
     legs = rec.legs
     handled = np.bincount(legs["group"][legs["outcome"] == ANSWERED], minlength=plan.n_groups).astype(float)
-    busy = rec.busy_s.sum(axis=1)
-    present = rec.present_s.sum(axis=1)
-    cost = present / 3600.0 * plan.cost_per_hour
-    table = np.stack([ratio(busy, present), handled, busy / 3600.0, present / 3600.0, cost], axis=1)
-    total = [ratio(busy.sum(), present.sum()), handled.sum(), busy.sum() / 3600, present.sum() / 3600, cost.sum()]
-    return np.vstack([table, total])
+    hours = np.stack([rec.busy_s.sum(axis=1), rec.present_s.sum(axis=1),
+                      plan.staff.sum(axis=1) * plan.interval_s, rec.off_s.sum(axis=1)], axis=1) / 3600.0
+    cost = (hours[:, 1] + hours[:, 3]) * plan.cost_per_hour
+    rows = np.column_stack([hours, cost])
+    rows = np.vstack([rows, rows.sum(axis=0)])
+    busy, present, scheduled, off, cost = rows.T
+    return np.column_stack([ratio(busy, present), np.append(handled, handled.sum()), busy, present, scheduled, off,
+                            ratio(off, scheduled), cost])
 
 
 def customer_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
@@ -280,9 +287,10 @@ def interval_table(plan: Plan, records: Sequence[ReplicationRecords]) -> pd.Data
 
 
 def group_interval_table(plan: Plan, records: Sequence[ReplicationRecords]) -> pd.DataFrame:
-    """One row per interval and agent group: scheduled staff, present and busy hours, occupancy."""
+    """One row per interval and agent group: scheduled staff, present, off and busy hours, occupancy."""
     busy = np.mean([rec.busy_s for rec in records], axis=0)
     present = np.mean([rec.present_s for rec in records], axis=0)
+    off = np.mean([rec.off_s for rec in records], axis=0)
     nk, ng = plan.n_intervals, plan.n_groups
     starts = plan.interval_start
     return pd.DataFrame({
@@ -292,6 +300,7 @@ def group_interval_table(plan: Plan, records: Sequence[ReplicationRecords]) -> p
         "group": np.repeat(plan.group_names, nk),
         "staff": plan.staff.ravel(),
         "present_hours": present.ravel() / 3600.0,
+        "off_hours": off.ravel() / 3600.0,
         "busy_hours": busy.ravel() / 3600.0,
         "occupancy": ratio(busy, present).ravel(),
     })

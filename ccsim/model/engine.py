@@ -21,6 +21,7 @@ import simpy
 from simpy.events import NORMAL
 
 from ccsim.model.arrivals import Arrivals, draw_arrivals
+from ccsim.model.availability import AvailabilityMixin
 from ccsim.model.chat import ChatMixin
 from ccsim.model.flows import FlowMixin
 from ccsim.model.plan import Plan
@@ -63,6 +64,7 @@ class EngineRecords:
     legs: dict[str, np.ndarray]
     contacts: dict[str, np.ndarray]
     stages: np.ndarray          # (n, 5): contact, process, stage, entry s, done s
+    off: np.ndarray             # (n, 3): group, start s, end s of spells off work (breaks, shrinkage)
     present_s: np.ndarray       # (groups, intervals): agent-seconds present in each interval
     returns_pending: int        # repeat contacts and retrials still scheduled at the end
 
@@ -76,7 +78,7 @@ CONTACT_FIELDS = {"customer": int, "attempt": int, "kind": int, "arrival": float
                   "last_leg": int, "pending": bool}
 
 
-class Engine(FlowMixin, ChatMixin):
+class Engine(FlowMixin, ChatMixin, AvailabilityMixin):
     """Simulates one replication of a `Plan`."""
 
     def __init__(self, plan: Plan, seed: int, replication: int, arrivals: Arrivals | None = None):
@@ -97,6 +99,7 @@ class Engine(FlowMixin, ChatMixin):
         self.line_chat = tuple(plan.is_chat[q] for q in plan.line_queue)
         self.open_chat: list[dict[Agent, None]] = [{} for _ in range(plan.n_groups)]  # agents with room
         self.init_flows(seed, replication)
+        self.init_availability()
         self.policy = get_policy(plan.policy)(self)
 
     def after(self, delay_s: float, callback, value) -> None:
@@ -124,7 +127,8 @@ class Engine(FlowMixin, ChatMixin):
         legs["end"][answered] = legs["answer"][answered] + legs["handle"][answered]
         contacts = {name: np.array(getattr(self, f"contact_{name}"), dtype=t) for name, t in CONTACT_FIELDS.items()}
         stages = np.array(self.stage_log, dtype=float).reshape(-1, 5)
-        return EngineRecords(legs, contacts, stages, self.present_s[:, :-1].copy(),
+        off = np.array(self.off_spells(), dtype=float).reshape(-1, 3)
+        return EngineRecords(legs, contacts, stages, off, self.present_s[:, :-1].copy(),
                              self.returns_scheduled - self.returns_arrived)
 
     def _preallocate_fresh(self) -> None:
@@ -244,12 +248,18 @@ class Engine(FlowMixin, ChatMixin):
         self.release(agent)
 
     def release(self, agent: Agent) -> None:
-        """An agent with nothing in hand: leaves if its group is shrinking, else takes new work."""
+        """An agent with nothing in hand: leaves if its group is shrinking, goes off work if asked
+        (a break, shrinkage), else takes new work."""
         group = agent.group
         if self.leaving[group]:
             self._account(group)  # the leaving agent was present up to now
             self.leaving[group] -= 1
             self.busy[group] -= 1
+            return
+        if self.pending_off[group]:
+            self._account(group)
+            self.busy[group] -= 1
+            self.go_off(agent, self.pending_off[group].popleft())
             return
         self.busy[group] -= 1
         self._dispatch(agent)
@@ -288,6 +298,7 @@ class Engine(FlowMixin, ChatMixin):
             self._slot = slot
             for group, target in enumerate(staff):
                 self._set_staff(group, int(target))
+            self.shrink(staff)
 
     def _staff_timeline(self) -> list[tuple[float, int, np.ndarray]]:
         plan = self.plan
@@ -303,7 +314,7 @@ class Engine(FlowMixin, ChatMixin):
 
     def _set_staff(self, group: int, target: int) -> None:
         idle = self.idle[group]
-        change = target - (len(idle) + self.busy[group] - self.leaving[group])
+        change = target - (len(idle) + self.busy[group] + self.off[group] - self.leaving[group])
         if change > 0:
             kept = min(self.leaving[group], change)
             self.leaving[group] -= kept

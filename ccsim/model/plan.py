@@ -83,6 +83,7 @@ class Plan:
     staff: np.ndarray                         # (groups, intervals) scheduled agents
     cost_per_hour: np.ndarray                 # per group
     chat_capacity: tuple[int, ...]            # per group: chats an agent holds at once (its chat queues')
+    shrinkage: tuple[float, ...]              # per group: share of scheduled agents off work
     interval_start: np.ndarray                # (intervals,) seconds
     interval_s: float
     warmup_s: float
@@ -219,6 +220,7 @@ def compile_plan(sc: Scenario) -> Plan:
         rates_per_s=np.array([sc.arrival_rates(s) / 3600.0 for s in sources]),
         staff=np.array([sc.staff(g) for g in groups], dtype=int),
         cost_per_hour=np.array([sc.agent_groups[g].cost_per_hour for g in groups]),
+        shrinkage=tuple(sc.agent_groups[g].shrinkage for g in groups),
         chat_capacity=tuple(max([sc.queues[q].concurrency for q in sc.agent_groups[g].skills
                                  if sc.queues[q].channel == "chat"], default=1) for g in groups),
         interval_start=sc.interval_starts(),

@@ -30,6 +30,7 @@ class ReplicationRecords:
     stages: dict[str, np.ndarray]
     busy_s: np.ndarray      # (groups, intervals) agent-seconds busy
     present_s: np.ndarray   # (groups, intervals) agent-seconds present
+    off_s: np.ndarray       # (groups, intervals) agent-seconds scheduled but off work (breaks, shrinkage)
     returns_pending: int    # repeat contacts and retrials scheduled beyond the end
 
 
@@ -105,7 +106,7 @@ def run_replication(plan: Plan, seed: int, replication: int) -> ReplicationRecor
     leg_table = {k: np.asarray(v)[leg_measured] for k, v in leg_table.items()}
     return ReplicationRecords(replication, leg_table, contact_table,
                               stage_table(plan, records.stages, legs, wait, measured, index),
-                              busy, records.present_s, records.returns_pending)
+                              busy, records.present_s, off_seconds(plan, records.off), records.returns_pending)
 
 
 def stage_table(plan: Plan, log: np.ndarray, legs: dict[str, np.ndarray], wait: np.ndarray,
@@ -129,6 +130,11 @@ def stage_table(plan: Plan, log: np.ndarray, legs: dict[str, np.ndarray], wait: 
         "entry_s": log[keep, 3], "done_s": log[keep, 4],
         "wait_s": waits[log_key][keep], "handle_s": handles[log_key][keep], "contact": index[contact[keep]],
     }
+
+
+def off_seconds(plan: Plan, spells: np.ndarray) -> np.ndarray:
+    """Agent-seconds off work per (group, interval) from (group, start, end) spells."""
+    return busy_seconds(plan, spells[:, 1], spells[:, 2], spells[:, 0].astype(np.int64))
 
 
 def busy_seconds(plan: Plan, start_s: np.ndarray, end_s: np.ndarray, group: np.ndarray,

@@ -92,6 +92,7 @@ class AgentGroup(Strict):
     skills: Skills
     staff: Counts
     cost_per_hour: float = Field(0.0, ge=0, allow_inf_nan=False)
+    shrinkage: float = Field(0.0, ge=0, lt=1, allow_inf_nan=False)
 
 
 class Routing(Strict):
