@@ -173,6 +173,28 @@ def group_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
                             ratio(off, scheduled), cost])
 
 
+def occupancy_warnings(plan: Plan, records: Sequence[ReplicationRecords]) -> list[str]:
+    """Agent groups whose occupancy, over the horizon or in some intervals, exceeds their
+    `max_occupancy` (busy time / present time, pooled over replications)."""
+    busy = np.sum([rec.busy_s for rec in records], axis=0)
+    present = np.sum([rec.present_s for rec in records], axis=0)
+    warnings = []
+    for g, cap in enumerate(plan.max_occupancy):
+        if not np.isfinite(cap) or present[g].sum() == 0:
+            continue
+        per_interval = ratio(busy[g], present[g])
+        over = np.flatnonzero(per_interval > cap)
+        average = busy[g].sum() / present[g].sum()
+        if average > cap or over.size:
+            worst = over[np.argmax(per_interval[over])] if over.size else int(np.nanargmax(per_interval))
+            warnings.append(
+                f"agent group {plan.group_names[g]}: occupancy {100 * average:.1f}% on average, above the cap of "
+                f"{100 * cap:.0f}% in {over.size} of {plan.n_intervals} intervals (worst "
+                f"{100 * per_interval[worst]:.1f}% at {format_clock(plan.interval_start[worst])}, day "
+                f"{int(plan.interval_start[worst] // 86400) + 1}); sustained high occupancy drives burnout and attrition")
+    return warnings
+
+
 def customer_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
     """(entry queues + processes + 1, len(CUSTOMER_KPIS)): what happened to each customer who
     first called in the measured period, grouped by where they first entered."""

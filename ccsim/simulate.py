@@ -7,6 +7,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
+from ccsim.kpis import occupancy_warnings
 from ccsim.model.plan import compile_plan
 from ccsim.model.replication import ReplicationRecords, run_replication
 from ccsim.results import Results
@@ -49,5 +50,5 @@ def simulate(
                 records[futures[future]] = future.result()
                 if progress:
                     progress(done, replications)
-    return Results(scenario=sc, plan=plan, seed=seed, records=records,
-                   warnings=[str(w) for w in load_warnings(sc)])
+    warnings = [str(w) for w in load_warnings(sc)] + occupancy_warnings(plan, records)
+    return Results(scenario=sc, plan=plan, seed=seed, records=records, warnings=warnings)

@@ -93,6 +93,7 @@ class AgentGroup(Strict):
     staff: Counts
     cost_per_hour: float = Field(0.0, ge=0, allow_inf_nan=False)
     shrinkage: float = Field(0.0, ge=0, lt=1, allow_inf_nan=False)
+    max_occupancy: float | None = Field(None, gt=0, le=1)
 
 
 class Routing(Strict):

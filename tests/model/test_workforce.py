@@ -57,3 +57,16 @@ def test_nobody_goes_off_work_with_a_contact_in_hand():
     np.testing.assert_allclose(lengths[finished], 3600)
     late = (starts - plan.interval_start[0]) % 3600 > 0
     assert late.mean() > 0.5 and len(starts) >= 3 * 23
+
+
+def test_occupancy_above_the_cap_is_a_warning():
+    def run(rate_per_hour, cap):
+        data = {"horizon": {"start": "08:00", "end": "20:00"}, "interval": "60m",
+                "queues": {"q": {"arrivals": {"per_hour": rate_per_hour},
+                                 "handle_time": {"dist": "exponential", "mean": 300}}},
+                "agent_groups": {"agents": {"skills": ["q"], "staff": 10, "max_occupancy": cap}}}
+        return ccsim.simulate(ccsim.load_scenario(data), replications=2, seed=1).warnings
+
+    warnings = run(110, 0.85)                                     # load 0.92
+    assert any("agent group agents: occupancy" in w and "cap of 85%" in w for w in warnings), warnings
+    assert not run(60, 0.99)                                      # load 0.5
