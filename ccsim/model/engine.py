@@ -26,7 +26,7 @@ from ccsim.model.chat import ChatMixin
 from ccsim.model.flows import FlowMixin
 from ccsim.model.plan import Plan
 from ccsim.model.states import ANSWERED, FRESH, RESOLVED, WAITING
-from ccsim.policies import get_policy
+from ccsim.policies import get_blending, get_policy
 
 INF = math.inf
 
@@ -100,6 +100,11 @@ class Engine(FlowMixin, ChatMixin, AvailabilityMixin):
         self.open_chat: list[dict[Agent, None]] = [{} for _ in range(plan.n_groups)]  # agents with room
         self.init_flows(seed, replication)
         self.init_availability()
+        self.line_live = tuple(not d for d in plan.line_deferred)
+        self.blending = get_blending(plan.blending)(self, plan.reserve, plan.live_quiet_s)
+        self.tracks_quiet = plan.live_quiet_s > 0 and any(plan.line_deferred)
+        self.last_live_leave = -INF        # when the last live contact stopped waiting
+        self._wake_time = INF
         self.policy = get_policy(plan.policy)(self)
 
     def after(self, delay_s: float, callback, value) -> None:
@@ -113,6 +118,29 @@ class Engine(FlowMixin, ChatMixin, AvailabilityMixin):
         while state[waiting[0]] != WAITING or leg_line[waiting[0]] != line:
             waiting.popleft()
         return self.leg_enqueue[waiting[0]]
+
+    def live_waiting(self) -> bool:
+        """Does any live (not deferred) contact wait?"""
+        n_waiting = self.n_waiting
+        return any(n_waiting[line] for line, live in enumerate(self.line_live) if live)
+
+    def wake_at(self, time_s: float) -> None:
+        """Let idle agents look for work again at `time_s` (when a blending rule may allow it)."""
+        if time_s < self._wake_time:
+            self._wake_time = time_s
+            self.after(time_s - self.env.now, self._wake, time_s)
+
+    def _wake(self, event: simpy.Event) -> None:
+        if event._value != self._wake_time:
+            return                               # superseded by an earlier wake-up
+        self._wake_time = INF
+        for idle in self.idle:
+            for agent in list(idle):
+                line = self.policy.select_queue(agent)
+                if line is None:
+                    break                        # same group, same skills: the others find nothing either
+                idle.remove(agent)
+                self.serve(agent, line)
 
     # -- running ---------------------------------------------------------------------
     def run(self) -> EngineRecords:
@@ -271,6 +299,10 @@ class Engine(FlowMixin, ChatMixin, AvailabilityMixin):
             agent.idle_since = self.env.now
             self.idle[agent.group].append(agent)
             return
+        self.serve(agent, line)
+
+    def serve(self, agent: Agent, line: int) -> None:
+        """`agent` (free) takes the oldest leg waiting in `line`, and more chats if it has room."""
         leg = self.next_waiting(line)
         if self.line_chat[line]:
             self.start_chat(agent, leg)
@@ -285,6 +317,8 @@ class Engine(FlowMixin, ChatMixin, AvailabilityMixin):
         while state[leg] != WAITING or leg_line[leg] != line:
             leg = waiting.popleft()
         self.n_waiting[line] -= 1
+        if self.tracks_quiet and self.line_live[line]:
+            self.last_live_leave = self.env.now
         return leg
 
     # -- staffing --------------------------------------------------------------------

@@ -99,6 +99,8 @@ class FlowMixin:
         self.leg_state[leg] = ABANDONED
         self.leg_end[leg] = self.env.now
         self.n_waiting[self.leg_line[leg]] -= 1
+        if self.tracks_quiet and self.line_live[self.leg_line[leg]]:
+            self.last_live_leave = self.env.now
         q, contact = self.leg_queue[leg], self.leg_contact[leg]
         retrial = self.plan.flows.retrial[q]
         if retrial is not None and self.contact_attempt[contact] < retrial.max_attempts \

@@ -89,6 +89,10 @@ class Plan:
     interval_s: float
     warmup_s: float
     policy: str
+    blending: str
+    reserve: int
+    live_quiet_s: float
+    line_deferred: tuple[bool, ...]           # per line: email/back-office or callback work
 
     @property
     def is_chat(self) -> tuple[bool, ...]:
@@ -197,6 +201,7 @@ def compile_plan(sc: Scenario) -> Plan:
                             for q, n in enumerate(queues)),
     )
     by_line = sorted(lines.items(), key=lambda item: item[1])
+    callback_lines = {cb[3] for cb in callback if cb is not None} - set(range(len(queues)))  # not base lines
     sources = [*queues, *sc.processes]
     return Plan(
         queue_names=tuple(queues),
@@ -229,4 +234,9 @@ def compile_plan(sc: Scenario) -> Plan:
         interval_s=float(sc.interval),
         warmup_s=float(sc.warmup),
         policy=sc.routing.policy,
+        blending=sc.routing.blending,
+        reserve=sc.routing.reserve,
+        live_quiet_s=float(sc.routing.live_quiet),
+        line_deferred=tuple(sc.queues[queues[q]].channel == "email" or line in callback_lines
+                            for (q, _), line in by_line),
     )

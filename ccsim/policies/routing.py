@@ -25,8 +25,11 @@ class _TieredPolicy(RoutingPolicy):
         self.group_tiers = tuple(
             _tiers([(self.group_key(plan, g, line), g) for g in range(plan.n_groups) if q in plan.rank[g]])
             for line, q in enumerate(plan.line_queue))
+        # with a live-first blending policy, every live tier comes before every deferred one
+        split = engine.blending.live_first
         self.line_tiers = tuple(
-            _tiers([(self.line_key(plan, g, line), line) for line, q in enumerate(plan.line_queue) if q in plan.rank[g]])
+            _tiers([((split and plan.line_deferred[line], *self.line_key(plan, g, line)), line)
+                    for line, q in enumerate(plan.line_queue) if q in plan.rank[g]])
             for g in range(plan.n_groups))
         # an agent holding chats takes only more chats
         self.chat_line_tiers = tuple(
@@ -40,18 +43,21 @@ class _TieredPolicy(RoutingPolicy):
         raise NotImplementedError
 
     def select_agent(self, line):
-        if self.engine.line_chat[line]:     # fill agents already chatting before taking idle ones
-            open_chat = self.engine.open_chat
+        engine = self.engine
+        if engine.line_chat[line]:     # fill agents already chatting before taking idle ones
+            open_chat = engine.open_chat
             for tier in self.group_tiers[line]:
                 for group in tier:
                     if open_chat[group]:
                         return group
-        idle = self.engine.idle
+        idle = engine.idle
+        deferred = engine.plan.line_deferred[line]
         for tier in self.group_tiers[line]:
             best, best_since = None, 0.0
             for group in tier:
                 pool = idle[group]
-                if pool and (best is None or pool[0].idle_since < best_since):
+                if pool and (best is None or pool[0].idle_since < best_since) \
+                        and not (deferred and not engine.blending.may_defer(group, True)):
                     best, best_since = group, pool[0].idle_since
             if best is not None:
                 return best
@@ -68,6 +74,8 @@ class _TieredPolicy(RoutingPolicy):
                     if best is None or arrival < best_arrival:
                         best, best_arrival = line, arrival
             if best is not None:
+                if engine.plan.line_deferred[best] and not engine.blending.may_defer(agent.group, False):
+                    return None         # live first: what is left is deferred work it may not take now
                 return best
         return None
 

@@ -11,6 +11,7 @@ from ccsim.units import format_clock, format_duration
 
 if TYPE_CHECKING:
     from ccsim.scenario.models import Scenario
+    from ccsim.scenario.shifts import Shift
 
 RESERVED_QUEUE_NAMES = ("ALL",)
 
@@ -53,7 +54,63 @@ def problems(sc: "Scenario") -> list[Problem]:
         if isinstance(group.staff, tuple) and len(group.staff) not in lengths:
             found.append(Problem(f"agent_groups.{name}.staff", (
                 f"has {len(group.staff)} values; the horizon has {_lengths_text(sc)} intervals")))
+        for i, shift in enumerate(group.shifts or ()):
+            found += _shift_problems(sc, f"agent_groups.{name}.shifts.{i}", shift)
     return found
+
+
+def _shift_problems(sc: "Scenario", path: str, shift: "Shift") -> list[Problem]:
+    """A shift lies within one day's opening hours, starts and ends on the interval grid (staff
+    changes only at interval starts) and names days of the horizon."""
+    found: list[Problem] = []
+    opening, closing, step = sc.horizon.start, sc.horizon.end, sc.interval
+    hours = (f"a shift must lie within one day's opening hours {format_clock(opening)}-{_clock(closing)} "
+             "(overnight shifts are not supported yet)")
+    grid = _grid_text(sc)
+    if shift.start < opening:
+        found.append(Problem(f"{path}.start", f"{_clock(shift.start)} is before opening; {hours}"))
+    elif not _on_grid(shift.start - opening, step):
+        found.append(Problem(f"{path}.start", f"{_clock(shift.start)} must be on the {grid}"))
+    end_key = "end" if shift.end is not None else "length"
+    if shift.end is not None and shift.end <= shift.start:
+        found.append(Problem(f"{path}.end", f"{_clock(shift.end)} is not after start {_clock(shift.start)}; {hours}"))
+    elif shift.end_s > closing:
+        found.append(Problem(f"{path}.{end_key}", f"the shift ends at {_clock(shift.end_s)}, after closing; {hours}"))
+    elif shift.end is not None and not _on_grid(shift.end - opening, step):
+        found.append(Problem(f"{path}.end", f"{_clock(shift.end)} must be on the {grid}"))
+    elif shift.end is None and not _on_grid(shift.length, step):
+        found.append(Problem(f"{path}.length", (
+            f"{format_duration(shift.length)} is not a whole number of {format_duration(step)} intervals: "
+            f"the shift would end at {_clock(shift.end_s)}; ends must be on the {grid}")))
+    days = sc.horizon.days
+    for j, day in enumerate(shift.days or ()):
+        if isinstance(day, int) and not 1 <= day <= days:
+            allowed = "1" if days == 1 else f"1..{days}"
+            found.append(Problem(f"{path}.days.{j}", (
+                f"day {day} is outside the horizon: day numbers {allowed}, or weekday names "
+                "mon, tue, wed, thu, fri, sat, sun")))
+    return found
+
+
+def _on_grid(offset_s: float, step_s: float) -> bool:
+    slots = offset_s / step_s
+    return abs(slots - round(slots)) < 1e-9
+
+
+def _grid_text(sc: "Scenario") -> str:
+    """"30-minute grid from 07:00: 07:00, 07:30, 08:00, ..., 22:00"."""
+    step = sc.interval
+    size = f"{step / 60:g}-minute" if step % 60 == 0 else format_duration(step)
+    times = [sc.horizon.start + k * step for k in range(sc.intervals_per_day + 1)]
+    shown = [_clock(t) for t in times] if len(times) <= 5 else [_clock(t) for t in times[:3]] + ["...", _clock(times[-1])]
+    return f"{size} grid from {format_clock(sc.horizon.start)}: {', '.join(shown)}"
+
+
+def _clock(seconds: float) -> str:
+    """A clock time that shows 24:00 and times past midnight as such."""
+    if seconds == 86400:
+        return "24:00"
+    return format_clock(seconds) + (" the next day" if seconds > 86400 else "")
 
 
 def _flow_problems(sc: "Scenario") -> list[Problem]:

@@ -133,6 +133,8 @@ def _allowed_keys(loc: Path_) -> list[str]:
             model = field.annotation
         elif typing.get_origin(model) is dict:
             model = typing.get_args(model)[1]
+        elif typing.get_origin(model) in (list, tuple) and isinstance(step, int):
+            model = typing.get_args(model)[0]
         else:
             return []
         model = _unwrap_optional(model)
@@ -142,9 +144,12 @@ def _allowed_keys(loc: Path_) -> list[str]:
 
 
 def _unwrap_optional(tp: Any) -> Any:
+    """`X` for `X | None`, and for `Annotated[X, ...]` (validators attached to a type)."""
     args = [a for a in typing.get_args(tp) if a is not type(None)]
     if typing.get_origin(tp) in (typing.Union, getattr(__import__("types"), "UnionType")) and len(args) == 1:
-        return args[0]
+        return _unwrap_optional(args[0])
+    if typing.get_origin(tp) is typing.Annotated:
+        return _unwrap_optional(args[0])
     return tp
 
 

@@ -14,18 +14,23 @@ from pydantic import Field, model_validator
 
 from ccsim.scenario.arrivals import Arrivals
 from ccsim.scenario.flows import Attempts, Callback, Escalation, Process, Transfer, Unresolved
+from ccsim.scenario.shifts import Shifts, shift_staff
 from ccsim.scenario.types import (
-    Clock, Counts, Duration, DistributionSpec, PositiveDuration, Probability, Skills, Strict,
+    Clock, Counts, Duration, DistributionSpec, PositiveDuration, Probability, Skills, Strict, Weekday,
 )
 from ccsim.units import format_clock
 
 
 class Horizon(Strict):
-    """Opening hours: `days` consecutive days, each open from `start` to `end` (clock times)."""
+    """Opening hours: `days` consecutive days, each open from `start` to `end` (clock times).
+
+    `first_day` is the weekday of day 1, so shifts can name weekdays.
+    """
 
     start: Clock
     end: Clock
     days: int = Field(1, ge=1)
+    first_day: Weekday = "mon"
 
     @model_validator(mode="after")
     def _end_after_start(self) -> "Horizon":
@@ -87,24 +92,45 @@ class Queue(Strict):
 
 
 class AgentGroup(Strict):
-    """Agents with the same skills, staffing and cost."""
+    """Agents with the same skills, staffing and cost.
+
+    Staffing is exactly one of `staff` (a constant or one count per interval) or `shifts`.
+    """
 
     skills: Skills
-    staff: Counts
+    staff: Counts | None = None
+    shifts: Shifts | None = None
     cost_per_hour: float = Field(0.0, ge=0, allow_inf_nan=False)
     shrinkage: float = Field(0.0, ge=0, lt=1, allow_inf_nan=False)
     max_occupancy: float | None = Field(None, gt=0, le=1)
 
+    @model_validator(mode="after")
+    def _staff_or_shifts(self) -> "AgentGroup":
+        if (self.staff is None) == (self.shifts is None):
+            given = "both" if self.staff is not None else "neither"
+            raise ValueError("give exactly one of staff (agents: a constant or one per interval) or shifts "
+                             f"(a list of {{start, length or end, count, days}}); got {given}")
+        return self
+
 
 class Routing(Strict):
+    """Who serves whom (`policy`), and when agents take deferred work (`blending`): keeping
+    `reserve` agents of a group idle for live contacts, and only after the live lines have been
+    empty for `live_quiet` seconds."""
+
     policy: str = "priority_then_longest_wait"
+    blending: str = "live_first"
+    reserve: int = Field(0, ge=0)
+    live_quiet: Duration = 0.0
 
     @model_validator(mode="after")
     def _known_policy(self) -> "Routing":
-        from ccsim.policies import policy_names
+        from ccsim.policies import blending_names, policy_names
 
         if self.policy not in policy_names():
             raise ValueError(f"unknown routing policy {self.policy!r}; allowed: {', '.join(policy_names())}")
+        if self.blending not in blending_names():
+            raise ValueError(f"unknown blending policy {self.blending!r}; allowed: {', '.join(blending_names())}")
         return self
 
 
@@ -155,8 +181,11 @@ class Scenario(Strict):
         return _per_interval(arrivals.volumes, self.n_intervals) * (3600.0 / self.interval)
 
     def staff(self, group: str) -> np.ndarray:
-        """Agents scheduled in every interval for `group` (ints)."""
-        return _per_interval(self.agent_groups[group].staff, self.n_intervals).astype(int)
+        """Agents scheduled in every interval for `group` (ints), from its staff or its shifts."""
+        agents = self.agent_groups[group]
+        if agents.shifts is not None:
+            return shift_staff(agents.shifts, self.horizon, self.interval)
+        return _per_interval(agents.staff, self.n_intervals).astype(int)
 
 
 def _per_interval(values: Any, n_intervals: int) -> np.ndarray:

@@ -45,6 +45,17 @@ def _counts(value: Any) -> tuple[int, ...] | int:
     return int(value)
 
 
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _weekday(value: Any) -> str:
+    """A weekday name, mon..sun, any case."""
+    name = value.strip().lower() if isinstance(value, str) else None
+    if name not in WEEKDAYS:
+        raise ValueError(f"unknown weekday {value!r}; allowed: {', '.join(WEEKDAYS)}")
+    return name
+
+
 def _skills(value: Any) -> dict[str, int]:
     """Skills as {queue: preference rank}; a plain list means rank 1 for each."""
     if isinstance(value, (list, tuple)):
@@ -68,6 +79,7 @@ DistributionSpec = Annotated[Distribution, PlainValidator(_distribution), PlainS
 Counts = Annotated[int | tuple[int, ...], PlainValidator(_counts)]
 Skills = Annotated[dict[str, int], PlainValidator(_skills)]
 Probability = Annotated[float, Field(ge=0, le=1)]
+Weekday = Annotated[str, PlainValidator(_weekday)]
 
 
 class Strict(BaseModel):

@@ -1,0 +1,89 @@
+"""Blending live and deferred work: live first whatever the priorities, agents kept in reserve
+for live contacts, and deferred work only after the live lines have been quiet for a while."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import ccsim
+from ccsim.model.engine import Engine
+from ccsim.model.plan import compile_plan
+
+EXP = "exponential"
+
+
+def blended(blending: str = "live_first", reserve: int = 0, live_quiet: float = 0, agents: int = 8,
+            email_per_hour: float = 40) -> ccsim.Scenario:
+    return ccsim.Scenario.model_validate({
+        "horizon": {"start": "08:00", "end": "18:00"}, "interval": "60m",
+        "queues": {
+            "calls": {"arrivals": {"per_hour": 60}, "handle_time": {"dist": EXP, "mean": 300}, "priority": 2,
+                      "patience": {"dist": EXP, "mean": 300}},
+            "mail": {"channel": "email", "arrivals": {"per_hour": email_per_hour},
+                     "handle_time": {"dist": EXP, "mean": 240}, "priority": 1,
+                     "service_level": {"threshold": "2h", "target": 0.9}},
+        },
+        "agent_groups": {"blended": {"skills": ["calls", "mail"], "staff": agents}},
+        "routing": {"blending": blending, "reserve": reserve, "live_quiet": live_quiet},
+    })
+
+
+def test_live_first_serves_calls_before_higher_priority_email():
+    live = ccsim.simulate(blended("live_first"), replications=5, seed=3).kpis
+    by_priority = ccsim.simulate(blended("by_priority"), replications=5, seed=3).kpis
+    assert live.loc["calls", "abandon_rate"] < 0.8 * by_priority.loc["calls", "abandon_rate"]
+    assert live.loc["calls", "asa"] < 0.8 * by_priority.loc["calls", "asa"]
+    assert live.loc["mail", "asa"] > 5 * by_priority.loc["mail", "asa"]
+    assert live.loc["mail", "service_level"] > 0.9            # email still meets its 2-hour due time
+
+
+class Watched(Engine):
+    """Records the state of the center whenever an agent starts a deferred (email) leg."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.seen: list[tuple[int, bool, float]] = []
+
+    def _start(self, agent, leg):
+        if self.plan.line_deferred[self.leg_line[leg]]:
+            self.seen.append((len(self.idle[agent.group]), self.live_waiting(), self.env.now - self.last_live_leave))
+        super()._start(agent, leg)
+
+
+@pytest.mark.parametrize(("reserve", "agents"), [(1, 8), (3, 11)])
+def test_reserve_keeps_agents_idle_for_live_contacts(reserve, agents):
+    engine = Watched(compile_plan(blended(reserve=reserve, agents=agents)), 1, 0)
+    records = engine.run()
+    idle_left = np.array([s[0] for s in engine.seen])
+    assert len(idle_left) > 100 and (idle_left >= reserve).all()
+    mail = records.legs["queue"] == 1
+    assert (records.legs["state"][mail] == 1).mean() > 0.9         # email still gets done
+
+
+def test_deferred_work_waits_for_quiet_live_lines():
+    engine = Watched(compile_plan(blended(live_quiet=60)), 2, 0)
+    records = engine.run()
+    assert len(engine.seen) > 100
+    assert not any(live for _, live, _ in engine.seen)
+    assert min(quiet for _, _, quiet in engine.seen) >= 60 - 1e-9
+    mail = records.legs["queue"] == 1
+    assert (records.legs["state"][mail] == 1).mean() > 0.9         # woken up after the quiet period
+
+
+def test_blending_changes_nothing_without_deferred_work():
+    sc = ccsim.load_scenario("scenarios/hotline.yml")
+    a = ccsim.simulate(sc, replications=2, seed=1).contacts
+    data = sc.model_dump()
+    b = ccsim.simulate(sc.model_copy(update={"routing": sc.routing.model_copy(update={"blending": "by_priority"})}),
+                       replications=2, seed=1).contacts
+    assert data["routing"]["blending"] == "live_first"
+    assert a.equals(b)
+
+
+def test_unknown_blending_lists_allowed():
+    with pytest.raises(ccsim.ScenarioError, match="allowed: by_priority, live_first"):
+        ccsim.load_scenario({"horizon": {"start": "08:00", "end": "10:00"},
+                             "queues": {"q": {"arrivals": {"per_hour": 1}, "handle_time": 60}},
+                             "agent_groups": {"g": {"skills": ["q"], "staff": 1}},
+                             "routing": {"blending": "whatever"}})
