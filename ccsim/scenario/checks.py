@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ccsim.errors import Problem, ScenarioError
+from ccsim.scenario.types import WEEKDAYS
 from ccsim.units import format_clock, format_duration
 
 if TYPE_CHECKING:
@@ -88,7 +89,7 @@ def _shift_problems(sc: "Scenario", path: str, shift: "Shift") -> list[Problem]:
             allowed = "1" if days == 1 else f"1..{days}"
             found.append(Problem(f"{path}.days.{j}", (
                 f"day {day} is outside the horizon: day numbers {allowed}, or weekday names "
-                "mon, tue, wed, thu, fri, sat, sun")))
+                f"{', '.join(WEEKDAYS)}")))
     return found
 
 
