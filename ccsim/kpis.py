@@ -125,8 +125,9 @@ def _oldest_waiting(enqueue: np.ndarray, until: np.ndarray, times: np.ndarray) -
     return out
 
 
-def interval_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
-    """(intervals, queues + 1, len(INTERVAL_KPIS)), by the interval in which each leg entered its queue."""
+def interval_kpis(plan: Plan, rec: ReplicationRecords, by_day: bool = False) -> np.ndarray:
+    """(periods, queues + 1, len(INTERVAL_KPIS)) by the period (interval, or day with `by_day`)
+    in which each leg entered its queue; backlogs at the period's start and end."""
     legs = rec.legs
     nq, nk = plan.n_queues, plan.n_intervals
     within, den = _sl_parts(plan, legs)
@@ -135,10 +136,12 @@ def interval_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
     answered = (outcome == ANSWERED) * inbound
     abandoned = (outcome == ABANDONED) * inbound
     k = np.clip(np.searchsorted(plan.interval_start, legs["enqueue_s"], side="right") - 1, 0, nk - 1)
-    cell = k * nq + legs["queue"]
+    period, starts, ends = _periods(plan, by_day)
+    n = starts.size
+    cell = period[k] * nq + legs["queue"]
 
     def per_cell(weights):
-        table = np.bincount(cell, weights=weights, minlength=nk * nq).reshape(nk, nq)
+        table = np.bincount(cell, weights=weights, minlength=n * nq).reshape(n, nq)
         return np.concatenate([table, table.sum(axis=1, keepdims=True)], axis=1)
 
     offered = per_cell(inbound)
@@ -149,10 +152,20 @@ def interval_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
     flows = [per_cell((origin == kind).astype(float)) for kind in (FRESH, REPEAT, RETRIAL)]
     flows += [per_cell((answered > 0) & (legs["result"] == TRANSFERRED)), per_cell((outcome == ESCALATED) * inbound),
               per_cell((outcome == CALLBACK) * inbound)]
-    starts = plan.interval_start
-    counts, ages = backlog(plan, legs, np.concatenate([starts, starts + plan.interval_s]))
+    counts, ages = backlog(plan, legs, np.concatenate([starts, ends]))
     return np.stack([offered, n_answered, n_abandoned, sl, asa, ratio(n_abandoned, offered), *flows,
-                     counts[:nk], counts[nk:], ages[nk:]], axis=-1)
+                     counts[:n], counts[n:], ages[n:]], axis=-1)
+
+
+def _periods(plan: Plan, by_day: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Period index of every interval, and each period's start and end (s)."""
+    starts = plan.interval_start
+    if not by_day:
+        return np.arange(starts.size), starts, starts + plan.interval_s
+    day = (starts // 86400).astype(int)
+    first = np.flatnonzero(np.r_[True, day[1:] != day[:-1]])
+    last = np.r_[first[1:], starts.size] - 1
+    return np.cumsum(np.r_[False, day[1:] != day[:-1]]), starts[first], starts[last] + plan.interval_s
 
 
 def group_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
@@ -305,6 +318,24 @@ def interval_table(plan: Plan, records: Sequence[ReplicationRecords]) -> pd.Data
     for j, column in enumerate(INTERVAL_KPIS):
         frame[column] = mean[:, :, j].ravel()
     frame["staff"] = staff.ravel()
+    return frame
+
+
+def day_table(plan: Plan, records: Sequence[ReplicationRecords]) -> pd.DataFrame:
+    """One row per day and queue (plus "ALL"): the interval KPIs over the day, means and 95% CIs;
+    backlogs at opening and closing."""
+    stacked = np.stack([interval_kpis(plan, rec, by_day=True) for rec in records])
+    mean, low, high = mean_ci(stacked)
+    _, starts, _ = _periods(plan, by_day=True)
+    nq = plan.n_queues
+    frame = pd.DataFrame({
+        "day": np.repeat((starts // 86400).astype(int) + 1, nq + 1),
+        "queue": [*plan.queue_names, "ALL"] * starts.size,
+    })
+    for j, column in enumerate(INTERVAL_KPIS):
+        frame[column] = mean[:, :, j].ravel()
+        frame[f"{column}_ci_low"] = low[:, :, j].ravel()
+        frame[f"{column}_ci_high"] = high[:, :, j].ravel()
     return frame
 
 

@@ -20,7 +20,8 @@ class Results:
     """The outcome of simulating a scenario over independent replications.
 
     Tables are built on first access: `kpis` (per queue plus "ALL"), `groups` (per agent group
-    plus "ALL"), `intervals` (per interval and queue), `group_intervals` (per interval and
+    plus "ALL"), `intervals` (per interval and queue), `days` (per day and queue, with CIs),
+    `group_intervals` (per interval and
     group), `customers` (per entry point plus "ALL"), `stages` and `processes` (multi-stage
     processes), `contacts` (one row per contact) and `legs` (one row per queue visit).
     """
@@ -46,6 +47,10 @@ class Results:
     @cached_property
     def intervals(self) -> pd.DataFrame:
         return kpis.interval_table(self.plan, self.records)
+
+    @cached_property
+    def days(self) -> pd.DataFrame:
+        return kpis.day_table(self.plan, self.records)
 
     @cached_property
     def group_intervals(self) -> pd.DataFrame:

@@ -93,6 +93,7 @@ def write_outputs(res: Results, out_dir: Path | str) -> list[Path]:
         "groups.csv": res.groups,
         "customers.csv": res.customers,
         "intervals.csv": res.intervals,
+        "days.csv": res.days,
         "group_intervals.csv": res.group_intervals,
         "contacts.csv": res.contacts,
         "legs.csv": res.legs,

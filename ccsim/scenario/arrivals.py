@@ -7,16 +7,18 @@ from typing import Annotated
 
 from pydantic import Field, PrivateAttr, ValidationInfo, model_validator
 
-from ccsim.scenario.types import Strict
+from ccsim.scenario.types import Strict, Weekday
 from ccsim.scenario.volumes import read_volume_csv
 
 
 class Arrivals(Strict):
-    """Expected volume: exactly one of `per_hour`, `per_interval` or `csv`."""
+    """Expected volume: exactly one of `per_hour`, `per_interval` or `csv`; `day_factors` scales
+    it per weekday (e.g. {sat: 0.5, sun: 0}: half the volume on Saturdays, closed on Sundays)."""
 
     per_hour: float | None = Field(None, ge=0, allow_inf_nan=False)
     per_interval: tuple[Annotated[float, Field(ge=0, allow_inf_nan=False)], ...] | None = None
     csv: str | None = None
+    day_factors: dict[Weekday, Annotated[float, Field(ge=0, allow_inf_nan=False)]] = {}
     _volumes: tuple[float, ...] | None = PrivateAttr(None)
 
     @model_validator(mode="after")

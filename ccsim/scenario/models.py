@@ -16,7 +16,7 @@ from ccsim.scenario.arrivals import Arrivals
 from ccsim.scenario.flows import Attempts, Callback, Escalation, Process, Transfer, Unresolved
 from ccsim.scenario.shifts import Shifts, shift_staff
 from ccsim.scenario.types import (
-    Clock, Counts, Duration, DistributionSpec, PositiveDuration, Probability, Skills, Strict, Weekday,
+    Clock, Counts, Duration, DistributionSpec, PositiveDuration, Probability, Skills, Strict, WEEKDAYS, Weekday,
 )
 from ccsim.units import format_clock
 
@@ -177,8 +177,16 @@ class Scenario(Strict):
         if arrivals is None:
             return np.zeros(self.n_intervals)
         if arrivals.per_hour is not None:
-            return np.full(self.n_intervals, float(arrivals.per_hour))
-        return _per_interval(arrivals.volumes, self.n_intervals) * (3600.0 / self.interval)
+            rates = np.full(self.n_intervals, float(arrivals.per_hour))
+        else:
+            rates = _per_interval(arrivals.volumes, self.n_intervals) * (3600.0 / self.interval)
+        return rates * np.repeat([arrivals.day_factors.get(day, 1.0) for day in self.weekdays()],
+                                 self.intervals_per_day)
+
+    def weekdays(self) -> list[str]:
+        """The weekday name of every day of the horizon."""
+        first = WEEKDAYS.index(self.horizon.first_day)
+        return [WEEKDAYS[(first + day) % 7] for day in range(self.horizon.days)]
 
     def staff(self, group: str) -> np.ndarray:
         """Agents scheduled in every interval for `group` (ints), from its staff or its shifts."""

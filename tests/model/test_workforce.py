@@ -70,3 +70,23 @@ def test_occupancy_above_the_cap_is_a_warning():
     warnings = run(110, 0.85)                                     # load 0.92
     assert any("agent group agents: occupancy" in w and "cap of 85%" in w for w in warnings), warnings
     assert not run(60, 0.99)                                      # load 0.5
+
+
+def test_weekday_factors_and_the_day_table():
+    sc = ccsim.load_scenario({
+        "horizon": {"start": "08:00", "end": "18:00", "days": 7, "first_day": "thu"}, "interval": "60m",
+        "queues": {"q": {"arrivals": {"per_hour": 30, "day_factors": {"sat": 0.5, "sun": 0}},
+                         "handle_time": {"dist": "exponential", "mean": 240}}},
+        "agent_groups": {"g": {"skills": ["q"], "staff": 4}},
+    })
+    assert sc.weekdays() == ["thu", "fri", "sat", "sun", "mon", "tue", "wed"]
+    res = ccsim.simulate(sc, replications=8, seed=2)
+    days = res.days[res.days.queue == "q"].set_index("day")
+    assert days.loc[4, "offered"] == 0                                   # Sunday: closed
+    for day in (1, 2, 5, 6, 7):
+        assert days.loc[day, "offered_ci_low"] <= 300 <= days.loc[day, "offered_ci_high"]
+    assert days.loc[3, "offered_ci_low"] <= 150 <= days.loc[3, "offered_ci_high"]
+    per_interval = res.intervals[res.intervals.queue == "q"].groupby("day")[["offered", "answered", "abandoned"]].sum()
+    np.testing.assert_allclose(per_interval.to_numpy(), days[["offered", "answered", "abandoned"]].to_numpy())
+    last = res.intervals[(res.intervals.queue == "q")].groupby("day")["backlog_end"].last()
+    np.testing.assert_allclose(last.to_numpy(), days["backlog_end"].to_numpy())
