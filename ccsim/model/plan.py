@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ccsim.distributions import Distribution
-from ccsim.scenario.models import Scenario
+from ccsim.scenario.models import DEFERRED_CHANNELS, Scenario
 
 ABANDON_RULES = ("exclude_within_threshold", "count", "ignore")
 
@@ -237,6 +237,6 @@ def compile_plan(sc: Scenario) -> Plan:
         blending=sc.routing.blending,
         reserve=sc.routing.reserve,
         live_quiet_s=float(sc.routing.live_quiet),
-        line_deferred=tuple(sc.queues[queues[q]].channel == "email" or line in callback_lines
+        line_deferred=tuple(sc.queues[queues[q]].channel in DEFERRED_CHANNELS or line in callback_lines
                             for (q, _), line in by_line),
     )

@@ -57,6 +57,9 @@ class ServiceLevel(Strict):
     abandons: Literal["exclude_within_threshold", "count", "ignore"] = "exclude_within_threshold"
 
 
+DEFERRED_CHANNELS = ("email", "outbound")
+
+
 class Queue(Strict):
     """One contact type and its waiting line, and where its contacts go next.
 
@@ -64,10 +67,11 @@ class Queue(Strict):
     `fcr` is the probability that a service resolves the contact (first-contact resolution).
     Chat: an agent holds up to `concurrency` chats at once, and each chat in hand beyond the
     first stretches a new chat's handle time by `slowdown` (0.2: +20% per extra chat).
-    Email is deferred work: it waits in a backlog and never abandons.
+    Email and outbound (calls the center makes: a campaign list, follow-ups) are deferred work:
+    they wait in a backlog, never abandon, and are due within the service-level threshold.
     """
 
-    channel: Literal["voice", "chat", "email"] = "voice"
+    channel: Literal["voice", "chat", "email", "outbound"] = "voice"
     arrivals: Arrivals | None = None
     handle_time: DistributionSpec
     patience: DistributionSpec | None = None
@@ -86,8 +90,9 @@ class Queue(Strict):
     def _channel_rules(self) -> "Queue":
         if self.channel != "chat" and (self.concurrency != 1 or self.slowdown != 0):
             raise ValueError(f"concurrency and slowdown apply to chat queues; this queue's channel is {self.channel}")
-        if self.channel == "email" and self.patience is not None:
-            raise ValueError("email is deferred work and never abandons: remove patience (or use channel: voice/chat)")
+        if self.channel in DEFERRED_CHANNELS and self.patience is not None:
+            raise ValueError(f"{self.channel} is deferred work and never abandons: remove patience "
+                             "(or use channel: voice/chat)")
         return self
 
 

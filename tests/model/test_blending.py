@@ -87,3 +87,24 @@ def test_unknown_blending_lists_allowed():
                              "queues": {"q": {"arrivals": {"per_hour": 1}, "handle_time": 60}},
                              "agent_groups": {"g": {"skills": ["q"], "staff": 1}},
                              "routing": {"blending": "whatever"}})
+
+
+def test_outbound_campaign_is_deferred_work_done_in_quiet_times():
+    """A list of 200 outbound calls released at 08:00, due by 18:00, worked between inbound calls."""
+    sc = ccsim.Scenario.model_validate({
+        "horizon": {"start": "08:00", "end": "18:00"}, "interval": "60m",
+        "queues": {
+            "calls": {"arrivals": {"per_hour": 50}, "handle_time": {"dist": EXP, "mean": 300},
+                      "patience": {"dist": EXP, "mean": 300}},
+            "campaign": {"channel": "outbound", "arrivals": {"per_interval": [200] + [0] * 9},
+                         "handle_time": {"dist": EXP, "mean": 180}, "service_level": {"threshold": "10h", "target": 0.95}},
+        },
+        "agent_groups": {"team": {"skills": ["calls", "campaign"], "staff": 7}},
+    })
+    res = ccsim.simulate(sc, replications=5, seed=4)
+    k = res.kpis
+    assert k.loc["campaign", "answered"] > 190 and k.loc["campaign", "abandoned"] == 0
+    assert k.loc["campaign", "service_level"] > 0.95
+    assert k.loc["calls", "asa"] < 60                                  # inbound calls still come first
+    iv = res.intervals[res.intervals.queue == "campaign"]
+    assert iv.backlog_end.iloc[0] > iv.backlog_end.iloc[5] >= iv.backlog_end.iloc[-1]   # the list is worked down
