@@ -25,7 +25,7 @@ QUEUE_KPIS = (
     "callbacks_answered", "callback_within_due",
 )
 GROUP_KPIS = ("occupancy", "handled", "busy_hours", "staffed_hours", "scheduled_hours", "off_hours", "shrinkage",
-              "cost")
+              "break_hours", "breaks", "cost")
 CUSTOMER_KPIS = ("customers", "contacts_per_customer", "fcr", "resolved", "transferred", "escalated",
                  "repeat_contacts", "retrials", "resolution_time", "resolution_p90")
 STAGE_KPIS = ("completed", "wait", "processing", "stage_time", "within_limit")
@@ -176,14 +176,14 @@ def group_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
     """
     legs = rec.legs
     handled = np.bincount(legs["group"][legs["outcome"] == ANSWERED], minlength=plan.n_groups).astype(float)
-    hours = np.stack([rec.busy_s.sum(axis=1), rec.present_s.sum(axis=1),
-                      plan.staff.sum(axis=1) * plan.interval_s, rec.off_s.sum(axis=1)], axis=1) / 3600.0
+    hours = np.stack([rec.busy_s.sum(axis=1), rec.present_s.sum(axis=1), plan.staff.sum(axis=1) * plan.interval_s,
+                      rec.off_s.sum(axis=1), rec.break_s.sum(axis=1)], axis=1) / 3600.0
     cost = (hours[:, 1] + hours[:, 3]) * plan.cost_per_hour
-    rows = np.column_stack([hours, cost])
+    rows = np.column_stack([hours, rec.breaks, cost])
     rows = np.vstack([rows, rows.sum(axis=0)])
-    busy, present, scheduled, off, cost = rows.T
+    busy, present, scheduled, off, break_hours, breaks, cost = rows.T
     return np.column_stack([ratio(busy, present), np.append(handled, handled.sum()), busy, present, scheduled, off,
-                            ratio(off, scheduled), cost])
+                            ratio(off - break_hours, scheduled), break_hours, breaks, cost])
 
 
 def occupancy_warnings(plan: Plan, records: Sequence[ReplicationRecords]) -> list[str]:

@@ -64,7 +64,7 @@ class EngineRecords:
     legs: dict[str, np.ndarray]
     contacts: dict[str, np.ndarray]
     stages: np.ndarray          # (n, 5): contact, process, stage, entry s, done s
-    off: np.ndarray             # (n, 3): group, start s, end s of spells off work (breaks, shrinkage)
+    off: np.ndarray             # (n, 4): group, start s, end s, kind (BREAK, SHRINKAGE) of spells off work
     present_s: np.ndarray       # (groups, intervals): agent-seconds present in each interval
     returns_pending: int        # repeat contacts and retrials still scheduled at the end
 
@@ -155,7 +155,7 @@ class Engine(FlowMixin, ChatMixin, AvailabilityMixin):
         legs["end"][answered] = legs["answer"][answered] + legs["handle"][answered]
         contacts = {name: np.array(getattr(self, f"contact_{name}"), dtype=t) for name, t in CONTACT_FIELDS.items()}
         stages = np.array(self.stage_log, dtype=float).reshape(-1, 5)
-        off = np.array(self.off_spells(), dtype=float).reshape(-1, 3)
+        off = np.array(self.off_spells(), dtype=float).reshape(-1, 4)
         return EngineRecords(legs, contacts, stages, off, self.present_s[:, :-1].copy(),
                              self.returns_scheduled - self.returns_arrived)
 

@@ -84,6 +84,7 @@ class Plan:
     cost_per_hour: np.ndarray                 # per group
     chat_capacity: tuple[int, ...]            # per group: chats an agent holds at once (its chat queues')
     shrinkage: tuple[float, ...]              # per group: share of scheduled agents off work
+    breaks: tuple[np.ndarray, ...]            # per group: (n, 2) break requests (time s, length s)
     max_occupancy: tuple[float, ...]          # per group: occupancy cap to warn about (nan: none)
     interval_start: np.ndarray                # (intervals,) seconds
     interval_s: float
@@ -227,6 +228,7 @@ def compile_plan(sc: Scenario) -> Plan:
         staff=np.array([sc.staff(g) for g in groups], dtype=int),
         cost_per_hour=np.array([sc.agent_groups[g].cost_per_hour for g in groups]),
         shrinkage=tuple(sc.agent_groups[g].shrinkage for g in groups),
+        breaks=tuple(sc.breaks(g) for g in groups),
         max_occupancy=tuple(np.nan if (cap := sc.agent_groups[g].max_occupancy) is None else cap for g in groups),
         chat_capacity=tuple(max([sc.queues[q].concurrency for q in sc.agent_groups[g].skills
                                  if sc.queues[q].channel == "chat"], default=1) for g in groups),

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ccsim.model.availability import BREAK
 from ccsim.model.engine import Engine
 from ccsim.model.plan import Plan
 from ccsim.model.states import ABANDONED, ANSWERED, RESOLVED, WAITING
@@ -31,6 +32,8 @@ class ReplicationRecords:
     busy_s: np.ndarray      # (groups, intervals) agent-seconds busy
     present_s: np.ndarray   # (groups, intervals) agent-seconds present
     off_s: np.ndarray       # (groups, intervals) agent-seconds scheduled but off work (breaks, shrinkage)
+    break_s: np.ndarray     # (groups, intervals) the part of off_s spent on shift breaks and rests
+    breaks: np.ndarray      # (groups,) breaks and rests started in the measured period
     returns_pending: int    # repeat contacts and retrials scheduled beyond the end
 
 
@@ -106,7 +109,11 @@ def run_replication(plan: Plan, seed: int, replication: int) -> ReplicationRecor
     leg_table = {k: np.asarray(v)[leg_measured] for k, v in leg_table.items()}
     return ReplicationRecords(replication, leg_table, contact_table,
                               stage_table(plan, records.stages, legs, wait, measured, index),
-                              busy, records.present_s, off_seconds(plan, records.off), records.returns_pending)
+                              busy, records.present_s, off_seconds(plan, records.off),
+                              off_seconds(plan, records.off[records.off[:, 3] == BREAK]),
+                              np.bincount(records.off[(records.off[:, 3] == BREAK) & (records.off[:, 1] >= plan.start_s),
+                                                      0].astype(np.int64), minlength=plan.n_groups),
+                              records.returns_pending)
 
 
 def stage_table(plan: Plan, log: np.ndarray, legs: dict[str, np.ndarray], wait: np.ndarray,

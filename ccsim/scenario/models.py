@@ -14,7 +14,7 @@ from pydantic import Field, model_validator
 
 from ccsim.scenario.arrivals import Arrivals
 from ccsim.scenario.flows import Attempts, Callback, Escalation, Process, Transfer, Unresolved
-from ccsim.scenario.shifts import Shifts, shift_staff
+from ccsim.scenario.shifts import Shifts, break_requests, shift_staff
 from ccsim.scenario.types import (
     Clock, Counts, Duration, DistributionSpec, PositiveDuration, Probability, Skills, Strict, WEEKDAYS, Weekday,
 )
@@ -199,6 +199,10 @@ class Scenario(Strict):
         if agents.shifts is not None:
             return shift_staff(agents.shifts, self.horizon, self.interval)
         return _per_interval(agents.staff, self.n_intervals).astype(int)
+
+    def breaks(self, group: str) -> np.ndarray:
+        """(n, 2) rows (time s, length s): every break and rest the group's shifts schedule."""
+        return break_requests(self.agent_groups[group].shifts or (), self.horizon)
 
 
 def _per_interval(values: Any, n_intervals: int) -> np.ndarray:

@@ -10,9 +10,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated, Any
 
 import numpy as np
-from pydantic import BeforeValidator, PlainValidator, model_validator
+from pydantic import BeforeValidator, Field, PlainValidator, model_validator
 
-from ccsim.scenario.types import WEEKDAYS, Clock, PositiveDuration, Strict
+from ccsim.scenario.types import WEEKDAYS, Clock, Duration, PositiveDuration, Strict
+from ccsim.units import format_duration
 
 if TYPE_CHECKING:
     from ccsim.scenario.models import Horizon
@@ -58,22 +59,78 @@ def _shift_list(value: Any) -> Any:
 Day = Annotated[int | str, PlainValidator(_day)]
 
 
+class Break(Strict):
+    """A break of `length` for every agent of the shift, `after` the shift starts and then again
+    `every` (optional) while the shift lasts. The shift's agents start theirs spread evenly over
+    `spread` (e.g. a lunch {after: 4h, length: 30m, spread: 1h}), each when it finishes the
+    contact in hand."""
+
+    after: PositiveDuration
+    length: PositiveDuration
+    every: PositiveDuration | None = None
+    spread: Duration = 0.0
+
+
+class Rhythm(Strict):
+    """Focus and rest: `work` seconds, then `rest`; every `cycles`-th rest is `long_rest` instead."""
+
+    work: PositiveDuration
+    rest: PositiveDuration
+    cycles: int = Field(4, ge=1)
+    long_rest: PositiveDuration | None = None
+
+
 class Shift(Strict):
     """`count` agents working from `start` for `length` seconds (or until the clock time `end`)
-    on `days`: weekday names or 1-based day numbers of the horizon; omitted, every day."""
+    on `days`: weekday names or 1-based day numbers of the horizon; omitted, every day. `breaks`
+    and a focus/rest `rhythm` take agents off work within the shift."""
 
     start: Clock
     length: PositiveDuration | None = None
     end: Clock | None = None
     count: Annotated[int, PlainValidator(_count)]
     days: Annotated[tuple[Day, ...], BeforeValidator(_day_list)] | None = None
+    breaks: tuple[Break, ...] = ()
+    rhythm: Rhythm | None = None
 
     @model_validator(mode="after")
     def _length_or_end(self) -> "Shift":
         if (self.length is None) == (self.end is None):
             given = "both" if self.length is not None else "neither"
             raise ValueError(f"give exactly one of length (a duration, e.g. 8h30m) or end (a clock time); got {given}")
+        span = self.end_s - self.start
+        if span > 0:
+            for b in self.breaks:
+                if b.after + b.length > span:
+                    raise ValueError(f"a break {format_duration(b.after)} after the start lasting "
+                                     f"{format_duration(b.length)} does not fit in the {format_duration(span)} shift")
+            off = sum(length for _, length, _ in self.off_times())
+            if off >= span:
+                raise ValueError(f"breaks and rests add up to {format_duration(off)} per agent, as long as or longer "
+                                 f"than the {format_duration(span)} shift")
         return self
+
+    def off_times(self) -> list[tuple[float, float, float]]:
+        """(offset from the shift start, length, spread) of each break and rest of one agent, seconds;
+        a rest spreads over one work period."""
+        span = self.end_s - self.start
+        times = []
+        for b in self.breaks:
+            at = b.after
+            while at + b.length <= span:
+                times.append((at, b.length, b.spread))
+                if b.every is None:
+                    break
+                at += b.every
+        if self.rhythm is not None:
+            r, at, k = self.rhythm, 0.0, 1
+            while True:
+                rest = r.long_rest if r.long_rest is not None and k % r.cycles == 0 else r.rest
+                if at + r.work + rest > span:
+                    break
+                times.append((at + r.work, rest, r.work))
+                at, k = at + r.work + rest, k + 1
+        return sorted(times)
 
     @property
     def end_s(self) -> float:
@@ -105,6 +162,20 @@ def shift_staff(shifts: Sequence[Shift], horizon: "Horizon", interval_s: float) 
             if shift.works_on(day, horizon.first_day):
                 table[day - 1] += shift.count * covered
     return table.ravel()
+
+
+def break_requests(shifts: Sequence[Shift], horizon: "Horizon") -> np.ndarray:
+    """(n, 2) sorted rows (time s, length s): one per break or rest of every agent of every shift
+    on every day worked. Agent i of n starts each break i/n of its spread later (a rest: i/n of a
+    work period), so a shift's agents do not all go at once."""
+    rows = []
+    for shift in shifts:
+        for day in range(1, horizon.days + 1):
+            if shift.works_on(day, horizon.first_day):
+                base = (day - 1) * 86400.0 + shift.start
+                rows += [(base + offset + spread * i / shift.count, length)
+                         for offset, length, spread in shift.off_times() for i in range(shift.count)]
+    return np.array(sorted(rows), dtype=float).reshape(-1, 2)
 
 
 Shifts = Annotated[tuple[Shift, ...], BeforeValidator(_shift_list)]

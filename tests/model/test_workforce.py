@@ -90,3 +90,64 @@ def test_weekday_factors_and_the_day_table():
     np.testing.assert_allclose(per_interval.to_numpy(), days[["offered", "answered", "abandoned"]].to_numpy())
     last = res.intervals[(res.intervals.queue == "q")].groupby("day")["backlog_end"].last()
     np.testing.assert_allclose(last.to_numpy(), days["backlog_end"].to_numpy())
+
+
+def with_breaks(**shift_extra) -> ccsim.Scenario:
+    shift = {"start": "08:00", "length": "8h", "count": 6,
+             "breaks": [{"after": "2h", "every": "2h", "length": "15m"},
+                        {"after": "3h30m", "length": "30m", "spread": "1h"}], **shift_extra}
+    return ccsim.load_scenario({
+        "horizon": {"start": "08:00", "end": "18:00", "days": 2}, "interval": "30m",
+        "queues": {"q": {"arrivals": {"per_hour": 50}, "handle_time": {"dist": "exponential", "mean": 360},
+                         "patience": {"dist": "exponential", "mean": 300}}},
+        "agent_groups": {"team": {"skills": ["q"], "shifts": [shift, {"start": "12:00", "length": "6h", "count": 2}]}},
+    })
+
+
+def test_shift_breaks_take_exactly_the_configured_time():
+    res = ccsim.simulate(with_breaks(), replications=3, seed=7)
+    g = res.groups.loc["team"]
+    # per agent and day: breaks at 2h, 4h, 6h of 15 minutes and a 30-minute lunch
+    assert g["breaks"] == 6 * 4 * 2
+    assert np.isclose(g["break_hours"], 6 * (3 * 0.25 + 0.5) * 2)
+    assert g["shrinkage"] == 0
+    by_interval = res.group_intervals.groupby("interval")["off_hours"].mean()
+    assert by_interval.iloc[0:4].sum() == 0                       # nobody on break in the first two hours
+
+
+def test_breaks_wait_for_the_contact_in_hand():
+    from ccsim.model.engine import Engine
+    from ccsim.model.plan import compile_plan
+
+    class Checked(Engine):
+        def go_off(self, agent, request):
+            assert agent.leg == -1 and agent.chats == 0
+            super().go_off(agent, request)
+
+    plan = compile_plan(with_breaks())
+    records = Checked(plan, 1, 0).run()
+    spells = records.off
+    due = np.sort(plan.breaks[0][:, 0])
+    assert len(spells) == len(due)
+    assert (np.sort(spells[:, 1]) >= due - 1e-9).all()             # never before it is due, often after
+    np.testing.assert_allclose(np.sort(spells[:, 2] - spells[:, 1]), np.sort(plan.breaks[0][:, 1]))
+
+
+def test_focus_rest_rhythm_times():
+    from ccsim.scenario.shifts import Shift
+
+    shift = Shift.model_validate({"start": "08:00", "length": "4h30m", "count": 2,
+                                  "rhythm": {"work": "50m", "rest": "5m", "long_rest": "15m", "cycles": 4}})
+    assert [(o / 60, length / 60) for o, length, _ in shift.off_times()] == [
+        (50, 5), (105, 5), (160, 5), (215, 15)]
+
+
+def test_breaks_longer_than_the_shift_are_an_error():
+    import pytest
+
+    with pytest.raises(ccsim.ScenarioError) as info:
+        with_breaks(breaks=[{"after": "1h", "every": "30m", "length": "50m"}])
+    problem = info.value.problems[0]
+    assert problem.path == "agent_groups.team.shifts.0" and "longer than the 8h shift" in problem.message
+    with pytest.raises(ccsim.ScenarioError, match="does not fit"):
+        with_breaks(breaks=[{"after": "7h50m", "length": "15m"}])
