@@ -126,6 +126,8 @@ def run(scenario: Path, replications: int | None, seed: int | None, workers: int
         out = _stdout()
         out.print(tables.kpi_table(res))
         out.print(tables.group_table(res))
+        if len(res.plan.channels_used) > 1:
+            out.print(tables.channel_table(res))
         if tables.uses_flows(res):
             out.print(tables.flow_table(res))
             out.print(tables.customer_table(res))

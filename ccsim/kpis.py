@@ -48,6 +48,18 @@ def _sl_parts(plan: Plan, legs: dict[str, np.ndarray]) -> tuple[np.ndarray, np.n
 
 def queue_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
     """(queues + 1, len(QUEUE_KPIS)) for one replication; the last row is all queues together."""
+    queue = rec.legs["queue"]
+    return _leg_kpis(plan, rec, [queue == q for q in range(plan.n_queues)] + [np.ones(queue.size, bool)])
+
+
+def channel_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
+    """(channels in use, len(QUEUE_KPIS)) for one replication, queues pooled by channel."""
+    channel = np.array(plan.channel)[rec.legs["queue"]]
+    return _leg_kpis(plan, rec, [channel == c for c in plan.channels_used])
+
+
+def _leg_kpis(plan: Plan, rec: ReplicationRecords, selections: list[np.ndarray]) -> np.ndarray:
+    """One row of QUEUE_KPIS per boolean selection of legs."""
     legs = rec.legs
     within, den = _sl_parts(plan, legs)
     origin, outcome, wait = legs["origin"], legs["outcome"], legs["wait_s"]
@@ -56,8 +68,7 @@ def queue_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
     answered = outcome == ANSWERED
     due = np.array([c[2] if c else np.inf for c in plan.flows.callback])[legs["queue"]]
     rows = []
-    for q in [*range(plan.n_queues), None]:
-        mine = np.ones(origin.size, bool) if q is None else legs["queue"] == q
+    for mine in selections:
         m = mine & inbound
         served = m & answered
         waits = wait[served]
@@ -274,6 +285,11 @@ def kpi_table(plan: Plan, records: Sequence[ReplicationRecords]) -> pd.DataFrame
     table = wide_table([*plan.queue_names, "ALL"], QUEUE_KPIS, _stack(queue_kpis, plan, records), "queue")
     table.insert(0, "threshold_s", [*plan.threshold_s, np.nan])
     return table
+
+
+def channel_table(plan: Plan, records: Sequence[ReplicationRecords]) -> pd.DataFrame:
+    """One row per channel in use (voice, chat, email, outbound): the queue KPIs, queues pooled."""
+    return wide_table(list(plan.channels_used), QUEUE_KPIS, _stack(channel_kpis, plan, records), "channel")
 
 
 def group_table(plan: Plan, records: Sequence[ReplicationRecords]) -> pd.DataFrame:

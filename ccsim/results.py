@@ -19,7 +19,8 @@ from ccsim.scenario.models import Scenario
 class Results:
     """The outcome of simulating a scenario over independent replications.
 
-    Tables are built on first access: `kpis` (per queue plus "ALL"), `groups` (per agent group
+    Tables are built on first access: `kpis` (per queue plus "ALL"), `channels` (queues pooled
+    by channel), `groups` (per agent group
     plus "ALL"), `intervals` (per interval and queue), `days` (per day and queue, with CIs),
     `group_intervals` (per interval and
     group), `customers` (per entry point plus "ALL"), `stages` and `processes` (multi-stage
@@ -39,6 +40,10 @@ class Results:
     @cached_property
     def kpis(self) -> pd.DataFrame:
         return kpis.kpi_table(self.plan, self.records)
+
+    @cached_property
+    def channels(self) -> pd.DataFrame:
+        return kpis.channel_table(self.plan, self.records)
 
     @cached_property
     def groups(self) -> pd.DataFrame:

@@ -69,6 +69,7 @@ class Plan:
     stream_key: tuple[int, ...]               # per queue: a stable key for its random streams
     handle_time: tuple[Distribution, ...]     # per queue
     patience: tuple[Distribution | None, ...]  # per queue
+    channel: tuple[str, ...]                  # per queue: voice, chat, email or outbound
     concurrency: tuple[int, ...]              # per queue: chats an agent holds at once (1: not chat)
     slowdown: tuple[float, ...]               # per queue: handle-time stretch per extra chat in hand
     line_queue: tuple[int, ...]               # per line
@@ -94,6 +95,11 @@ class Plan:
     reserve: int
     live_quiet_s: float
     line_deferred: tuple[bool, ...]           # per line: email/back-office or callback work
+
+    @property
+    def channels_used(self) -> tuple[str, ...]:
+        """The channels of the scenario's queues, in first-use order."""
+        return tuple(dict.fromkeys(self.channel))
 
     @property
     def is_chat(self) -> tuple[bool, ...]:
@@ -214,6 +220,7 @@ def compile_plan(sc: Scenario) -> Plan:
         stream_key=tuple(_key(q) for q in queues),
         handle_time=tuple(sc.queues[q].handle_time for q in queues),
         patience=tuple(sc.queues[q].patience for q in queues),
+        channel=tuple(sc.queues[q].channel for q in queues),
         concurrency=tuple(sc.queues[q].concurrency if sc.queues[q].channel == "chat" else 1 for q in queues),
         slowdown=tuple(sc.queues[q].slowdown for q in queues),
         line_queue=tuple(q for (q, _), _ in by_line),

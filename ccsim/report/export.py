@@ -59,6 +59,7 @@ def summary_dict(res: Results) -> dict[str, Any]:
         "targets": {q: {"threshold_s": queue.service_level.threshold, "target": queue.service_level.target}
                     for q, queue in sc.queues.items()},
         "kpis": _estimates(res.kpis, QUEUE_KPIS),
+        "channels": _estimates(res.channels, QUEUE_KPIS),
         "groups": _estimates(res.groups, GROUP_KPIS),
         "customers": _estimates(res.customers, CUSTOMER_KPIS),
         "stages": _estimates(res.stages, STAGE_KPIS),
@@ -75,7 +76,7 @@ def long_table(res: Results) -> pd.DataFrame:
     """KPIs of queues, groups, customers (by entry point), process stages and processes in long
     format: level, name, kpi, mean, ci_low, ci_high."""
     rows = []
-    levels = (("queue", res.kpis, QUEUE_KPIS), ("group", res.groups, GROUP_KPIS),
+    levels = (("queue", res.kpis, QUEUE_KPIS), ("channel", res.channels, QUEUE_KPIS), ("group", res.groups, GROUP_KPIS),
               ("customer", res.customers, CUSTOMER_KPIS), ("stage", res.stages, STAGE_KPIS),
               ("process", res.processes, PROCESS_KPIS))
     for level, table, kpis in levels:
@@ -90,6 +91,7 @@ def write_outputs(res: Results, out_dir: Path | str) -> list[Path]:
     out = Path(out_dir)
     tables = {
         "kpis.csv": res.kpis,
+        "channels.csv": res.channels,
         "groups.csv": res.groups,
         "customers.csv": res.customers,
         "intervals.csv": res.intervals,

@@ -31,15 +31,16 @@ def _cell(row, kpi: str, fmt=_num, **kw) -> str:
 def kpi_table(res: Results) -> Table:
     """Queues and "ALL": volumes, service level against target, waits, abandonment (± 95% CI half-width)."""
     table = Table(title=f"{res.scenario.name} — {res.replications} replications, seed {res.seed} (± = 95% CI)")
-    for header in ("queue", "offered", "answered", "abandoned", "in system", "service level",
+    for header in ("queue", "channel", "offered", "answered", "abandoned", "in system", "service level",
                    "target", "ASA s", "p90 wait s", "abandon rate"):
-        table.add_column(header, justify="left" if header == "queue" else "right")
+        table.add_column(header, justify="left" if header in ("queue", "channel") else "right")
     queues = res.scenario.queues
     for name, row in res.kpis.iterrows():
         sl = queues[name].service_level if name in queues else None
         target = f"{100 * sl.target:.0f}/{format_duration(sl.threshold)}" if sl else ""
         table.add_row(
-            str(name), _cell(row, "offered"), _cell(row, "answered"), _cell(row, "abandoned"),
+            str(name), queues[name].channel if name in queues else "",
+            _cell(row, "offered"), _cell(row, "answered"), _cell(row, "abandoned"),
             _cell(row, "in_system"), _cell(row, "service_level", _pct), target, _cell(row, "asa"),
             _cell(row, "wait_p90"), _cell(row, "abandon_rate", _pct),
             style="bold" if name == "ALL" else None, end_section=name == res.kpis.index[-2])
@@ -47,15 +48,36 @@ def kpi_table(res: Results) -> Table:
 
 
 def group_table(res: Results) -> Table:
-    """Agent groups and "ALL": occupancy, contacts handled, hours and cost."""
+    """Agent groups and "ALL": occupancy, contacts handled, hours and cost; scheduled hours, time
+    off work and breaks when the scenario has shrinkage or breaks."""
     table = Table(title="agent groups")
-    for header in ("group", "occupancy", "handled", "busy h", "staffed h", "cost"):
+    off = bool((res.groups["off_hours"] > 0).any())
+    headers = ["group", "occupancy", "handled", "busy h", "staffed h"]
+    headers += ["scheduled h", "off h", "shrinkage", "breaks"] if off else []
+    for header in [*headers, "cost"]:
         table.add_column(header, justify="left" if header == "group" else "right")
     for name, row in res.groups.iterrows():
+        extra = [_cell(row, "scheduled_hours"), _cell(row, "off_hours"), _cell(row, "shrinkage", _pct),
+                 _cell(row, "breaks", digits=0)] if off else []
         table.add_row(
             str(name), _cell(row, "occupancy", _pct), _cell(row, "handled"), _cell(row, "busy_hours"),
-            _cell(row, "staffed_hours"), _cell(row, "cost", digits=0),
+            _cell(row, "staffed_hours"), *extra, _cell(row, "cost", digits=0),
             style="bold" if name == "ALL" else None, end_section=name == res.groups.index[-2])
+    return table
+
+
+def channel_table(res: Results) -> Table:
+    """Queues pooled by channel: volumes, service level (first response for chat, due time for
+    email and outbound), waits, abandonment, and the backlog left at the end."""
+    table = Table(title="channels")
+    for header in ("channel", "offered", "answered", "abandoned", "service level", "ASA", "p90 wait",
+                   "abandon rate", "waiting at end"):
+        table.add_column(header, justify="left" if header == "channel" else "right")
+    for name, row in res.channels.iterrows():
+        table.add_row(str(name), _cell(row, "offered", digits=0), _cell(row, "answered", digits=0),
+                      _cell(row, "abandoned", digits=0), _cell(row, "service_level", _pct),
+                      _duration_cell(row, "asa"), _duration_cell(row, "wait_p90"), _cell(row, "abandon_rate", _pct),
+                      _cell(row, "in_system", digits=0))
     return table
 
 
