@@ -3,8 +3,9 @@
 A request takes one agent of a group off work for a fixed time. An idle agent goes at once;
 otherwise the next agent of the group to finish the contact in hand goes, so nobody ever
 leaves a contact for a break. While off, an agent is scheduled but not present: it counts in
-neither occupancy's denominator nor the agents able to take work. Shrinkage takes
-round(share x staff) agents off for every interval, in rotation; shift breaks and rests come
+neither occupancy's denominator nor the agents able to take work. Shrinkage takes share x staff
+agents off for every interval (whole agents, the fraction carried to the next interval), in
+rotation; shift breaks and rests come
 at the times the shifts schedule them.
 """
 
@@ -30,6 +31,7 @@ class AvailabilityMixin:
         self.pending_off: list[deque[tuple[float, int]]] = [deque() for _ in range(n)]   # (seconds, kind)
         self.off_log: list[tuple[int, float, float, int]] = []  # (group, start s, end s, kind) of ended spells
         self._off_since: dict[Agent, tuple[float, int]] = {}
+        self._shrink_owed = [0.5] * n                        # agent-intervals of shrinkage not yet taken
         for group, requests in enumerate(self.plan.breaks):
             for time_s, length_s in requests.tolist():
                 if time_s >= self.env.now:
@@ -72,7 +74,11 @@ class AvailabilityMixin:
             if share > 0:
                 # last interval's unserved shrinkage is stale; pending breaks stay
                 self.pending_off[group] = deque(r for r in self.pending_off[group] if r[1] == BREAK)
-                for _ in range(int(share * staff[group] + 0.5)):
+                # whole agents, carrying the fraction over so the share holds on average (5 x 0.3: 2, 1, 2, 1, ...)
+                self._shrink_owed[group] += share * staff[group]
+                agents = int(self._shrink_owed[group])
+                self._shrink_owed[group] -= agents
+                for _ in range(agents):
                     self.request_off(group, self.plan.interval_s, SHRINKAGE)
 
     def off_spells(self) -> list[tuple[int, float, float, int]]:
