@@ -102,3 +102,28 @@ def test_bundled_scenarios_run(path):
     k = res.kpis.loc["ALL"]
     assert k["offered"] > 0 and k["answered"] > 0
     assert k["offered"] == k["answered"] + k["abandoned"] + k["in_system"] + k["escalated"] + k["callbacks"]
+
+
+@pytest.mark.parametrize(("queue_extra", "path", "words"), [
+    ("    channel: chat\n    concurrency: 0\n", "queues.billing.concurrency", "greater than or equal to 1"),
+    ("    concurrency: 3\n", "queues.billing", "apply to chat queues"),
+    ("    channel: chat\n    concurrency: 2\n    slowdown: -0.1\n", "queues.billing.slowdown", "greater than or equal to 0"),
+    ("    channel: email\n", "queues.billing", "never abandons"),
+    ("    channel: fax\n", "queues.billing.channel", "'voice', 'chat', 'email' or 'outbound'"),
+])
+def test_bad_channel_settings(write_scenario, queue_extra, path, words):
+    p = one_problem(write_scenario, with_billing_flow(queue_extra))
+    assert p.path == path, p
+    assert words in p.message, p
+
+
+def test_due_time_must_be_positive(write_scenario):
+    p = one_problem(write_scenario, BASE_YAML.replace("service_level: {threshold: 20s, target: 0.8}",
+                                                      "service_level: {threshold: 0, target: 0.8}"))
+    assert p.path == "queues.billing.service_level.threshold" and "> 0" in p.message
+
+
+def test_unknown_weekday_factor(write_scenario):
+    p = one_problem(write_scenario, BASE_YAML.replace("arrivals: {per_hour: 60}",
+                                                      "arrivals: {per_hour: 60, day_factors: {someday: 1}}"))
+    assert p.path.startswith("queues.billing.arrivals.day_factors") and "mon, tue" in p.message
