@@ -9,11 +9,11 @@
 from ccsim import erlang  # noqa: F401
 from ccsim.errors import CcsimError, Problem, ScenarioError
 from ccsim.results import Results
-from ccsim.scenario import Scenario, load_scenario, load_warnings
+from ccsim.scenario import Scenario, load_scenario, load_warnings, scenario_dict, write_scenario
 from ccsim.simulate import simulate
 
 __version__ = "0.1.0"
 __all__ = [
     "CcsimError", "Problem", "Results", "Scenario", "ScenarioError",
-    "erlang", "load_scenario", "load_warnings", "simulate",
+    "erlang", "load_scenario", "load_warnings", "scenario_dict", "simulate", "write_scenario",
 ]

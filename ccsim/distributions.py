@@ -67,6 +67,10 @@ class Distribution:
         """Build from the scenario's parameters (durations already parsed to seconds)."""
         return cls(**params)
 
+    def spec(self) -> dict[str, Any]:
+        """The scenario mapping this distribution is built from (durations in seconds)."""
+        return {"dist": self.name, **{k: getattr(self, k) for k in self.params}}
+
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={getattr(self, k)!r}" for k in self.params)
         return f"{self.name}({args})"
@@ -234,6 +238,9 @@ class Empirical(Distribution):
 
     def sample(self, rng, size):
         return rng.choice(self.samples, size=size, replace=True)
+
+    def spec(self):
+        return {"dist": "empirical", "samples": self.samples.tolist()}
 
     def __repr__(self):
         return f"empirical({self.source}, n={self.samples.size})"

@@ -9,7 +9,7 @@ import numpy as np
 from ccsim.model.availability import BREAK
 from ccsim.model.engine import Engine
 from ccsim.model.plan import Plan
-from ccsim.model.states import ABANDONED, ANSWERED, RESOLVED, WAITING
+from ccsim.model.states import ANSWERED, RESOLVED, WAITING
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,31 +4,15 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import pandas as pd
 
+from ccsim.atomic import atomic_write
 from ccsim.results import Results
 from ccsim.kpis import CUSTOMER_KPIS, GROUP_KPIS, PROCESS_KPIS, QUEUE_KPIS, STAGE_KPIS
 from ccsim.stats import CONFIDENCE
-
-
-def atomic_write(path: Path | str, write: Callable[[IO[str]], None]) -> None:
-    """Write a text file so that readers see the old file or the whole new one, never a part."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            write(handle)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _clean(value: Any) -> Any:

@@ -49,12 +49,15 @@ class ServiceLevel(Strict):
 
     `abandons` says how abandoned contacts enter the ratio: `exclude_within_threshold`
     (the default: abandons before the threshold leave the denominator), `count`
-    (every abandon is a miss) or `ignore` (answered contacts only).
+    (every abandon is a miss) or `ignore` (answered contacts only). `max_asa` (seconds) and
+    `max_abandon` (a share) are further targets that staffing meets too.
     """
 
     threshold: PositiveDuration = 20.0
     target: float = Field(0.8, gt=0, le=1)
     abandons: Literal["exclude_within_threshold", "count", "ignore"] = "exclude_within_threshold"
+    max_asa: PositiveDuration | None = None
+    max_abandon: float | None = Field(None, gt=0, lt=1)
 
 
 DEFERRED_CHANNELS = ("email", "outbound")

@@ -74,9 +74,15 @@ def _skills(value: Any) -> dict[str, int]:
 
 Duration = Annotated[float, BeforeValidator(parse_duration)]
 PositiveDuration = Annotated[float, BeforeValidator(parse_duration), AfterValidator(_positive)]
-Clock = Annotated[float, BeforeValidator(parse_clock), PlainSerializer(format_clock)]
-DistributionSpec = Annotated[Distribution, PlainValidator(_distribution), PlainSerializer(repr)]
-Counts = Annotated[int | tuple[int, ...], PlainValidator(_counts)]
+def _clock_text(seconds: float) -> str:
+    """The clock time as written in a scenario; the end of the day is "24:00"."""
+    return "24:00" if seconds == 86400 else format_clock(seconds)
+
+
+Clock = Annotated[float, BeforeValidator(parse_clock), PlainSerializer(_clock_text)]
+DistributionSpec = Annotated[Distribution, PlainValidator(_distribution), PlainSerializer(lambda d: d.spec())]
+Counts = Annotated[int | tuple[int, ...], PlainValidator(_counts),
+                   PlainSerializer(lambda v: list(v) if isinstance(v, (list, tuple)) else v)]
 Skills = Annotated[dict[str, int], PlainValidator(_skills)]
 Probability = Annotated[float, Field(ge=0, le=1)]
 Weekday = Annotated[str, PlainValidator(_weekday)]

@@ -1,0 +1,35 @@
+"""Scenarios back to YAML: the mapping a scenario file holds, written atomically.
+
+Arrival volumes read from a CSV file are written inline (`per_interval`) and empirical
+distributions as their samples, so the written file stands on its own wherever it is saved.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ccsim.atomic import atomic_write
+from ccsim.scenario.models import Scenario
+
+
+def scenario_dict(sc: Scenario) -> dict[str, Any]:
+    """The scenario as the plain mapping a scenario file holds (defaults left out)."""
+    data = sc.model_dump(mode="json", exclude_defaults=True)
+    sources = [*(("queues", q, queue) for q, queue in sc.queues.items()),
+               *(("processes", p, process) for p, process in sc.processes.items())]
+    for section, name, item in sources:
+        arrivals = data[section][name].get("arrivals")
+        if arrivals is not None and "csv" in arrivals:
+            del arrivals["csv"]
+            arrivals["per_interval"] = list(item.arrivals.volumes)
+    return data
+
+
+def write_scenario(sc: Scenario, path: Path | str) -> Path:
+    """Write `sc` as a YAML scenario file at `path`; returns the path."""
+    text = yaml.safe_dump(scenario_dict(sc), sort_keys=False, allow_unicode=True, width=120)
+    atomic_write(path, lambda handle: handle.write(text))
+    return Path(path)
