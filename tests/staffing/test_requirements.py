@@ -1,0 +1,96 @@
+"""Analytic requirements per queue and interval, and the simulation-based search."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import ccsim
+from ccsim import erlang
+from ccsim.staffing.requirements import requirements
+from ccsim.staffing.search import analytic_group_staff, search_staff
+
+EXP = {"dist": "exponential", "mean": 300}
+
+
+def one_queue(volumes, *, patience=None, hours=("08:00", "16:00"), **sl) -> ccsim.Scenario:
+    queue = {"arrivals": {"per_interval": volumes}, "handle_time": EXP,
+             "service_level": {"threshold": 20, "target": 0.8, **sl}}
+    if patience:
+        queue["patience"] = {"dist": "exponential", "mean": patience}
+    return ccsim.load_scenario({"horizon": {"start": hours[0], "end": hours[1]}, "interval": "60m", "warmup": 3600,
+                                "queues": {"q": queue}, "agent_groups": {"g": {"skills": ["q"], "staff": 1}}})
+
+
+def brute_force(rate, aht, target, threshold):
+    n = 0
+    while rate > 0 and erlang.service_level(rate, aht, n, threshold) < target:
+        n += 1
+    return n
+
+
+def test_erlang_c_requirement_is_the_smallest_n_meeting_the_target():
+    volumes = [0, 20, 55, 90, 120, 200, 140, 60]
+    req = requirements(one_queue(volumes))
+    assert req.required.tolist() == [brute_force(v, 300, 0.8, 20) for v in volumes]
+    assert req.required.tolist()[0] == 0 and req.erlangs.tolist()[3] == 90 * 300 / 3600
+
+
+def test_reference_required_agents():
+    # 1200 calls/h, AHT 300 s, 80/20 -> 108 agents (reference value)
+    req = requirements(one_queue([1200] * 8))
+    assert (req.required == 108).all()
+
+
+def test_other_targets_and_the_occupancy_cap_can_only_add_agents():
+    base = requirements(one_queue([120] * 8, patience=180))
+    strict = requirements(one_queue([120] * 8, patience=180, max_asa=5, max_abandon=0.01))
+    assert (strict.required >= base.required).all() and (strict.required > base.required).any()
+    assert (strict.required_abandon == erlang.agents_for_abandon_rate(120, 300, 0.01, 180)).all()
+    capped = requirements(one_queue([120] * 8), max_occupancy=0.7)
+    assert (capped.required >= np.ceil(120 * 300 / 3600 / 0.7)).all()
+
+
+def test_fte_adds_shrinkage_and_chat_uses_concurrency():
+    sc = ccsim.load_scenario({
+        "horizon": {"start": "08:00", "end": "10:00"}, "interval": "60m",
+        "queues": {"chat": {"channel": "chat", "concurrency": 3, "arrivals": {"per_hour": 90}, "handle_time": EXP,
+                            "service_level": {"threshold": 30, "target": 0.8}},
+                   "mail": {"channel": "email", "arrivals": {"per_interval": [60, 0]}, "handle_time": EXP,
+                            "service_level": {"threshold": "2h", "target": 0.9}}},
+        "agent_groups": {"g": {"skills": ["chat", "mail"], "staff": 5, "shrinkage": 0.25}},
+    })
+    req = requirements(sc).set_index(["queue", "interval"])
+    servers = erlang.agents_for_service_level(90, 300, 0.8, 30)
+    assert req.loc[("chat", 0), "required"] == np.ceil(servers / 3)
+    assert req.loc[("chat", 0), "fte"] == np.ceil(req.loc[("chat", 0), "required"] / 0.75)
+    # 60 emails x 5 min = 5 agent-hours due within 2 hours: the work of the last 2 hours over 2 hours
+    assert req.loc[("mail", 0), "required"] == 3 and req.loc[("mail", 1), "required"] == 3
+
+
+@pytest.mark.slow
+def test_simulated_requirement_of_a_single_queue_is_within_one_agent_of_erlang_c():
+    sc = one_queue([60, 90, 120, 150, 120, 90, 60, 90])
+    found = search_staff(sc, replications=30, seed=4, max_iterations=40)
+    assert found.met
+    analytic = requirements(sc).required.to_numpy()
+    simulated = found.staff.simulated.to_numpy()
+    assert np.abs(simulated - analytic).max() <= 1, (analytic, simulated)
+
+
+def test_pooled_agents_need_fewer_than_separate_teams():
+    def center(pooled: bool) -> ccsim.Scenario:
+        queues = {q: {"arrivals": {"per_hour": 60}, "handle_time": EXP,
+                      "service_level": {"threshold": 20, "target": 0.8}} for q in ("a", "b")}
+        groups = ({"pool": {"skills": ["a", "b"], "staff": 1}} if pooled else
+                  {"team_a": {"skills": ["a"], "staff": 1}, "team_b": {"skills": ["b"], "staff": 1}})
+        return ccsim.load_scenario({"horizon": {"start": "08:00", "end": "12:00"}, "interval": "60m",
+                                    "warmup": 3600, "queues": queues, "agent_groups": groups})
+
+    separate = search_staff(center(False), replications=20, seed=2, max_iterations=30)
+    pooled = search_staff(center(True), replications=20, seed=2, max_iterations=30)
+    assert separate.met and pooled.met
+    per_interval = lambda s: s.staff.groupby("interval").simulated.sum().to_numpy()  # noqa: E731
+    assert (per_interval(pooled) < per_interval(separate)).all()
+    # the analytic start counts both queues separately; the search finds the pooling gain
+    assert analytic_group_staff(center(True)).sum() > pooled.staff.simulated.sum()
