@@ -154,6 +154,56 @@ def validate(scenario: Path) -> None:
 
 
 @main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--method", "-m", type=click.Choice(["erlang", "simulate"]), default="erlang", show_default=True,
+              help="Analytic requirement, or corrected by simulation (multi-skill, flows, spill-over).")
+@click.option("--shifts", "shifts_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Shift templates (YAML): plan shifts covering the requirement at least cost.")
+@click.option("--out", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Directory for CSVs, the coverage plot and the staffed scenario.")
+@click.option("--replications", "-r", type=click.IntRange(min=1), default=10, show_default=True,
+              help="Replications per simulation (method simulate).")
+@click.option("--seed", "-s", type=int, help="Base random seed [scenario's].")
+@click.option("--max-iterations", type=click.IntRange(min=1), default=60, show_default=True,
+              help="Most simulations the search runs.")
+@click.option("--time-budget", type=DURATION, default=300.0, show_default=True, help="Most time the search runs.")
+@click.option("--max-occupancy", type=click.FloatRange(0, 1, min_open=True), help="Occupancy cap for every queue.")
+@click.option("--format", "-f", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@_fail_cleanly
+def staff(scenario: Path, method: str, shifts_file: Path | None, out_dir: Path | None, replications: int,
+          seed: int | None, max_iterations: int, time_budget: float, max_occupancy: float | None, fmt: str) -> None:
+    """Required agents per interval for SCENARIO: Erlang per queue, optionally corrected by simulation,
+    optionally turned into shifts at least cost."""
+    from ccsim.report.staffing import staffing_json, staffing_tables, write_staffing
+    from ccsim.scenario import load_scenario
+    from ccsim.staffing import staff as plan_staff
+
+    sc = load_scenario(scenario)
+    err = _stderr()
+    options = dict(method=method, shifts=shifts_file, replications=replications, seed=seed,
+                   max_iterations=max_iterations, time_budget_s=time_budget, max_occupancy=max_occupancy)
+    if method == "simulate" and fmt == "table" and err.is_terminal:
+        from rich.progress import Progress
+
+        with Progress(console=err, transient=True) as bar:
+            task = bar.add_task("searching staff in simulation", total=max_iterations)
+            result = plan_staff(sc, progress=lambda done, total, note: bar.update(
+                task, completed=done, description=f"searching: {note}"), **options)
+    else:
+        result = plan_staff(sc, **options)
+    if fmt == "json":
+        click.echo(staffing_json(result))
+    else:
+        out = _stdout()
+        for table in staffing_tables(result):
+            out.print(table)
+    if out_dir is not None:
+        written = write_staffing(result, out_dir, scenario.stem)
+        if fmt == "table":
+            err.print(f"wrote {len(written)} files to {out_dir}")
+
+
+@main.command()
 @click.option("--rate", required=True, type=click.FloatRange(min=0), help="Arrivals per hour.")
 @click.option("--aht", required=True, type=DURATION, help="Average handle time (seconds or 4m30s).")
 @click.option("--agents", type=AgentsType(), help="Agents (or FROM:TO) to evaluate.")

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+import ccsim
 from ccsim.cli import main
 from tests.conftest import BASE_YAML
 
@@ -157,3 +158,30 @@ def test_run_shows_flow_tables_and_json_for_flow_scenarios():
 def test_run_without_flows_keeps_the_short_report():
     result = invoke("run", "scenarios/hotline.yml", "-r", 2)
     assert "process flows" not in result.output and "process stages" not in result.output
+
+
+def test_staff_erlang_prints_writes_and_staffs_the_scenario(tmp_path):
+    result = invoke("staff", "scenarios/hotline.yml", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "required agents per interval" in result.output and "front_office" in result.output
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["coverage.png", "hotline_staffed.yml", "intervals.csv", "requirements.csv", "staffing.csv"]
+    staffed = ccsim.load_scenario(tmp_path / "hotline_staffed.yml")
+    staffing = pd.read_csv(tmp_path / "staffing.csv")
+    assert staffed.staff("front_office").tolist() == staffing[staffing.group == "front_office"].required.tolist()
+    assert (tmp_path / "coverage.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_staff_simulate_json():
+    result = invoke("staff", "scenarios/hotline.yml", "--method", "simulate", "-r", 3, "--max-iterations", 4,
+                    "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["method"] == "simulate" and len(data["search"]["history"]) == 4
+    assert {"analytic", "simulated", "required", "scheduled"} <= set(data["intervals"][0])
+
+
+def test_staff_bad_method_and_missing_file_exit_2():
+    assert invoke("staff", "scenarios/hotline.yml", "--method", "guess").exit_code == 2
+    result = invoke("staff", "nowhere.yml")
+    assert result.exit_code == 2 and "Traceback" not in result.output

@@ -1,0 +1,99 @@
+"""Staffing results for people and programs: terminal tables, JSON, CSVs, the coverage plot and
+the staffed scenario."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+from rich.table import Table
+
+from ccsim.atomic import atomic_write
+from ccsim.report.plots import coverage_plot
+from ccsim.scenario import write_scenario
+from ccsim.staffing import Staffing
+
+
+def interval_totals(result: Staffing) -> pd.DataFrame:
+    """Per interval: the analytic requirement per queue (present agents), and agents summed over
+    groups: analytic FTE, simulated, required, scheduled."""
+    req = result.requirements.pivot_table(index=["interval", "day", "start"], columns="queue", values="required",
+                                          sort=False)
+    req.columns = [f"{q} (Erlang)" for q in req.columns]
+    columns = [c for c in ("analytic", "simulated", "required", "scheduled") if c in result.groups]
+    totals = result.groups.groupby(["interval", "day", "start"], sort=False)[columns].sum()
+    return req.join(totals).reset_index()
+
+
+def staffing_tables(result: Staffing) -> list[Table]:
+    """The requirement per interval, per group totals, and the planned shifts."""
+    totals = interval_totals(result)
+    multi_day = totals.day.nunique() > 1
+    table = Table(title=f"{result.scenario.name} — required agents per interval ({result.method})")
+    shown = [c for c in totals.columns if c not in ("interval", "day", "start")]
+    for column in ["day", "start"][0 if multi_day else 1:] + shown:
+        table.add_column(column.replace("analytic", "Erlang FTE"), justify="right")
+    for _, row in totals.iterrows():
+        cells = [str(row.day), row.start] if multi_day else [row.start]
+        table.add_row(*cells, *(f"{row[c]:.0f}" for c in shown))
+    tables = [table]
+
+    hours = result.scenario.interval / 3600.0
+    groups = Table(title="agent groups: agent-hours")
+    columns = [c for c in ("analytic", "simulated", "required", "scheduled", "over", "under") if c in result.groups]
+    for column in ["group", *columns, "cost"]:
+        groups.add_column(column.replace("analytic", "Erlang FTE"), justify="left" if column == "group" else "right")
+    for name, part in result.groups.groupby("group", sort=False):
+        cost = part.scheduled.sum() * hours * result.scenario.agent_groups[name].cost_per_hour
+        groups.add_row(name, *(f"{part[c].sum() * hours:,.1f}" for c in columns), f"{cost:,.0f}")
+    tables.append(groups)
+    for name, plan in result.shift_plans.items():
+        shifts = Table(title=f"shifts for {name}: {plan.paid_hours:,.1f} paid hours, cost {plan.cost:,.0f}")
+        for column in plan.counts.columns:
+            shifts.add_column(str(column), justify="right")
+        for _, row in plan.counts.iterrows():
+            shifts.add_row(*(str(v) for v in row))
+        tables.append(shifts)
+    return tables
+
+
+def staffing_json(result: Staffing) -> str:
+    """One JSON object: the method, per-interval totals, per-group rows and any shift plans."""
+    data = {
+        "scenario": result.scenario.name,
+        "method": result.method,
+        "intervals": interval_totals(result).to_dict(orient="records"),
+        "groups": result.groups.to_dict(orient="records"),
+        "requirements": result.requirements.fillna(-1).to_dict(orient="records"),
+        "shift_plans": {g: {"paid_hours": p.paid_hours, "cost": p.cost, "counts": p.counts.to_dict(orient="records")}
+                        for g, p in result.shift_plans.items()},
+        "search": None if result.search is None else {
+            "met": result.search.met, "history": result.search.history.to_dict(orient="records")},
+    }
+    return json.dumps(data, indent=2, default=float)
+
+
+def write_staffing(result: Staffing, out_dir: Path | str, stem: str) -> list[Path]:
+    """Write requirements.csv, staffing.csv, coverage.png, the staffed scenario and, when
+    present, the search history and shift plans into `out_dir`."""
+    out = Path(out_dir)
+    frames = {"requirements.csv": result.requirements, "staffing.csv": result.groups,
+              "intervals.csv": interval_totals(result)}
+    if result.search is not None:
+        frames["search_history.csv"] = result.search.history
+    for group, plan in result.shift_plans.items():
+        frames[f"shifts_{group}.csv"] = plan.counts
+        frames[f"coverage_{group}.csv"] = plan.coverage
+    written = []
+    for name, frame in frames.items():
+        atomic_write(out / name, lambda handle, f=frame: f.to_csv(handle, index=False))
+        written.append(out / name)
+    totals = interval_totals(result)
+    label = totals.start if totals.day.nunique() == 1 else "d" + totals.day.astype(str) + " " + totals.start
+    coverage = pd.DataFrame({"label": label, "required": totals.required, "scheduled": totals.scheduled,
+                             "analytic": totals.analytic})
+    written.append(coverage_plot(coverage, out / "coverage.png",
+                                 f"{result.scenario.name}: required vs scheduled agents per interval"))
+    written.append(write_scenario(result.scenario, out / f"{stem}_staffed.yml"))
+    return written

@@ -1,0 +1,90 @@
+"""`ccsim.staff`: how many agents, when — analytic requirements, optionally corrected by
+simulation, optionally turned into shifts — and the scenario staffed accordingly."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ccsim.scenario import Scenario, load_scenario
+from ccsim.staffing.requirements import requirements
+from ccsim.staffing.search import Progress, StaffSearch, analytic_group_staff, search_staff, with_staff
+from ccsim.units import format_clock
+
+METHODS = ("erlang", "simulate")
+
+
+@dataclass(frozen=True)
+class Staffing:
+    """What `staff` returns.
+
+    `requirements`: per interval and queue, the analytic answer (load, agents per target, FTE).
+    `groups`: per interval and agent group, `analytic` (FTE of the queues the group serves
+    first), `simulated` (with method "simulate"), `required` (the one used), `scheduled` (what
+    the shifts cover, or `required`), `over` and `under`.
+    `search`: the simulation search (method "simulate"); `shift_plans`: per group, with shifts.
+    `scenario`: the input staffed with the result (per-interval staff, or the planned shifts).
+    """
+
+    requirements: pd.DataFrame
+    groups: pd.DataFrame
+    scenario: Scenario
+    method: str
+    search: StaffSearch | None = None
+    shift_plans: dict[str, Any] = field(default_factory=dict)
+
+
+def staff(scenario: Scenario | str | Path | Mapping[str, Any], method: str = "erlang", *,
+          shifts: Any = None, replications: int = 10, seed: int | None = None, max_iterations: int = 60,
+          time_budget_s: float = 300.0, max_occupancy: float | None = None,
+          progress: Progress | None = None) -> Staffing:
+    """Required agents per interval for every queue and agent group of `scenario`.
+
+    `method` "erlang" gives the analytic requirement per queue (Erlang C/A, chat concurrency,
+    deferred work against its due time) as scheduled FTE per group; "simulate" then searches, in
+    simulation, the least-cost staff meeting every target (see `search_staff`). `shifts` (shift
+    templates: a file, a mapping or `ShiftTemplates`) turns the requirement into shifts at least cost.
+    """
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; allowed: {', '.join(METHODS)}")
+    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    required_queues = requirements(sc, max_occupancy)
+    analytic = analytic_group_staff(sc, required_queues)
+    search = None
+    required = analytic
+    if method == "simulate":
+        search = search_staff(sc, replications=replications, seed=seed, max_iterations=max_iterations,
+                              time_budget_s=time_budget_s, progress=progress)
+        required = search.staff.simulated.to_numpy().reshape(analytic.shape)
+    scheduled, plans, staffed = required, {}, with_staff(sc, required)
+    if shifts is not None:
+        from ccsim.staffing.shift_plan import plan_group_shifts
+
+        scheduled, plans, staffed = plan_group_shifts(sc, required, shifts)
+    return Staffing(required_queues, _group_frame(sc, analytic, search, required, scheduled), staffed, method,
+                    search, plans)
+
+
+def _group_frame(sc: Scenario, analytic: np.ndarray, search: StaffSearch | None, required: np.ndarray,
+                 scheduled: np.ndarray) -> pd.DataFrame:
+    starts = sc.interval_starts()
+    groups = list(sc.agent_groups)
+    frame = pd.DataFrame({
+        "interval": np.tile(np.arange(starts.size), len(groups)),
+        "day": np.tile((starts // 86400).astype(int) + 1, len(groups)),
+        "start": np.tile([format_clock(s) for s in starts], len(groups)),
+        "group": np.repeat(groups, starts.size),
+        "analytic": analytic.ravel(),
+    })
+    if search is not None:
+        frame["simulated"] = search.staff.simulated.to_numpy()
+    frame["required"] = required.ravel()
+    frame["scheduled"] = np.asarray(scheduled).ravel()
+    frame["over"] = np.maximum(frame.scheduled - frame.required, 0)
+    frame["under"] = np.maximum(frame.required - frame.scheduled, 0)
+    return frame
