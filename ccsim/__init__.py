@@ -11,9 +11,10 @@ from ccsim.errors import CcsimError, Problem, ScenarioError
 from ccsim.results import Results
 from ccsim.scenario import Scenario, load_scenario, load_warnings, scenario_dict, write_scenario
 from ccsim.simulate import simulate
+from ccsim.staffing import staff
 
 __version__ = "0.1.0"
 __all__ = [
     "CcsimError", "Problem", "Results", "Scenario", "ScenarioError",
-    "erlang", "load_scenario", "load_warnings", "scenario_dict", "simulate", "write_scenario",
+    "erlang", "load_scenario", "load_warnings", "scenario_dict", "simulate", "staff", "write_scenario",
 ]
