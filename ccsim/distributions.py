@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
 
+from ccsim.registry import Registry
 from ccsim.units import parse_duration
 
 
@@ -27,23 +28,9 @@ class ParameterError(ValueError):
         super().__init__(message)
 
 
-_REGISTRY: dict[str, type["Distribution"]] = {}
-
-
-def register_distribution(name: str) -> Callable[[type["Distribution"]], type["Distribution"]]:
-    """Class decorator: make a `Distribution` available to scenarios as `dist: name`."""
-
-    def add(cls: type[Distribution]) -> type[Distribution]:
-        cls.name = name
-        _REGISTRY[name] = cls
-        return cls
-
-    return add
-
-
-def distribution_names() -> list[str]:
-    """The registered distribution names, sorted."""
-    return sorted(_REGISTRY)
+DISTRIBUTIONS: Registry[type["Distribution"]] = Registry("distribution")
+register_distribution = DISTRIBUTIONS.register   # class decorator: `dist: name` in scenarios
+distribution_names = DISTRIBUTIONS.names
 
 
 class Distribution:
@@ -298,9 +285,9 @@ def build_distribution(spec: Any, base_dir: Path | str = ".") -> Distribution:
         raise ParameterError("dist", (
             f"expected a fixed duration such as 90s or 1h, or a mapping with 'dist' and its parameters, got {spec!r}"))
     name = spec.get("dist")
-    if name not in _REGISTRY:
+    if name not in DISTRIBUTIONS:
         raise ParameterError("dist", f"unknown distribution {name!r}; allowed: {', '.join(distribution_names())}")
-    cls = _REGISTRY[name]
+    cls = DISTRIBUTIONS.get(name)
     params = {k: v for k, v in spec.items() if k != "dist"}
     allowed = set(cls.params) | set(cls.optional)
     for key in params:

@@ -7,14 +7,12 @@ tune it. The routing policy asks `may_defer` before handing deferred work to an 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
+
+from ccsim.registry import Registry
 
 if TYPE_CHECKING:
     from ccsim.model.engine import Engine
-
-_BLENDING: dict[str, type["BlendingPolicy"]] = {}
-
 
 class BlendingPolicy:
     """`live_first`: whether live lines come before deferred ones whatever their priorities;
@@ -33,26 +31,10 @@ class BlendingPolicy:
         raise NotImplementedError
 
 
-def register_blending(name: str) -> Callable[[type[BlendingPolicy]], type[BlendingPolicy]]:
-    """Class decorator: make a `BlendingPolicy` available as `routing.blending: name`."""
-
-    def add(cls: type[BlendingPolicy]) -> type[BlendingPolicy]:
-        cls.name = name
-        _BLENDING[name] = cls
-        return cls
-
-    return add
-
-
-def blending_names() -> list[str]:
-    return sorted(_BLENDING)
-
-
-def get_blending(name: str) -> type[BlendingPolicy]:
-    try:
-        return _BLENDING[name]
-    except KeyError:
-        raise KeyError(f"unknown blending policy {name!r}; allowed: {', '.join(blending_names())}") from None
+BLENDING: Registry[type[BlendingPolicy]] = Registry("blending policy")
+register_blending = BLENDING.register   # class decorator: `routing.blending: name` in scenarios
+blending_names = BLENDING.names
+get_blending = BLENDING.get
 
 
 @register_blending("live_first")

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+
+from ccsim.registry import Registry
 
 if TYPE_CHECKING:
     from ccsim.model.engine import Agent, Engine
-
-_POLICIES: dict[str, type["RoutingPolicy"]] = {}
-
 
 class RoutingPolicy:
     """Decides who serves whom. Built once per replication with the engine it serves.
@@ -35,25 +33,7 @@ class RoutingPolicy:
         raise NotImplementedError
 
 
-def register_policy(name: str) -> Callable[[type[RoutingPolicy]], type[RoutingPolicy]]:
-    """Class decorator: make a `RoutingPolicy` available as `routing.policy: name`."""
-
-    def add(cls: type[RoutingPolicy]) -> type[RoutingPolicy]:
-        cls.name = name
-        _POLICIES[name] = cls
-        return cls
-
-    return add
-
-
-def policy_names() -> list[str]:
-    """Registered routing policy names, sorted."""
-    return sorted(_POLICIES)
-
-
-def get_policy(name: str) -> type[RoutingPolicy]:
-    """The policy class registered as `name`; KeyError lists the allowed names."""
-    try:
-        return _POLICIES[name]
-    except KeyError:
-        raise KeyError(f"unknown routing policy {name!r}; allowed: {', '.join(policy_names())}") from None
+POLICIES: Registry[type[RoutingPolicy]] = Registry("routing policy")
+register_policy = POLICIES.register   # class decorator: `routing.policy: name` in scenarios
+policy_names = POLICIES.names
+get_policy = POLICIES.get

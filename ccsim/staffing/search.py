@@ -146,16 +146,22 @@ def _interval_means(sc: Scenario, replications: int, seed: int) -> np.ndarray:
         return np.nanmean(stacked, axis=0)
 
 
-def _result(sc, analytic, final, groups, replications, seed, margin, history, met) -> StaffSearch:
-    starts = sc.interval_starts()
-    frame = pd.DataFrame({
+def group_interval_frame(sc: Scenario, **columns: np.ndarray) -> pd.DataFrame:
+    """One row per agent group and interval (interval, day, start, group), then `columns`,
+    each a (groups, intervals) array."""
+    starts, groups = sc.interval_starts(), list(sc.agent_groups)
+    return pd.DataFrame({
         "interval": np.tile(np.arange(starts.size), len(groups)),
         "day": np.tile((starts // 86400).astype(int) + 1, len(groups)),
         "start": np.tile([format_clock(s) for s in starts], len(groups)),
         "group": np.repeat(groups, starts.size),
-        "analytic": analytic.ravel(),
-        "simulated": final.ravel(),
+        **{name: np.asarray(values).ravel() for name, values in columns.items()},
     })
+
+
+def _result(sc, analytic, final, groups, replications, seed, margin, history, met) -> StaffSearch:
+    starts = sc.interval_starts()
+    frame = group_interval_frame(sc, analytic=analytic, simulated=final)
     frame["difference"] = frame["simulated"] - frame["analytic"]
     staffed = with_staff(sc, final)
     kpis = _interval_means(staffed, replications, seed)

@@ -13,8 +13,9 @@ import pandas as pd
 
 from ccsim.scenario import Scenario, load_scenario
 from ccsim.staffing.requirements import requirements
-from ccsim.staffing.search import Progress, StaffSearch, analytic_group_staff, search_staff, with_staff
-from ccsim.units import format_clock
+from ccsim.staffing.search import (
+    Progress, StaffSearch, analytic_group_staff, group_interval_frame, search_staff, with_staff,
+)
 
 METHODS = ("erlang", "simulate")
 
@@ -72,15 +73,7 @@ def staff(scenario: Scenario | str | Path | Mapping[str, Any], method: str = "er
 
 def _group_frame(sc: Scenario, analytic: np.ndarray, search: StaffSearch | None, required: np.ndarray,
                  scheduled: np.ndarray) -> pd.DataFrame:
-    starts = sc.interval_starts()
-    groups = list(sc.agent_groups)
-    frame = pd.DataFrame({
-        "interval": np.tile(np.arange(starts.size), len(groups)),
-        "day": np.tile((starts // 86400).astype(int) + 1, len(groups)),
-        "start": np.tile([format_clock(s) for s in starts], len(groups)),
-        "group": np.repeat(groups, starts.size),
-        "analytic": analytic.ravel(),
-    })
+    frame = group_interval_frame(sc, analytic=analytic)
     if search is not None:
         frame["simulated"] = search.staff.simulated.to_numpy()
     frame["required"] = required.ravel()
