@@ -50,3 +50,7 @@ class ScenarioError(CcsimError):
                 p if p.file else Problem(p.path, p.message, p.line, file) for p in self.problems
             ]
         )
+
+
+class StaffingError(CcsimError):
+    """Staffing cannot be planned as asked (e.g. shift templates that cannot cover an interval)."""

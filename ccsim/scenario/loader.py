@@ -16,6 +16,7 @@ from ccsim.errors import Problem, ScenarioError
 from ccsim.scenario.models import Scenario
 
 Path_ = tuple[Any, ...]
+M = typing.TypeVar("M", bound=BaseModel)
 
 
 class _Loader(yaml.SafeLoader):
@@ -84,15 +85,17 @@ def _line(lines: Mapping[Path_, int], path: Path_) -> int | None:
 
 
 def validate_data(data: Any, *, base_dir: Path | str = ".", file: str | None = None,
-                  lines: Mapping[Path_, int] | None = None) -> Scenario:
-    """A validated Scenario from plain data; every mistake becomes a Problem in one ScenarioError."""
+                  lines: Mapping[Path_, int] | None = None, model: type[M] = Scenario) -> M:
+    """A validated `model` (a Scenario unless told) from plain data; every mistake becomes a
+    Problem in one ScenarioError."""
     lines = lines or {}
     if not isinstance(data, Mapping):
-        raise ScenarioError("a scenario must be a mapping of keys (name, horizon, queues, ...)", file=file, line=1)
+        raise ScenarioError(f"expected a mapping of keys ({', '.join(list(model.model_fields)[:3])}, ...)",
+                            file=file, line=1)
     try:
-        return Scenario.model_validate(data, context={"base_dir": str(base_dir)})
+        return model.model_validate(data, context={"base_dir": str(base_dir)})
     except ValidationError as exc:
-        found = [_problem(err, lines, file) for err in exc.errors()]
+        found = [_problem(err, lines, file, model) for err in exc.errors()]
         raise ScenarioError(problems=found) from None
     except ScenarioError as exc:
         raise ScenarioError(problems=[
@@ -104,14 +107,14 @@ def _split(dotted: str) -> Path_:
     return tuple(int(p) if p.isdigit() else p for p in dotted.split(".")) if dotted else ()
 
 
-def _problem(err: Mapping[str, Any], lines: Mapping[Path_, int], file: str | None) -> Problem:
+def _problem(err: Mapping[str, Any], lines: Mapping[Path_, int], file: str | None, root: type[BaseModel]) -> Problem:
     loc = tuple(err["loc"])
     cause = (err.get("ctx") or {}).get("error")
     if isinstance(cause, ParameterError):
         loc = loc + _split(cause.key)
         message = str(cause)
     elif err["type"] == "extra_forbidden":
-        allowed = _allowed_keys(loc[:-1])
+        allowed = _allowed_keys(loc[:-1], root)
         message = f"unknown key {loc[-1]!r}" + (f"; allowed: {', '.join(allowed)}" if allowed else "")
     elif err["type"] == "missing":
         message = "required field is missing"
@@ -122,9 +125,9 @@ def _problem(err: Mapping[str, Any], lines: Mapping[Path_, int], file: str | Non
     return Problem(_dotted(loc), message, _line(lines, loc), file)
 
 
-def _allowed_keys(loc: Path_) -> list[str]:
-    """Field names of the schema model found at `loc` (skipping mapping keys)."""
-    model: Any = Scenario
+def _allowed_keys(loc: Path_, root: type[BaseModel]) -> list[str]:
+    """Field names of the schema model found at `loc` below `root` (skipping mapping keys)."""
+    model: Any = root
     for step in loc:
         if isinstance(model, type) and issubclass(model, BaseModel):
             field = model.model_fields.get(step)
@@ -155,8 +158,14 @@ def _unwrap_optional(tp: Any) -> Any:
 
 def load_scenario(source: str | Path | Mapping[str, Any]) -> Scenario:
     """A validated Scenario from a YAML file path or a mapping; raises ScenarioError on any mistake."""
+    return load_model(source, Scenario)
+
+
+def load_model(source: str | Path | Mapping[str, Any], model: type[M]) -> M:
+    """A validated `model` from a YAML file path or a mapping; raises ScenarioError (file, line,
+    field path) on any mistake. A file's stem is its default `name`, where the model has one."""
     if isinstance(source, Mapping):
-        return validate_data(source)
+        return validate_data(source, model=model)
     path = Path(source)
     file = str(source)
     try:
@@ -166,6 +175,6 @@ def load_scenario(source: str | Path | Mapping[str, Any]) -> Scenario:
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError(f"cannot read the file: {exc}", file=file) from None
     data, lines = parse_yaml(text, file)
-    if isinstance(data, dict):
+    if isinstance(data, dict) and "name" in model.model_fields:
         data.setdefault("name", path.stem)
-    return validate_data(data, base_dir=path.parent, file=file, lines=lines)
+    return validate_data(data, base_dir=path.parent, file=file, lines=lines, model=model)

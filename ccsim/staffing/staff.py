@@ -11,7 +11,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ccsim.errors import StaffingError
 from ccsim.scenario import Scenario, load_scenario
+from ccsim.scenario.loader import load_model
+from ccsim.scenario.shifts import Shift
+from ccsim.staffing.shift_plan import ShiftPlan, ShiftTemplates, plan_shifts
 from ccsim.staffing.requirements import requirements
 from ccsim.staffing.search import (
     Progress, StaffSearch, analytic_group_staff, group_interval_frame, search_staff, with_staff,
@@ -64,11 +68,29 @@ def staff(scenario: Scenario | str | Path | Mapping[str, Any], method: str = "er
         required = search.staff.simulated.to_numpy().reshape(analytic.shape)
     scheduled, plans, staffed = required, {}, with_staff(sc, required)
     if shifts is not None:
-        from ccsim.staffing.shift_plan import plan_group_shifts
-
-        scheduled, plans, staffed = plan_group_shifts(sc, required, shifts)
+        scheduled, plans, staffed = _plan_shifts(sc, required, shifts)
     return Staffing(required_queues, _group_frame(sc, analytic, search, required, scheduled), staffed, method,
                     search, plans)
+
+
+def _plan_shifts(sc: Scenario, required: np.ndarray, shifts: Any) -> tuple[np.ndarray, dict[str, ShiftPlan], Scenario]:
+    """Plan each group's shifts from the same templates to cover its required agents; returns the
+    agents the shifts schedule per group and interval (breaks deducted), the plans, and the
+    scenario staffed by the shifts."""
+    templates = shifts if isinstance(shifts, ShiftTemplates) else load_model(shifts, ShiftTemplates)
+    scheduled = np.zeros(required.shape)
+    plans, groups = {}, {}
+    for g, (name, group) in enumerate(sc.agent_groups.items()):
+        try:
+            plan = plan_shifts(required[g].reshape(sc.horizon.days, sc.intervals_per_day), templates,
+                               start_s=sc.horizon.start, interval_s=sc.interval, first_day=sc.horizon.first_day)
+        except ValueError as exc:
+            raise StaffingError(f"agent group {name}: {exc}") from None
+        plans[name] = plan
+        scheduled[g] = plan.coverage.scheduled.to_numpy()
+        planned = tuple(Shift.model_validate(s) for s in plan.to_shifts())
+        groups[name] = group.model_copy(update={"shifts": planned or None, "staff": None if planned else 0})
+    return scheduled, plans, sc.model_copy(update={"agent_groups": groups})
 
 
 def _group_frame(sc: Scenario, analytic: np.ndarray, search: StaffSearch | None, required: np.ndarray,

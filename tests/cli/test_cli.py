@@ -185,3 +185,14 @@ def test_staff_bad_method_and_missing_file_exit_2():
     assert invoke("staff", "scenarios/hotline.yml", "--method", "guess").exit_code == 2
     result = invoke("staff", "nowhere.yml")
     assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def test_staff_with_shifts_writes_plans_and_exits_2_when_templates_cannot_cover(tmp_path):
+    result = invoke("staff", "scenarios/hotline.yml", "--shifts", "scenarios/shift_templates.yml", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "shifts for front_office" in result.output
+    assert (tmp_path / "shifts_front_office.csv").exists() and (tmp_path / "coverage_tech_team.csv").exists()
+    assert ccsim.load_scenario(tmp_path / "hotline_staffed.yml").agent_groups["tech_team"].shifts
+    (tmp_path / "t.yml").write_text('templates:\n  morning: {start: "08:00", length: 4h, cost_per_hour: 20}\n')
+    result = invoke("staff", "scenarios/hotline.yml", "--shifts", str(tmp_path / "t.yml"))
+    assert result.exit_code == 2 and "day 1 12:00" in result.output and "Traceback" not in result.output

@@ -94,3 +94,28 @@ def test_pooled_agents_need_fewer_than_separate_teams():
     assert (per_interval(pooled) < per_interval(separate)).all()
     # the analytic start counts both queues separately; the search finds the pooling gain
     assert analytic_group_staff(center(True)).sum() > pooled.staff.simulated.sum()
+
+
+def test_staff_with_shift_templates_covers_every_interval_and_staffs_the_scenario():
+    plan = ccsim.staff("scenarios/hotline.yml", shifts="scenarios/shift_templates.yml")
+    g = plan.groups
+    assert (g.scheduled >= g.required - 1e-6).all() and (g.under < 1e-6).all()
+    assert set(plan.shift_plans) == set(plan.scenario.agent_groups)
+    for name, shift_plan in plan.shift_plans.items():
+        assert plan.scenario.agent_groups[name].shifts is not None
+        staffed = plan.scenario.staff(name)                       # agents on shift, before breaks
+        assert (staffed >= g[g.group == name].scheduled.to_numpy() - 1e-9).all()
+        assert shift_plan.cost > 0
+    res = ccsim.simulate(plan.scenario, replications=2, seed=1)  # the plan simulates at once
+    assert res.groups.loc["ALL", "breaks"] > 0
+
+
+def test_templates_that_cannot_cover_name_the_intervals(tmp_path):
+    (tmp_path / "t.yml").write_text('templates:\n  morning: {start: "08:00", length: 4h, cost_per_hour: 20}\n')
+    with pytest.raises(ccsim.CcsimError, match=r"day 1 12:00"):
+        ccsim.staff("scenarios/hotline.yml", shifts=tmp_path / "t.yml")
+    (tmp_path / "bad.yml").write_text('templates:\n  morning: {start: "08:00", lenght: 4h, cost_per_hour: 20}\n')
+    with pytest.raises(ccsim.ScenarioError) as info:
+        ccsim.staff("scenarios/hotline.yml", shifts=tmp_path / "bad.yml")
+    unknown = [p for p in info.value.problems if p.path == "templates.morning.lenght"]
+    assert unknown and unknown[0].line == 2 and "allowed: start, length" in unknown[0].message
