@@ -188,7 +188,7 @@ def test_staff_bad_method_and_missing_file_exit_2():
 
 
 def test_staff_with_shifts_writes_plans_and_exits_2_when_templates_cannot_cover(tmp_path):
-    result = invoke("staff", "scenarios/hotline.yml", "--shifts", "scenarios/shift_templates.yml", "--out", str(tmp_path))
+    result = invoke("staff", "scenarios/hotline.yml", "--shifts", "scenarios/templates/shifts.yml", "--out", str(tmp_path))
     assert result.exit_code == 0, result.output
     assert "shifts for front_office" in result.output
     assert (tmp_path / "shifts_front_office.csv").exists() and (tmp_path / "coverage_tech_team.csv").exists()

@@ -97,7 +97,7 @@ def test_pooled_agents_need_fewer_than_separate_teams():
 
 
 def test_staff_with_shift_templates_covers_every_interval_and_staffs_the_scenario():
-    plan = ccsim.staff("scenarios/hotline.yml", shifts="scenarios/shift_templates.yml")
+    plan = ccsim.staff("scenarios/hotline.yml", shifts="scenarios/templates/shifts.yml")
     g = plan.groups
     assert (g.scheduled >= g.required - 1e-6).all() and (g.under < 1e-6).all()
     assert set(plan.shift_plans) == set(plan.scenario.agent_groups)
