@@ -95,16 +95,19 @@ def main() -> None:
 @click.option("--out", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Directory for CSV files and summary.json.")
 @click.option("--format", "-f", "fmt", type=FORMATS, default="table", show_default=True)
+@click.option("--set", "assignments", multiple=True, metavar="KEY=VALUE",
+              help="Override a scenario key, e.g. --set queues.billing.handle_time.mean=210 (repeatable).")
 @_fail_cleanly
 def run(scenario: Path, replications: int | None, seed: int | None, workers: int,
-        out_dir: Path | None, fmt: str) -> None:
+        out_dir: Path | None, fmt: str, assignments: tuple[str, ...]) -> None:
     """Simulate SCENARIO and print KPIs with 95% confidence intervals."""
     from ccsim.report.export import long_table, to_json, write_outputs
     from ccsim.report import tables
     from ccsim.scenario import load_scenario
+    from ccsim.scenario.variants import parse_assignment
     from ccsim.simulate import simulate
 
-    sc = load_scenario(scenario)
+    sc = load_scenario(scenario, dict(parse_assignment(a) for a in assignments))
     total = replications or sc.replications
     err = _stderr()
     if fmt == "table" and err.is_terminal:

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 from ccsim.distributions import ParameterError
 from ccsim.errors import Problem, ScenarioError
 from ccsim.scenario.models import Scenario
+from ccsim.scenario.variants import expand_dotted, layer, resolve_extends
 
 Path_ = tuple[Any, ...]
 M = typing.TypeVar("M", bound=BaseModel)
@@ -77,37 +78,48 @@ def _dotted(path: Path_) -> str:
     return ".".join(str(p) for p in path)
 
 
-def _line(lines: Mapping[Path_, int], path: Path_) -> int | None:
-    for end in range(len(path), -1, -1):
-        if path[:end] in lines:
-            return lines[path[:end]]
-    return None
-
-
 def validate_data(data: Any, *, base_dir: Path | str = ".", file: str | None = None,
-                  lines: Mapping[Path_, int] | None = None, model: type[M] = Scenario) -> M:
+                  lines: Mapping[Path_, int] | None = None, model: type[M] = Scenario,
+                  where: Mapping[Path_, tuple[str, int]] | None = None, chain: list[str] | None = None) -> M:
     """A validated `model` (a Scenario unless told) from plain data; every mistake becomes a
-    Problem in one ScenarioError."""
+    Problem in one ScenarioError. `where` (path -> file, line) locates keys that came from
+    several files (a variant and what it extends, listed in `chain`)."""
     lines = lines or {}
+    if where is None:
+        where = {path: (file, line) for path, line in lines.items()}
+    note = f" [{chain[0]} extends {' <- '.join(chain[1:])}]" if chain and len(chain) > 1 else ""
+
+    def located(path: str, message: str, line: int | None = None, known_file: str | None = None) -> Problem:
+        origin_file, origin_line = _origin(where, _split(path), file)
+        return Problem(path, message + note, line or origin_line, known_file or origin_file)
+
     if not isinstance(data, Mapping):
         raise ScenarioError(f"expected a mapping of keys ({', '.join(list(model.model_fields)[:3])}, ...)",
                             file=file, line=1)
     try:
         return model.model_validate(data, context={"base_dir": str(base_dir)})
     except ValidationError as exc:
-        found = [_problem(err, lines, file, model) for err in exc.errors()]
-        raise ScenarioError(problems=found) from None
+        found = [_problem(err, model) for err in exc.errors()]
+        raise ScenarioError(problems=[located(path, message) for path, message in found]) from None
     except ScenarioError as exc:
-        raise ScenarioError(problems=[
-            Problem(p.path, p.message, p.line or _line(lines, _split(p.path)), p.file or file)
-            for p in exc.problems]) from None
+        raise ScenarioError(problems=[located(p.path, p.message, p.line, p.file) for p in exc.problems]) from None
+
+
+def _origin(where: Mapping[Path_, tuple[str | None, int]], path: Path_, file: str | None) -> tuple[str | None, int | None]:
+    """File and line of the nearest key on `path` that some file set."""
+    for end in range(len(path), -1, -1):
+        if path[:end] in where:
+            origin_file, line = where[path[:end]]
+            return origin_file or file, line or None
+    return file, None
 
 
 def _split(dotted: str) -> Path_:
     return tuple(int(p) if p.isdigit() else p for p in dotted.split(".")) if dotted else ()
 
 
-def _problem(err: Mapping[str, Any], lines: Mapping[Path_, int], file: str | None, root: type[BaseModel]) -> Problem:
+def _problem(err: Mapping[str, Any], root: type[BaseModel]) -> tuple[str, str]:
+    """(dotted path, message) of one pydantic error."""
     loc = tuple(err["loc"])
     cause = (err.get("ctx") or {}).get("error")
     if isinstance(cause, ParameterError):
@@ -122,7 +134,7 @@ def _problem(err: Mapping[str, Any], lines: Mapping[Path_, int], file: str | Non
         message = err["msg"].removeprefix("Value error, ")
         if err["type"] not in ("value_error", "assertion_error") and "input" in err:
             message += f" (got {err['input']!r})"
-    return Problem(_dotted(loc), message, _line(lines, loc), file)
+    return _dotted(loc), message
 
 
 def _allowed_keys(loc: Path_, root: type[BaseModel]) -> list[str]:
@@ -156,18 +168,37 @@ def _unwrap_optional(tp: Any) -> Any:
     return tp
 
 
-def load_scenario(source: str | Path | Mapping[str, Any]) -> Scenario:
-    """A validated Scenario from a YAML file path or a mapping; raises ScenarioError on any mistake."""
-    return load_model(source, Scenario)
+def load_scenario(source: str | Path | Mapping[str, Any], overrides: Mapping[str, Any] | None = None) -> Scenario:
+    """A validated Scenario from a YAML file path or a mapping; raises ScenarioError on any mistake.
+
+    A file may say `extends: base.yml` and override parts of it (dotted keys allowed);
+    `overrides` ({"queues.billing.handle_time.mean": 210}) are laid over the result.
+    """
+    return load_model(source, Scenario, overrides)
 
 
-def load_model(source: str | Path | Mapping[str, Any], model: type[M]) -> M:
+def load_model(source: str | Path | Mapping[str, Any], model: type[M], overrides: Mapping[str, Any] | None = None) -> M:
     """A validated `model` from a YAML file path or a mapping; raises ScenarioError (file, line,
     field path) on any mistake. A file's stem is its default `name`, where the model has one."""
     if isinstance(source, Mapping):
-        return validate_data(source, model=model)
-    path = Path(source)
-    file = str(source)
+        data, where, chain, base_dir = dict(source), {}, None, "."
+    else:
+        path = Path(source)
+        data, where = _read(path, display=str(source))
+        data, where, chain = resolve_extends(data, where, path, _read)
+        if isinstance(data, dict) and "name" in model.model_fields:
+            data.setdefault("name", path.stem)
+        base_dir = path.parent
+    if overrides:
+        extra, extra_where = expand_dotted(dict(overrides), {(k,): ("--set", 0) for k in overrides})
+        data, where = layer(data, where, extra, extra_where)
+    file = None if isinstance(source, Mapping) else str(source)
+    return validate_data(data, base_dir=base_dir, file=file, model=model, where=where, chain=chain)
+
+
+def _read(path: Path, display: str | None = None) -> tuple[Any, dict[Path_, tuple[str, int]]]:
+    """A YAML file's data and, for every field path, (file, line)."""
+    file = display or str(path)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -175,6 +206,4 @@ def load_model(source: str | Path | Mapping[str, Any], model: type[M]) -> M:
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError(f"cannot read the file: {exc}", file=file) from None
     data, lines = parse_yaml(text, file)
-    if isinstance(data, dict) and "name" in model.model_fields:
-        data.setdefault("name", path.stem)
-    return validate_data(data, base_dir=path.parent, file=file, lines=lines, model=model)
+    return data, {p: (file, line) for p, line in lines.items()}
