@@ -157,6 +157,43 @@ def validate(scenario: Path) -> None:
 
 
 @main.command()
+@click.argument("scenarios", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--replications", "-r", type=click.IntRange(min=2), help="Replications [the baseline's].")
+@click.option("--seed", "-s", type=int, help="Base random seed, shared by all [the baseline's].")
+@click.option("--workers", "-w", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--precision", type=click.FloatRange(0, 1, min_open=True),
+              help="Add replications until the overall service-level difference is known to ± this.")
+@click.option("--out", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Directory for comparison.csv and each scenario's results.")
+@click.option("--format", "-f", "fmt", type=FORMATS, default="table", show_default=True)
+@_fail_cleanly
+def compare(scenarios: tuple[Path, ...], replications: int | None, seed: int | None, workers: int,
+            precision: float | None, out_dir: Path | None, fmt: str) -> None:
+    """Compare BASELINE.yml with VARIANT.yml ... : KPIs side by side, paired differences with 95% CIs.
+
+    \b
+    ccsim compare scenarios/hotline.yml scenarios/pilot_training.yml scenarios/rollout_training.yml
+    """
+    from ccsim.compare import compare as run_compare
+    from ccsim.report.export import comparison_json, write_comparison
+    from ccsim.report.tables import comparison_table
+
+    if len(scenarios) < 2:
+        raise click.UsageError("give a baseline and at least one variant")
+    comparison = run_compare(scenarios, replications, seed, workers, precision)
+    if fmt == "json":
+        click.echo(comparison_json(comparison))
+    elif fmt == "csv":
+        click.echo(comparison.table.to_csv(index=False), nl=False)
+    else:
+        _stdout().print(comparison_table(comparison))
+    if out_dir is not None:
+        written = write_comparison(comparison, out_dir)
+        if fmt == "table":
+            _stderr().print(f"wrote {len(written)} files to {out_dir}")
+
+
+@main.command()
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--method", "-m", type=click.Choice(["erlang", "simulate"]), default="erlang", show_default=True,
               help="Analytic requirement, or corrected by simulation (multi-skill, flows, spill-over).")

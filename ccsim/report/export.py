@@ -94,3 +94,22 @@ def write_outputs(res: Results, out_dir: Path | str) -> list[Path]:
     atomic_write(out / "summary.json", lambda h: h.write(to_json(res) + "\n"))
     written.append(out / "summary.json")
     return written
+
+
+def comparison_json(comparison) -> str:
+    """One JSON object: scenario names, replications and the comparison rows."""
+    rows = [{k: _clean(v) for k, v in row.items()} for row in comparison.table.to_dict(orient="records")]
+    return json.dumps({"scenarios": comparison.names, "baseline": comparison.names[0],
+                       "replications": comparison.replications, "confidence": CONFIDENCE, "rows": rows}, indent=2)
+
+
+def write_comparison(comparison, out_dir: Path | str) -> list[Path]:
+    """comparison.csv and comparison.json, and every scenario's KPI CSVs in a folder of its own."""
+    out = Path(out_dir)
+    atomic_write(out / "comparison.csv", lambda h: comparison.table.to_csv(h, index=False))
+    atomic_write(out / "comparison.json", lambda h: h.write(comparison_json(comparison) + "\n"))
+    written = [out / "comparison.csv", out / "comparison.json"]
+    for i, (name, res) in enumerate(zip(comparison.names, comparison.results)):
+        folder = out / f"{i + 1}_{''.join(c if c.isalnum() else '_' for c in name).strip('_').lower()}"
+        written += write_outputs(res, folder)
+    return written

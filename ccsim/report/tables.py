@@ -153,3 +153,43 @@ def _duration_cell(row, kpi: str) -> str:
 
 
 _UNITS = ((120, 1, "s"), (7200, 60, "min"), (172800, 3600, "h"), (math.inf, 86400, "d"))
+
+
+def comparison_table(comparison) -> Table:
+    """KPIs of every scenario side by side; for variants the paired difference to the baseline
+    with its 95% CI half-width and a verdict."""
+    table = Table(title=f"comparison — {comparison.replications} replications, common random numbers "
+                        f"(Δ = paired difference to {comparison.names[0]}, ± = 95% CI)")
+    table.add_column("KPI")
+    table.add_column(comparison.names[0], justify="right")
+    for name in comparison.names[1:]:
+        table.add_column(name, justify="right")
+    colors = {"better": "green", "worse": "red", "identical": "dim", "no significant difference": "dim"}
+    rows = comparison.table
+    shown = rows[(rows.name == "ALL") | ((rows.level == "queue") & (rows.kpi == "service_level"))]
+    for _, row in shown.iterrows():
+        label = row.kpi.replace("_", " ") + ("" if row["name"] == "ALL" else f" ({row['name']})")
+        fmt = _pct_text if row.kpi in PERCENT_KPIS else _num_text
+        cells = [fmt(row[comparison.names[0]])]
+        for name in comparison.names[1:]:
+            verdict = row[f"{name} verdict"]
+            half = (row[f"{name} delta_ci_high"] - row[f"{name} delta_ci_low"]) / 2
+            delta = f"Δ {fmt(row[f'{name} delta'], signed=True)}" + (f" ±{fmt(half)}" if math.isfinite(half) else "")
+            cells.append(f"{fmt(row[name])}  {delta}  [{colors.get(verdict, 'bold')}]{verdict}[/]")
+        table.add_row(label, *cells)
+    return table
+
+
+PERCENT_KPIS = {"service_level", "abandon_rate", "fcr", "transfer_rate", "occupancy"}
+
+
+def _pct_text(value: float, signed: bool = False) -> str:
+    if not math.isfinite(value):
+        return "-"
+    return f"{100 * value:+.1f}%" if signed else f"{100 * value:.1f}%"
+
+
+def _num_text(value: float, signed: bool = False) -> str:
+    if not math.isfinite(value):
+        return "-"
+    return f"{value:+,.1f}" if signed else f"{value:,.1f}"
