@@ -7,6 +7,7 @@
 """
 
 from ccsim import erlang  # noqa: F401
+from ccsim.compare import Comparison, compare
 from ccsim.errors import CcsimError, Problem, ScenarioError
 from ccsim.results import Results
 from ccsim.scenario import Scenario, load_scenario, load_warnings, scenario_dict, write_scenario
@@ -15,6 +16,6 @@ from ccsim.staffing import staff
 
 __version__ = "0.1.0"
 __all__ = [
-    "CcsimError", "Problem", "Results", "Scenario", "ScenarioError",
-    "erlang", "load_scenario", "load_warnings", "scenario_dict", "simulate", "staff", "write_scenario",
+    "CcsimError", "Comparison", "Problem", "Results", "Scenario", "ScenarioError",
+    "compare", "erlang", "load_scenario", "load_warnings", "scenario_dict", "simulate", "staff", "write_scenario",
 ]

@@ -20,11 +20,11 @@ from ccsim.stats import mean_ci
 
 # +1: higher is better, -1: lower is better, 0: neither (a volume or a rate of use)
 DIRECTION = {
-    "offered": 0, "answered": 1, "abandoned": -1, "in_system": -1, "service_level": 1, "asa": -1, "wait_p90": -1,
+    "offered": 0, "answered": 0, "abandoned": -1, "in_system": -1, "service_level": 1, "asa": -1, "wait_p90": -1,
     "abandon_rate": -1, "aht": -1, "transfer_rate": -1, "fcr": 1, "escalated": -1, "occupancy": 0,
-    "staffed_hours": 0, "cost": -1,
+    "staffed_hours": 0, "cost": -1, "offered_fresh": 0, "offered_repeat": 0,
 }
-QUEUE_COMPARED = ("offered", "answered", "abandoned", "service_level", "asa", "wait_p90", "abandon_rate", "aht",
+QUEUE_COMPARED = ("offered", "offered_fresh", "offered_repeat", "answered", "abandoned", "service_level", "asa", "wait_p90", "abandon_rate", "aht",
                   "fcr", "transfer_rate", "escalated")
 GROUP_COMPARED = ("occupancy", "staffed_hours", "cost")
 MAX_REPLICATIONS = 640

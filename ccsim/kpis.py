@@ -24,8 +24,8 @@ QUEUE_KPIS = (
     "offered_fresh", "offered_repeat", "offered_retrial", "offered_transfer", "offered_escalation",
     "callbacks_answered", "callback_within_due",
 )
-GROUP_KPIS = ("occupancy", "handled", "busy_hours", "staffed_hours", "scheduled_hours", "off_hours", "shrinkage",
-              "break_hours", "breaks", "cost")
+GROUP_KPIS = ("occupancy", "handled", "aht", "fcr", "busy_hours", "staffed_hours", "scheduled_hours", "off_hours",
+              "shrinkage", "break_hours", "breaks", "cost")
 CUSTOMER_KPIS = ("customers", "contacts_per_customer", "fcr", "resolved", "transferred", "escalated",
                  "repeat_contacts", "retrials", "resolution_time", "resolution_p90")
 STAGE_KPIS = ("completed", "wait", "processing", "stage_time", "within_limit")
@@ -186,14 +186,23 @@ def group_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
     included); off hours are scheduled hours lost to shrinkage and breaks; both are paid.
     """
     legs = rec.legs
-    handled = np.bincount(legs["group"][legs["outcome"] == ANSWERED], minlength=plan.n_groups).astype(float)
+    served = legs["outcome"] == ANSWERED
+    group = np.where(served, legs["group"], plan.n_groups)           # unserved legs in a spare bin
+
+    def per_group(weights):
+        counts = np.bincount(group, weights=weights, minlength=plan.n_groups + 1)[:plan.n_groups]
+        return np.append(counts, counts.sum())
+
+    handled = per_group(served.astype(float))
+    aht = ratio(per_group(np.where(served, legs["handle_s"], 0.0)), handled)
+    fcr = ratio(per_group((served & (legs["result"] == RESOLVED)).astype(float)), handled)
     hours = np.stack([rec.busy_s.sum(axis=1), rec.present_s.sum(axis=1), plan.staff.sum(axis=1) * plan.interval_s,
                       rec.off_s.sum(axis=1), rec.break_s.sum(axis=1)], axis=1) / 3600.0
     cost = (hours[:, 1] + hours[:, 3]) * plan.cost_per_hour
     rows = np.column_stack([hours, rec.breaks, cost])
     rows = np.vstack([rows, rows.sum(axis=0)])
     busy, present, scheduled, off, break_hours, breaks, cost = rows.T
-    return np.column_stack([ratio(busy, present), np.append(handled, handled.sum()), busy, present, scheduled, off,
+    return np.column_stack([ratio(busy, present), handled, aht, fcr, busy, present, scheduled, off,
                             ratio(off - break_hours, scheduled), break_hours, breaks, cost])
 
 

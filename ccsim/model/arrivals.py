@@ -43,8 +43,9 @@ def draw_arrivals(plan: Plan, seed: int, replication: int) -> Arrivals:
         starts = np.concatenate([[plan.start_s - plan.warmup_s], starts])
         lengths = np.concatenate([[plan.warmup_s], lengths])
     times, sources, handles, patiences = [], [], [], []
+    busyness = _busyness(plan, seed, replication)
     for source, key in enumerate(plan.source_key):
-        rates = plan.rates_per_s[source]
+        rates = plan.rates_per_s[source] * busyness
         if not rates.any():
             continue
         if plan.warmup_s > 0:
@@ -57,6 +58,11 @@ def draw_arrivals(plan: Plan, seed: int, replication: int) -> Arrivals:
         patience = plan.patience[queue]
         patiences.append(np.full(t.size, np.inf) if patience is None
                          else patience.sample(stream(seed, replication, "patience", key), t.size))
+        if plan.deflection[source] > 0:      # self-service takes these before they reach an agent
+            kept = stream(seed, replication, "deflection", key).random(t.size) >= plan.deflection[source]
+            for drawn in (times, handles, patiences):
+                drawn[-1] = drawn[-1][kept]
+            sources[-1] = sources[-1][kept]
     if not times:
         empty = np.zeros(0)
         return Arrivals(empty, np.zeros(0, dtype=np.int64), empty, empty)
@@ -64,3 +70,13 @@ def draw_arrivals(plan: Plan, seed: int, replication: int) -> Arrivals:
     order = np.argsort(time, kind="stable")
     return Arrivals(time[order], np.concatenate(sources)[order],
                     np.concatenate(handles)[order], np.concatenate(patiences)[order])
+
+
+def _busyness(plan: Plan, seed: int, replication: int) -> np.ndarray:
+    """Per interval: the day's random busyness factor (lognormal, mean 1, cv `forecast_cv`), or 1."""
+    if plan.forecast_cv <= 0:
+        return np.ones(plan.n_intervals)
+    day = (plan.interval_start // 86400).astype(int)
+    sigma2 = np.log1p(plan.forecast_cv**2)
+    factors = stream(seed, replication, "forecast").lognormal(-sigma2 / 2, np.sqrt(sigma2), day.max() + 1)
+    return factors[day]

@@ -36,7 +36,8 @@ class ChatMixin:
             self.open_chat[group][agent] = None
         else:
             self.open_chat[group].pop(agent, None)
-        handle = self.leg_handle[leg] * (1.0 + self.plan.slowdown[self.leg_queue[leg]] * (agent.chats - 1))
+        factor = 1.0 if self.handle_factor is None else self.handle_factor[group][self.leg_queue[leg]]
+        handle = self.leg_handle[leg] * factor * (1.0 + self.plan.slowdown[self.leg_queue[leg]] * (agent.chats - 1))
         self.leg_handle[leg] = handle
         self.leg_state[leg] = ANSWERED
         self.leg_answer[leg] = self.env.now

@@ -96,6 +96,7 @@ class Engine(FlowMixin, ChatMixin, AvailabilityMixin):
         self._slot = plan.n_intervals   # the last column collects time outside the intervals
         self._since = [self.env.now] * plan.n_groups
         self.after_service = plan.flows.after_service
+        self.handle_factor = None if plan.handle_factor is None else plan.handle_factor.tolist()
         self.line_chat = tuple(plan.is_chat[q] for q in plan.line_queue)
         self.open_chat: list[dict[Agent, None]] = [{} for _ in range(plan.n_groups)]  # agents with room
         self.init_flows(seed, replication)
@@ -260,6 +261,8 @@ class Engine(FlowMixin, ChatMixin, AvailabilityMixin):
             self.abandon(leg)
 
     def _start(self, agent: Agent, leg: int) -> None:
+        if self.handle_factor is not None:
+            self.leg_handle[leg] *= self.handle_factor[agent.group][self.leg_queue[leg]]
         self.leg_state[leg] = ANSWERED
         self.leg_answer[leg] = self.env.now
         self.leg_group[leg] = agent.group

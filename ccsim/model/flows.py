@@ -52,6 +52,7 @@ class FlowMixin:
             s.escalate_line >= 0 for stages in plan.stages for s in stages)
         self.offers_callbacks = any(c is not None for c in flows.callback)
         self.mean_handle = [d.mean for d in plan.handle_time]
+        self.fcr_change = plan.fcr_change.tolist()
         self.groups_for = [[g for g in range(plan.n_groups) if q in plan.rank[g]] for q in range(nq)]
         self.lines_for = [[line for line, lq in enumerate(plan.line_queue) if lq == q] for q in range(nq)]
         self.stage_log: list[tuple[int, int, int, float, float]] = []
@@ -72,7 +73,7 @@ class FlowMixin:
                     self.contact_transfers[contact] += 1
                     self._move(contact, line, TRANSFER, self.leg_stage[leg])
                     return
-        fcr = flows.fcr[q]
+        fcr = min(max(flows.fcr[q] + self.fcr_change[self.leg_group[leg]][q], 0.0), 1.0)
         if fcr < 1.0 and self.resolution_draw[q]() >= fcr:
             self.leg_result[leg] = UNRESOLVED
             tier = flows.tier_line[q]

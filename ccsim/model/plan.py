@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ccsim.distributions import Distribution
+from ccsim.scenario.levers import apply_pilot
 from ccsim.scenario.models import DEFERRED_CHANNELS, Scenario
 
 ABANDON_RULES = ("exclude_within_threshold", "count", "ignore")
@@ -85,6 +86,10 @@ class Plan:
     cost_per_hour: np.ndarray                 # per group
     chat_capacity: tuple[int, ...]            # per group: chats an agent holds at once (its chat queues')
     shrinkage: tuple[float, ...]              # per group: share of scheduled agents off work
+    handle_factor: np.ndarray | None          # (groups, queues) handle-time factor; None: all 1
+    fcr_change: np.ndarray                    # (groups, queues) added to the queue's FCR
+    deflection: np.ndarray                    # per source: share of fresh arrivals self-service removes
+    forecast_cv: float                        # spread of the daily busyness factor (0: none)
     breaks: tuple[np.ndarray, ...]            # per group: (n, 2) break requests (time s, length s)
     max_occupancy: tuple[float, ...]          # per group: occupancy cap to warn about (nan: none)
     interval_start: np.ndarray                # (intervals,) seconds
@@ -145,7 +150,8 @@ def _key(name: str) -> int:
 
 
 def compile_plan(sc: Scenario) -> Plan:
-    """Flatten a validated scenario into a `Plan`."""
+    """Flatten a validated scenario into a `Plan` (a pilot becomes groups of its own)."""
+    sc = apply_pilot(sc)
     queues = list(sc.queues)
     groups = list(sc.agent_groups)
     index = {name: i for i, name in enumerate(queues)}
@@ -205,9 +211,11 @@ def compile_plan(sc: Scenario) -> Plan:
         callback=tuple(callback),
         # a process contact may reach any queue (escalated, transferred): with processes, ask always
         after_service=tuple(bool(transfers[q]) or sc.queues[n].fcr < 1 or bool(sc.processes)
+                            or any(sc.agent_groups[g].change(n) for g in groups)
                             for q, n in enumerate(queues)),
     )
     by_line = sorted(lines.items(), key=lambda item: item[1])
+    factors = np.array([[sc.agent_groups[g].factor(q) for q in queues] for g in groups])
     callback_lines = {cb[3] for cb in callback if cb is not None} - set(range(len(queues)))  # not base lines
     sources = [*queues, *sc.processes]
     return Plan(
@@ -235,6 +243,10 @@ def compile_plan(sc: Scenario) -> Plan:
         staff=np.array([sc.staff(g) for g in groups], dtype=int),
         cost_per_hour=np.array([sc.agent_groups[g].cost_per_hour for g in groups]),
         shrinkage=tuple(sc.agent_groups[g].shrinkage for g in groups),
+        handle_factor=factors if np.any(factors != 1.0) else None,
+        fcr_change=np.array([[sc.agent_groups[g].change(q) for q in queues] for g in groups]),
+        deflection=np.array([sc.queues[q].deflection for q in queues] + [0.0] * len(sc.processes)),
+        forecast_cv=sc.forecast_error.spread if sc.forecast_error else 0.0,
         breaks=tuple(sc.breaks(g) for g in groups),
         max_occupancy=tuple(np.nan if (cap := sc.agent_groups[g].max_occupancy) is None else cap for g in groups),
         chat_capacity=tuple(max([sc.queues[q].concurrency for q in sc.agent_groups[g].skills

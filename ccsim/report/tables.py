@@ -52,7 +52,7 @@ def group_table(res: Results) -> Table:
     off work and breaks when the scenario has shrinkage or breaks."""
     table = Table(title="agent groups")
     off = bool((res.groups["off_hours"] > 0).any())
-    headers = ["group", "occupancy", "handled", "busy h", "staffed h"]
+    headers = ["group", "occupancy", "handled", "AHT s", "FCR", "busy h", "staffed h"]
     headers += ["scheduled h", "off h", "shrinkage", "breaks"] if off else []
     for header in [*headers, "cost"]:
         table.add_column(header, justify="left" if header == "group" else "right")
@@ -60,7 +60,8 @@ def group_table(res: Results) -> Table:
         extra = [_cell(row, "scheduled_hours"), _cell(row, "off_hours"), _cell(row, "shrinkage", _pct),
                  _cell(row, "breaks", digits=0)] if off else []
         table.add_row(
-            str(name), _cell(row, "occupancy", _pct), _cell(row, "handled"), _cell(row, "busy_hours"),
+            str(name), _cell(row, "occupancy", _pct), _cell(row, "handled"), _cell(row, "aht"), _cell(row, "fcr", _pct),
+            _cell(row, "busy_hours"),
             _cell(row, "staffed_hours"), *extra, _cell(row, "cost", digits=0),
             style="bold" if name == "ALL" else None, end_section=name == res.groups.index[-2])
     return table

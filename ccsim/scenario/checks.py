@@ -39,6 +39,7 @@ def problems(sc: "Scenario") -> list[Problem]:
         if not any(name in group.skills for group in sc.agent_groups.values()):
             found.append(Problem(f"queues.{name}", "no agent group has this queue among its skills"))
     found += _flow_problems(sc)
+    found += _lever_problems(sc)
     for name, process in sc.processes.items():
         if name in sc.queues or name in RESERVED_QUEUE_NAMES:
             found.append(Problem(f"processes.{name}", "a process needs a name of its own, not a queue's or 'ALL'"))
@@ -112,6 +113,23 @@ def _clock(seconds: float) -> str:
     if seconds == 86400:
         return "24:00"
     return format_clock(seconds) + (" the next day" if seconds > 86400 else "")
+
+
+def _lever_problems(sc: "Scenario") -> list[Problem]:
+    """Levers must name known queues, and a pilot a known group."""
+    found = []
+    owners = [(f"agent_groups.{g}", group) for g, group in sc.agent_groups.items()]
+    if sc.pilot is not None:
+        owners.append(("pilot", sc.pilot))
+        if sc.pilot.group is not None and sc.pilot.group not in sc.agent_groups:
+            found.append(Problem("pilot.group", (
+                f"names unknown agent group {sc.pilot.group!r}; groups: {', '.join(sc.agent_groups)}")))
+    for prefix, owner in owners:
+        for field, queue in owner.queues_named():
+            if queue not in sc.queues:
+                found.append(Problem(f"{prefix}.{field}.{queue}", (
+                    f"names unknown queue {queue!r}; queues: {', '.join(sc.queues)}")))
+    return found
 
 
 def _flow_problems(sc: "Scenario") -> list[Problem]:

@@ -13,6 +13,7 @@ import numpy as np
 from pydantic import Field, model_validator
 
 from ccsim.scenario.arrivals import Arrivals
+from ccsim.scenario.levers import Pilot, Proficiency
 from ccsim.scenario.flows import Attempts, Callback, Escalation, Process, Transfer, Unresolved
 from ccsim.scenario.shifts import Shifts, break_requests, shift_staff
 from ccsim.scenario.types import (
@@ -80,6 +81,7 @@ class Queue(Strict):
     patience: DistributionSpec | None = None
     service_level: ServiceLevel = ServiceLevel()
     priority: int = 1
+    deflection: Probability = 0.0
     concurrency: int = Field(1, ge=1)
     slowdown: float = Field(0.0, ge=0, allow_inf_nan=False)
     transfers: tuple[Transfer, ...] = ()
@@ -99,10 +101,12 @@ class Queue(Strict):
         return self
 
 
-class AgentGroup(Strict):
+class AgentGroup(Proficiency):
     """Agents with the same skills, staffing and cost.
 
     Staffing is exactly one of `staff` (a constant or one count per interval) or `shifts`.
+    `handle_time_factor` and `fcr_change` describe how this group's work differs (training,
+    experience, a new tool).
     """
 
     skills: Skills
@@ -142,6 +146,14 @@ class Routing(Strict):
         return self
 
 
+class ForecastError(Strict):
+    """Stress-test against a forecast that is off: each day's arrival volumes (of every queue and
+    process) are scaled by a random busyness factor, lognormal with mean 1 and `spread` as its
+    coefficient of variation, drawn anew for every replication and day."""
+
+    spread: float = Field(gt=0, le=2, allow_inf_nan=False)
+
+
 class Scenario(Strict):
     """A contact center and its workload over a horizon: the input of every ccsim run."""
 
@@ -156,6 +168,8 @@ class Scenario(Strict):
     agent_groups: dict[str, AgentGroup] = Field(min_length=1)
     routing: Routing = Routing()
     processes: dict[str, Process] = {}
+    pilot: Pilot | None = None
+    forecast_error: ForecastError | None = None
 
     @model_validator(mode="after")
     def _cross_field(self) -> "Scenario":

@@ -1,0 +1,103 @@
+"""Process-change levers planners think in, and the pilot that tries them on part of the team.
+
+Agent-level levers (`handle_time_factor`, `fcr_change`) belong to an agent group: they change
+the contacts its agents serve. A `pilot` gives them to a share of the agents (or n agents of a
+group, or a whole group) while the rest work as before; `apply_pilot` turns that into separate
+"<group> (pilot)" groups, so the pilot and the control are reported side by side.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import numpy as np
+from pydantic import Field, model_validator
+
+from ccsim.scenario.types import Strict
+
+if TYPE_CHECKING:
+    from ccsim.scenario.models import Scenario
+
+Factor = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+Change = Annotated[float, Field(ge=-1, le=1, allow_inf_nan=False)]
+PerQueue = dict[str, float]
+
+
+class Proficiency(Strict):
+    """How an agent group's work differs: handle times times `handle_time_factor` (0.85: 15%
+    shorter) and first-contact resolution plus `fcr_change` (0.05: five points more), either for
+    all queues (a number) or per queue ({billing: 0.85})."""
+
+    handle_time_factor: Factor | dict[str, Factor] = 1.0
+    fcr_change: Change | dict[str, Change] = 0.0
+
+    def factor(self, queue: str) -> float:
+        f = self.handle_time_factor
+        return f.get(queue, 1.0) if isinstance(f, dict) else f
+
+    def change(self, queue: str) -> float:
+        c = self.fcr_change
+        return c.get(queue, 0.0) if isinstance(c, dict) else c
+
+    def queues_named(self) -> list[tuple[str, str]]:
+        """(field, queue) for every queue the levers name."""
+        return [(field, q) for field in ("handle_time_factor", "fcr_change")
+                if isinstance(getattr(self, field), dict) for q in getattr(self, field)]
+
+
+class Pilot(Proficiency):
+    """Who tries the change: `share` of every group's agents (of `group` only, if given), or
+    `agents` agents of `group` (in every interval; in every shift, for a group staffed by
+    shifts), or the whole `group`."""
+
+    share: float | None = Field(None, gt=0, lt=1)
+    agents: int | None = Field(None, ge=1)
+    group: str | None = None
+
+    @model_validator(mode="after")
+    def _who(self) -> "Pilot":
+        if self.share is not None and self.agents is not None:
+            raise ValueError("give share or agents, not both")
+        if self.agents is not None and self.group is None:
+            raise ValueError("agents needs group: which group the pilot agents come from")
+        if self.share is None and self.agents is None and self.group is None:
+            raise ValueError("say who pilots the change: share (of the agents), agents and group, or group")
+        return self
+
+
+def apply_pilot(sc: "Scenario") -> "Scenario":
+    """`sc` with each piloting group split into the control (as before) and "<group> (pilot)"
+    (the same skills, cost, shrinkage and breaks, with the pilot's levers). A group staffed by
+    shifts is split shift by shift, so both halves keep their breaks."""
+    pilot = sc.pilot
+    if pilot is None:
+        return sc
+    levers = {"handle_time_factor": pilot.handle_time_factor, "fcr_change": pilot.fcr_change}
+    groups = {}
+    for name, group in sc.agent_groups.items():
+        if pilot.group is not None and name != pilot.group:
+            groups[name] = group
+            continue
+        if group.shifts is not None:
+            counts = np.array([shift.count for shift in group.shifts])
+            split = [{"shifts": tuple(shift.model_copy(update={"count": int(k)})
+                                      for shift, k in zip(group.shifts, part) if k > 0) or None}
+                     for part in _split(counts, pilot)]
+        else:
+            split = [{"staff": tuple(int(v) for v in part), "shifts": None}
+                     for part in _split(sc.staff(name), pilot)]
+        for label, update, extra in ((name, split[0], {}), (f"{name} (pilot)", split[1], levers)):
+            if any(update.get("staff", ())) or update.get("shifts"):
+                groups[label] = group.model_copy(update=update | extra)
+    return sc.model_copy(update={"agent_groups": groups, "pilot": None})
+
+
+def _split(counts: np.ndarray, pilot: Pilot) -> tuple[np.ndarray, np.ndarray]:
+    """(control, trial) agents from `counts` (per interval or per shift)."""
+    if pilot.share is not None:
+        trial = np.floor(pilot.share * counts + 0.5).astype(int)
+    elif pilot.agents is not None:
+        trial = np.minimum(pilot.agents, counts)
+    else:
+        trial = counts.copy()
+    return counts - trial, trial
