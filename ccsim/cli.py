@@ -136,6 +136,10 @@ def run(scenario: Path, replications: int | None, seed: int | None, workers: int
             out.print(tables.customer_table(res))
         if res.plan.process_names:
             out.print(tables.stage_table(res))
+        if not res.pilot.empty:
+            out.print(tables.pilot_table(res))
+        if res.plan.penalties.any():
+            out.print(tables.cost_table(res))
     if out_dir is not None:
         written = write_outputs(res, out_dir)
         if fmt == "table":
@@ -176,7 +180,7 @@ def compare(scenarios: tuple[Path, ...], replications: int | None, seed: int | N
     """
     from ccsim.compare import compare as run_compare
     from ccsim.report.export import comparison_json, write_comparison
-    from ccsim.report.tables import comparison_table
+    from ccsim.report.tables import comparison_table, cost_benefit_table
 
     if len(scenarios) < 2:
         raise click.UsageError("give a baseline and at least one variant")
@@ -187,6 +191,7 @@ def compare(scenarios: tuple[Path, ...], replications: int | None, seed: int | N
         click.echo(comparison.table.to_csv(index=False), nl=False)
     else:
         _stdout().print(comparison_table(comparison))
+        _stdout().print(cost_benefit_table(comparison))
     if out_dir is not None:
         written = write_comparison(comparison, out_dir)
         if fmt == "table":

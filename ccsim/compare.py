@@ -12,9 +12,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ccsim.kpis import GROUP_KPIS, QUEUE_KPIS, group_kpis, queue_kpis
+from ccsim.kpis import COST_KPIS, GROUP_KPIS, QUEUE_KPIS, cost_kpis, group_kpis, queue_kpis
 from ccsim.results import Results
 from ccsim.scenario import Scenario, load_scenario
+from ccsim.scenario.economics import Investment
 from ccsim.simulate import simulate
 from ccsim.stats import mean_ci
 
@@ -22,11 +23,12 @@ from ccsim.stats import mean_ci
 DIRECTION = {
     "offered": 0, "answered": 0, "abandoned": -1, "in_system": -1, "service_level": 1, "asa": -1, "wait_p90": -1,
     "abandon_rate": -1, "aht": -1, "transfer_rate": -1, "fcr": 1, "escalated": -1, "occupancy": 0,
-    "staffed_hours": 0, "cost": -1, "offered_fresh": 0, "offered_repeat": 0,
+    "staffed_hours": 0, "cost": -1, "offered_fresh": 0, "offered_repeat": 0, "handled": 0,
+    **{kpi: -1 for kpi in COST_KPIS},
 }
-QUEUE_COMPARED = ("offered", "offered_fresh", "offered_repeat", "answered", "abandoned", "service_level", "asa", "wait_p90", "abandon_rate", "aht",
-                  "fcr", "transfer_rate", "escalated")
-GROUP_COMPARED = ("occupancy", "staffed_hours", "cost")
+QUEUE_COMPARED = ("offered", "offered_fresh", "offered_repeat", "answered", "abandoned", "service_level", "asa",
+                  "wait_p90", "abandon_rate", "aht", "fcr", "transfer_rate", "escalated")
+GROUP_COMPARED = ("occupancy", "handled", "aht", "fcr", "staffed_hours", "cost")
 MAX_REPLICATIONS = 640
 
 
@@ -35,11 +37,12 @@ class Comparison:
     """Scenarios side by side. `table`: one row per (level, name, kpi) with each scenario's mean
     and, for every scenario after the first (the baseline), the paired difference to the baseline
     with its confidence interval and a verdict: better, worse, no significant difference, or
-    identical."""
+    identical. `cost_benefit`: one row per variant (see `cost_benefit`)."""
 
     names: list[str]
     results: list[Results]
     table: pd.DataFrame
+    cost_benefit: pd.DataFrame
 
     @property
     def replications(self) -> int:
@@ -66,7 +69,60 @@ def compare(scenarios: Sequence[Scenario | str | Path | Mapping[str, Any]], repl
         if precision is None or replications >= MAX_REPLICATIONS or _precise(table, precision):
             break
         replications = min(2 * replications, MAX_REPLICATIONS)
-    return Comparison(names, results, table)
+    return Comparison(names, results, table, cost_benefit(loaded, names, table))
+
+
+def cost_benefit(scenarios: Sequence[Scenario], names: Sequence[str], table: pd.DataFrame) -> pd.DataFrame:
+    """Per variant: the paired change in total cost (agent cost plus penalties) per simulated
+    horizon with its CI, that saving per year (`investment.periods_per_year` horizons, default
+    365 / the horizon's days), and with the variant's `investment`: the yearly saving used (given,
+    or else the simulated one), net of `yearly_cost`, the payback period in months (inf when the
+    change never pays back) and the first-year net (net yearly saving minus the up-front cost)."""
+    total = table[(table.level == "cost") & (table.name == "ALL") & (table.kpi == "total_cost")].iloc[0]
+    rows = []
+    for sc, name in zip(scenarios[1:], names[1:]):
+        invest = sc.investment or Investment()
+        periods = invest.periods_per_year or 365.0 / sc.horizon.days
+        delta, low, high = (float(total[f"{name} {col}"]) for col in ("delta", "delta_ci_low", "delta_ci_high"))
+        simulated = -delta * periods
+        yearly = simulated if invest.yearly_saving is None else invest.yearly_saving
+        net = yearly - invest.yearly_cost
+        payback = 12 * invest.up_front / net if net > 0 else np.inf
+        rows.append({
+            "scenario": name, "total_cost_delta": delta, "total_cost_delta_ci_low": low,
+            "total_cost_delta_ci_high": high, "periods_per_year": periods, "simulated_yearly_saving": simulated,
+            "simulated_yearly_saving_ci_low": -high * periods, "simulated_yearly_saving_ci_high": -low * periods,
+            "saving_basis": "simulated" if invest.yearly_saving is None else "given", "yearly_saving": yearly,
+            "yearly_cost": invest.yearly_cost, "up_front": invest.up_front, "net_yearly_saving": net,
+            "payback_months": payback, "first_year_net": net - invest.up_front,
+        })
+    return pd.DataFrame(rows).set_index("scenario")
+
+
+PILOT_KPIS = ("aht", "fcr", "occupancy")
+
+
+def pilot_effects(res: Results) -> pd.DataFrame:
+    """What a pilot measured within one simulation: for every piloting group and KPI
+    (PILOT_KPIS), the control's and the pilot's mean and the paired difference pilot − control
+    over replications with its 95% CI and a verdict. Empty without a pilot."""
+    names = res.plan.group_names
+    groups = np.stack([group_kpis(res.plan, rec) for rec in res.records])
+    rows = []
+    for i, name in enumerate(names):
+        control = name.removesuffix(" (pilot)")
+        if control == name or control not in names:
+            continue
+        c = names.index(control)
+        for kpi in PILOT_KPIS:
+            j = GROUP_KPIS.index(kpi)
+            diff = groups[:, i, j] - groups[:, c, j]
+            mean, low, high = mean_ci(diff)
+            rows.append({"group": control, "kpi": kpi, "control": mean_ci(groups[:, c, j])[0],
+                         "pilot": mean_ci(groups[:, i, j])[0], "delta": mean, "delta_ci_low": low,
+                         "delta_ci_high": high, "verdict": _verdict(diff, low, high, DIRECTION[kpi])})
+    return pd.DataFrame(rows, columns=["group", "kpi", "control", "pilot", "delta", "delta_ci_low", "delta_ci_high",
+                                       "verdict"])
 
 
 def _names(scenarios: list[Scenario]) -> list[str]:
@@ -92,6 +148,9 @@ def _samples(res: Results) -> dict[tuple[str, str, str], np.ndarray]:
     for i, name in enumerate([*plan.group_names, "ALL"]):
         for kpi in GROUP_COMPARED:
             out["group", name, kpi] = groups[:, i, GROUP_KPIS.index(kpi)]
+    costs = np.stack([cost_kpis(plan, rec)[-1] for rec in res.records])
+    for j, kpi in enumerate(COST_KPIS):
+        out["cost", "ALL", kpi] = costs[:, j]
     return out
 
 
@@ -99,16 +158,17 @@ def _table(results: list[Results], names: list[str]) -> pd.DataFrame:
     """Columns: level, name, kpi, then per scenario its mean and, after the baseline,
     "<scenario> delta", "... delta_ci_low", "... delta_ci_high", "... verdict"."""
     samples = [_samples(res) for res in results]
+    keys = list(dict.fromkeys(key for values in samples for key in values))   # pilot groups too
     rows = []
-    for key in samples[0]:
+    for key in keys:
         row = {"level": key[0], "name": key[1], "kpi": key[2]}
-        base = samples[0][key]
+        base = samples[0].get(key)
         for j, (label, values) in enumerate(zip(names, samples)):
             if key not in values:
                 row[label] = np.nan
                 continue
             row[label] = mean_ci(values[key])[0]
-            if j:
+            if j and base is not None:
                 diff = values[key] - base
                 mean, low, high = mean_ci(diff)
                 row |= {f"{label} delta": mean, f"{label} delta_ci_low": low, f"{label} delta_ci_high": high,

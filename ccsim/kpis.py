@@ -30,6 +30,8 @@ CUSTOMER_KPIS = ("customers", "contacts_per_customer", "fcr", "resolved", "trans
                  "repeat_contacts", "retrials", "resolution_time", "resolution_p90")
 STAGE_KPIS = ("completed", "wait", "processing", "stage_time", "within_limit")
 PROCESS_KPIS = ("started", "completed", "resolution_time", "within_promise")
+COST_KPIS = ("agent_cost", "abandon_penalty", "late_penalty", "missed_intervals", "missed_interval_penalty",
+             "total_cost", "cost_per_contact", "total_cost_per_contact")
 
 
 def _sl_parts(plan: Plan, legs: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -206,6 +208,34 @@ def group_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
                             ratio(off - break_hours, scheduled), break_hours, breaks, cost])
 
 
+def cost_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
+    """(queues + 1, len(COST_KPIS)) for one replication. Each group's agent cost is shared among
+    the queues in proportion to the handle time its agents gave them ("ALL" holds the whole
+    cost, idle groups included); penalties price abandoned contacts, contacts answered after
+    the threshold and intervals whose service level misses the target (`costs` in the scenario).
+    Costs per contact divide by answered contacts."""
+    nq = plan.n_queues
+    queues = queue_kpis(plan, rec)
+    answered, abandoned, within = (queues[:, QUEUE_KPIS.index(k)]
+                                   for k in ("answered", "abandoned", "answered_within_threshold"))
+    legs = rec.legs
+    served = legs["outcome"] == ANSWERED
+    cell = np.where(served, legs["group"] * nq + legs["queue"], plan.n_groups * nq)
+    handle = np.bincount(cell, weights=legs["handle_s"] * served, minlength=(plan.n_groups + 1) * nq)
+    handle = handle[:plan.n_groups * nq].reshape(plan.n_groups, nq)
+    group_cost = group_kpis(plan, rec)[:-1, GROUP_KPIS.index("cost")]
+    share = np.nan_to_num(ratio(handle, handle.sum(axis=1, keepdims=True)))
+    agent_cost = np.append(group_cost @ share, group_cost.sum())
+    sl = interval_kpis(plan, rec)[:, :nq, INTERVAL_KPIS.index("service_level")]
+    missed = (sl < plan.sl_target).sum(axis=0).astype(float)
+    missed = np.append(missed, missed.sum())
+    per_queue = np.stack([abandoned[:nq], (answered - within)[:nq], missed[:nq]]) * plan.penalties
+    penalties = np.concatenate([per_queue, per_queue.sum(axis=1, keepdims=True)], axis=1)
+    total = agent_cost + penalties.sum(axis=0)
+    return np.column_stack([agent_cost, penalties[0], penalties[1], missed, penalties[2], total,
+                            ratio(agent_cost, answered), ratio(total, answered)])
+
+
 def occupancy_warnings(plan: Plan, records: Sequence[ReplicationRecords]) -> list[str]:
     """Agent groups whose occupancy, over the horizon or in some intervals, exceeds their
     `max_occupancy` (busy time / present time, pooled over replications)."""
@@ -304,6 +334,11 @@ def channel_table(plan: Plan, records: Sequence[ReplicationRecords]) -> pd.DataF
 def group_table(plan: Plan, records: Sequence[ReplicationRecords]) -> pd.DataFrame:
     """One row per agent group plus "ALL": occupancy, handled contacts, hours and cost with CIs."""
     return wide_table([*plan.group_names, "ALL"], GROUP_KPIS, _stack(group_kpis, plan, records), "group")
+
+
+def cost_table(plan: Plan, records: Sequence[ReplicationRecords]) -> pd.DataFrame:
+    """One row per queue plus "ALL": agent cost shared by handle time, penalties, cost per contact."""
+    return wide_table([*plan.queue_names, "ALL"], COST_KPIS, _stack(cost_kpis, plan, records), "queue")
 
 
 def customer_table(plan: Plan, records: Sequence[ReplicationRecords]) -> pd.DataFrame:

@@ -23,7 +23,8 @@ class Results:
     by channel), `groups` (per agent group
     plus "ALL"), `intervals` (per interval and queue), `days` (per day and queue, with CIs),
     `group_intervals` (per interval and
-    group), `customers` (per entry point plus "ALL"), `stages` and `processes` (multi-stage
+    group), `costs` (agent cost shared among queues, penalties and cost per contact), `pilot`
+    (pilot versus control groups, paired), `customers` (per entry point plus "ALL"), `stages` and `processes` (multi-stage
     processes), `contacts` (one row per contact) and `legs` (one row per queue visit).
     """
 
@@ -60,6 +61,17 @@ class Results:
     @cached_property
     def group_intervals(self) -> pd.DataFrame:
         return kpis.group_interval_table(self.plan, self.records)
+
+    @cached_property
+    def costs(self) -> pd.DataFrame:
+        return kpis.cost_table(self.plan, self.records)
+
+    @cached_property
+    def pilot(self) -> pd.DataFrame:
+        """Pilot versus control groups within this simulation (empty without a pilot)."""
+        from ccsim.compare import pilot_effects
+
+        return pilot_effects(self)
 
     @cached_property
     def customers(self) -> pd.DataFrame:

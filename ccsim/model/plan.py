@@ -17,6 +17,7 @@ from ccsim.scenario.levers import apply_pilot
 from ccsim.scenario.models import DEFERRED_CHANNELS, Scenario
 
 ABANDON_RULES = ("exclude_within_threshold", "count", "ignore")
+PENALTIES = ("abandoned", "late", "missed_interval")        # rows of Plan.penalties
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +91,8 @@ class Plan:
     fcr_change: np.ndarray                    # (groups, queues) added to the queue's FCR
     deflection: np.ndarray                    # per source: share of fresh arrivals self-service removes
     forecast_cv: float                        # spread of the daily busyness factor (0: none)
+    sl_target: np.ndarray                     # per queue: the service-level target share
+    penalties: np.ndarray                     # (3, queues): per abandoned, late, missed interval
     breaks: tuple[np.ndarray, ...]            # per group: (n, 2) break requests (time s, length s)
     max_occupancy: tuple[float, ...]          # per group: occupancy cap to warn about (nan: none)
     interval_start: np.ndarray                # (intervals,) seconds
@@ -247,6 +250,8 @@ def compile_plan(sc: Scenario) -> Plan:
         fcr_change=np.array([[sc.agent_groups[g].change(q) for q in queues] for g in groups]),
         deflection=np.array([sc.queues[q].deflection for q in queues] + [0.0] * len(sc.processes)),
         forecast_cv=sc.forecast_error.spread if sc.forecast_error else 0.0,
+        sl_target=np.array([sc.queues[q].service_level.target for q in queues]),
+        penalties=np.array([[sc.costs.for_queue(field, q) for q in queues] for field in PENALTIES]),
         breaks=tuple(sc.breaks(g) for g in groups),
         max_occupancy=tuple(np.nan if (cap := sc.agent_groups[g].max_occupancy) is None else cap for g in groups),
         chat_capacity=tuple(max([sc.queues[q].concurrency for q in sc.agent_groups[g].skills

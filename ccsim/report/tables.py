@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 from rich.table import Table
 
 from ccsim.results import Results
@@ -166,19 +167,89 @@ def comparison_table(comparison) -> Table:
     for name in comparison.names[1:]:
         table.add_column(name, justify="right")
     colors = {"better": "green", "worse": "red", "identical": "dim", "no significant difference": "dim"}
-    rows = comparison.table
-    shown = rows[(rows.name == "ALL") | ((rows.level == "queue") & (rows.kpi == "service_level"))]
-    for _, row in shown.iterrows():
+    for _, row in _shown(comparison.table, comparison.names).iterrows():
         label = row.kpi.replace("_", " ") + ("" if row["name"] == "ALL" else f" ({row['name']})")
         fmt = _pct_text if row.kpi in PERCENT_KPIS else _num_text
         cells = [fmt(row[comparison.names[0]])]
         for name in comparison.names[1:]:
-            verdict = row[f"{name} verdict"]
+            verdict = row.get(f"{name} verdict")
+            if not isinstance(verdict, str):          # a group only this variant has
+                cells.append(fmt(row[name]))
+                continue
             half = (row[f"{name} delta_ci_high"] - row[f"{name} delta_ci_low"]) / 2
             delta = f"Δ {fmt(row[f'{name} delta'], signed=True)}" + (f" ±{fmt(half)}" if math.isfinite(half) else "")
             cells.append(f"{fmt(row[name])}  {delta}  [{colors.get(verdict, 'bold')}]{verdict}[/]")
         table.add_row(label, *cells)
     return table
+
+
+def pilot_table(res: Results) -> Table:
+    """Pilot versus control groups of the same simulation: paired differences with CIs."""
+    table = Table(title=f"pilot versus control — {res.replications} replications (Δ = pilot − control, ± = 95% CI)")
+    for header in ("group", "KPI", "control", "pilot", "Δ", "verdict"):
+        table.add_column(header, justify="left" if header in ("group", "KPI", "verdict") else "right")
+    colors = {"better": "green", "worse": "red"}
+    for _, row in res.pilot.iterrows():
+        fmt = _pct_text if row.kpi in PERCENT_KPIS else _num_text
+        half = (row.delta_ci_high - row.delta_ci_low) / 2
+        table.add_row(row.group, row.kpi.upper() if row.kpi in ("aht", "fcr") else row.kpi, fmt(row.control),
+                      fmt(row.pilot), f"{fmt(row.delta, signed=True)} ±{fmt(half)}",
+                      f"[{colors.get(row.verdict, 'dim')}]{row.verdict}[/]")
+    return table
+
+
+def cost_table(res: Results) -> Table:
+    """Agent cost shared among queues by handle time, penalties and cost per answered contact."""
+    table = Table(title="costs (agent cost shared among queues by handle time)")
+    columns = {"agent_cost": "agent cost", "abandon_penalty": "abandoned", "late_penalty": "late",
+               "missed_interval_penalty": "missed intervals", "total_cost": "total",
+               "cost_per_contact": "agent cost / answered", "total_cost_per_contact": "total / answered"}
+    table.add_column("queue")
+    for header in columns.values():
+        table.add_column(header, justify="right")
+    for name, row in res.costs.iterrows():
+        table.add_row(str(name), *(_cell(row, k, digits=0 if "per_contact" not in k else 2) for k in columns),
+                      style="bold" if name == "ALL" else None, end_section=name == res.costs.index[-2])
+    return table
+
+
+def cost_benefit_table(comparison) -> Table:
+    """Per variant: the yearly saving (simulated, and the one used), payback and first-year net."""
+    table = Table(title="cost-benefit per year (saving = lower total cost: agents and penalties)")
+    for header in ("variant", "Δ total cost / horizon", "horizons / year", "simulated saving / year", "saving used",
+                   "yearly cost", "up front", "payback", "first-year net"):
+        table.add_column(header, justify="left" if header == "variant" else "right")
+    for name, row in comparison.cost_benefit.iterrows():
+        half = (row.total_cost_delta_ci_high - row.total_cost_delta_ci_low) / 2
+        payback = row.payback_months
+        table.add_row(
+            str(name), f"{row.total_cost_delta:+,.0f} ±{half:,.0f}", f"{row.periods_per_year:,.0f}",
+            f"{row.simulated_yearly_saving:,.0f}", f"{row.yearly_saving:,.0f} ({row.saving_basis})",
+            f"{row.yearly_cost:,.0f}", f"{row.up_front:,.0f}",
+            "never" if not math.isfinite(payback) else f"{payback:.1f} months",
+            f"{row.first_year_net:,.0f}")
+    return table
+
+
+def _shown(rows: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """The rows worth a manager's screen: every queue KPI overall and service level per queue;
+    occupancy and hours of all agents; AHT and FCR of piloting groups beside their control
+    groups; costs, where any scenario has them."""
+    piloting = {name.removesuffix(" (pilot)") for name in rows.name if name.endswith(" (pilot)")}
+    piloting |= {f"{name} (pilot)" for name in piloting}
+    queue = (rows.level == "queue") & ((rows.name == "ALL") | (rows.kpi == "service_level"))
+    group = (rows.level == "group") & (((rows.name == "ALL") & rows.kpi.isin(["occupancy", "staffed_hours"]))
+                                       | (rows.name.isin(piloting) & rows.kpi.isin(["aht", "fcr"])))
+    cost = (rows.level == "cost") & (rows[names].fillna(0) != 0).any(axis=1)
+    shown = rows[queue | group | cost]
+    level = shown.level.map({"queue": 0, "group": 1, "cost": 2})
+    base = shown.name.str.removesuffix(" (pilot)")
+    first = {name: i for i, name in enumerate(dict.fromkeys(base))}     # a pilot beside its control
+    order = pd.DataFrame({"level": level, "base": base.map(first), "kpi": shown.kpi.map({"aht": 0, "fcr": 1}).fillna(0),
+                          "pilot": shown.name.str.endswith(" (pilot)"), "row": range(len(shown))})
+    by_group = order.level == 1
+    order.loc[~by_group, ["base", "kpi"]] = 0
+    return shown.loc[order.sort_values(["level", "base", "kpi", "pilot", "row"]).index]
 
 
 PERCENT_KPIS = {"service_level", "abandon_rate", "fcr", "transfer_rate", "occupancy"}

@@ -116,9 +116,9 @@ def _clock(seconds: float) -> str:
 
 
 def _lever_problems(sc: "Scenario") -> list[Problem]:
-    """Levers must name known queues, and a pilot a known group."""
+    """Levers and penalties must name known queues, and a pilot a known group."""
     found = []
-    owners = [(f"agent_groups.{g}", group) for g, group in sc.agent_groups.items()]
+    owners = [(f"agent_groups.{g}", group) for g, group in sc.agent_groups.items()] + [("costs", sc.costs)]
     if sc.pilot is not None:
         owners.append(("pilot", sc.pilot))
         if sc.pilot.group is not None and sc.pilot.group not in sc.agent_groups:

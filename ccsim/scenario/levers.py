@@ -13,36 +13,30 @@ from typing import TYPE_CHECKING, Annotated
 import numpy as np
 from pydantic import Field, model_validator
 
-from ccsim.scenario.types import Strict
+from ccsim.scenario.per_queue import PerQueue
 
 if TYPE_CHECKING:
     from ccsim.scenario.models import Scenario
 
 Factor = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 Change = Annotated[float, Field(ge=-1, le=1, allow_inf_nan=False)]
-PerQueue = dict[str, float]
 
 
-class Proficiency(Strict):
+class Proficiency(PerQueue):
     """How an agent group's work differs: handle times times `handle_time_factor` (0.85: 15%
     shorter) and first-contact resolution plus `fcr_change` (0.05: five points more), either for
     all queues (a number) or per queue ({billing: 0.85})."""
+
+    PER_QUEUE = {"handle_time_factor": 1.0, "fcr_change": 0.0}
 
     handle_time_factor: Factor | dict[str, Factor] = 1.0
     fcr_change: Change | dict[str, Change] = 0.0
 
     def factor(self, queue: str) -> float:
-        f = self.handle_time_factor
-        return f.get(queue, 1.0) if isinstance(f, dict) else f
+        return self.for_queue("handle_time_factor", queue)
 
     def change(self, queue: str) -> float:
-        c = self.fcr_change
-        return c.get(queue, 0.0) if isinstance(c, dict) else c
-
-    def queues_named(self) -> list[tuple[str, str]]:
-        """(field, queue) for every queue the levers name."""
-        return [(field, q) for field in ("handle_time_factor", "fcr_change")
-                if isinstance(getattr(self, field), dict) for q in getattr(self, field)]
+        return self.for_queue("fcr_change", queue)
 
 
 class Pilot(Proficiency):

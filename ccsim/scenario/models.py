@@ -13,6 +13,7 @@ import numpy as np
 from pydantic import Field, model_validator
 
 from ccsim.scenario.arrivals import Arrivals
+from ccsim.scenario.economics import Costs, Investment
 from ccsim.scenario.levers import Pilot, Proficiency
 from ccsim.scenario.flows import Attempts, Callback, Escalation, Process, Transfer, Unresolved
 from ccsim.scenario.shifts import Shifts, break_requests, shift_staff
@@ -170,6 +171,8 @@ class Scenario(Strict):
     processes: dict[str, Process] = {}
     pilot: Pilot | None = None
     forecast_error: ForecastError | None = None
+    costs: Costs = Costs()
+    investment: Investment | None = None
 
     @model_validator(mode="after")
     def _cross_field(self) -> "Scenario":

@@ -1,0 +1,34 @@
+"""What service costs beyond wages, and what a change costs and saves: the inputs of cost-benefit."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+from ccsim.scenario.per_queue import PerQueue
+from ccsim.scenario.types import Strict
+
+Money = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+
+class Costs(PerQueue):
+    """Penalties in currency units, for all queues (a number) or per queue ({vip: 20}):
+    `abandoned` per abandoned contact, `late` per contact answered after its service-level
+    threshold, `missed_interval` per queue and interval whose service level misses its target."""
+
+    PER_QUEUE = {"abandoned": 0.0, "late": 0.0, "missed_interval": 0.0}
+
+    abandoned: Money | dict[str, Money] = 0.0
+    late: Money | dict[str, Money] = 0.0
+    missed_interval: Money | dict[str, Money] = 0.0
+
+
+class Investment(Strict):
+    """What a change costs and saves per year. `yearly_saving` omitted: the simulated saving in
+    total cost per horizon times `periods_per_year` (default: 365 / the horizon's days)."""
+
+    up_front: Money = 0.0
+    yearly_saving: float | None = Field(None, allow_inf_nan=False)
+    yearly_cost: Money = 0.0
+    periods_per_year: float | None = Field(None, gt=0, allow_inf_nan=False)
