@@ -20,14 +20,15 @@ def _builder():
     return module
 
 
-@pytest.mark.parametrize("name, cells", [("erlang_vs_simulation", "ERLANG_VS_SIMULATION")])
+@pytest.mark.parametrize("name, cells", [("erlang_vs_simulation", "ERLANG_VS_SIMULATION"),
+                                         ("pilot_vs_rollout", "PILOT_VS_ROLLOUT")])
 def test_notebook_is_built_from_its_source(name, cells):
     nb = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
     assert [c.source for c in nb.cells] == [src for _, src in getattr(_builder(), cells)]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["erlang_vs_simulation"])
+@pytest.mark.parametrize("name", ["erlang_vs_simulation", "pilot_vs_rollout"])
 def test_notebook_executes(name, monkeypatch):
     monkeypatch.setenv("MPLBACKEND", "Agg")
     nb = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
