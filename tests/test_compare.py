@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 from click.testing import CliRunner
 
 import ccsim
@@ -63,3 +64,20 @@ def test_compare_cli_table_json_and_errors(tmp_path):
     assert runner.invoke(main, ["compare", "scenarios/hotline.yml"]).exit_code == 2
     missing = runner.invoke(main, ["compare", "scenarios/hotline.yml", "nowhere.yml"])
     assert missing.exit_code == 2 and "Traceback" not in missing.output
+
+
+def test_paired_intervals_are_narrower_than_unpaired_ones():
+    # 10% more agents: the paired CI of the service-level difference against the CI of the
+    # difference of two independent means (Welch), from the same replications
+    from ccsim.stats import mean_ci
+    from tests.model.helpers import kpi_samples
+
+    c = compare([hotline(), staff_scaled(1.1, "more")], replications=12, seed=9)
+    base, more = (kpi_samples(res, "ALL")["service_level"] for res in c.results)
+    _, low, high = mean_ci(more - base)
+    paired = (high - low) / 2
+    half = [(h - l) / 2 for _, l, h in (mean_ci(base), mean_ci(more))]
+    unpaired = float(np.hypot(*half))
+    assert paired < 0.5 * unpaired, (paired, unpaired)
+    row = c.table[(c.table.name == "ALL") & (c.table.kpi == "service_level")].iloc[0]
+    assert (row["more delta_ci_high"] - row["more delta_ci_low"]) / 2 == pytest.approx(paired)
