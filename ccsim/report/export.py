@@ -1,4 +1,5 @@
-"""Machine-readable outputs: a JSON summary, long-format CSV, and atomically written files."""
+"""Output folders: a JSON summary, long-format CSV, the charts and the HTML report, every file
+written atomically."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from typing import Any
 import pandas as pd
 
 from ccsim.atomic import atomic_write
+from ccsim.report.charts import comparison_charts, run_charts
+from ccsim.report.html import comparison_report, run_report
 from ccsim.results import Results
-from ccsim.kpis import CUSTOMER_KPIS, GROUP_KPIS, PROCESS_KPIS, QUEUE_KPIS, STAGE_KPIS
+from ccsim.kpis import COST_KPIS, CUSTOMER_KPIS, GROUP_KPIS, PROCESS_KPIS, QUEUE_KPIS, STAGE_KPIS
 from ccsim.stats import CONFIDENCE
 
 
@@ -48,8 +51,14 @@ def summary_dict(res: Results) -> dict[str, Any]:
         "customers": _estimates(res.customers, CUSTOMER_KPIS),
         "stages": _estimates(res.stages, STAGE_KPIS),
         "processes": _estimates(res.processes, PROCESS_KPIS),
+        "costs": _estimates(res.costs, COST_KPIS),
+        "pilot": _records(res.pilot),
         "warnings": list(res.warnings),
     }
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{k: _clean(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
 
 
 def to_json(res: Results) -> str:
@@ -62,7 +71,7 @@ def long_table(res: Results) -> pd.DataFrame:
     rows = []
     levels = (("queue", res.kpis, QUEUE_KPIS), ("channel", res.channels, QUEUE_KPIS), ("group", res.groups, GROUP_KPIS),
               ("customer", res.customers, CUSTOMER_KPIS), ("stage", res.stages, STAGE_KPIS),
-              ("process", res.processes, PROCESS_KPIS))
+              ("process", res.processes, PROCESS_KPIS), ("cost", res.costs, COST_KPIS))
     for level, table, kpis in levels:
         for name, row in table.iterrows():
             for k in kpis:
@@ -70,14 +79,16 @@ def long_table(res: Results) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["level", "name", "kpi", "mean", "ci_low", "ci_high"])
 
 
-def write_outputs(res: Results, out_dir: Path | str) -> list[Path]:
-    """Write the KPI tables, per-contact and per-leg records (CSV) and summary.json into `out_dir`."""
+def write_outputs(res: Results, out_dir: Path | str, report: bool = True) -> list[Path]:
+    """Write the KPI tables, per-contact and per-leg records (CSV) and summary.json into `out_dir`,
+    and with `report` the charts (PNG) and report.html with the charts embedded."""
     out = Path(out_dir)
     tables = {
         "kpis.csv": res.kpis,
         "channels.csv": res.channels,
         "groups.csv": res.groups,
         "customers.csv": res.customers,
+        "costs.csv": res.costs,
         "intervals.csv": res.intervals,
         "days.csv": res.days,
         "group_intervals.csv": res.group_intervals,
@@ -86,6 +97,8 @@ def write_outputs(res: Results, out_dir: Path | str) -> list[Path]:
     }
     if res.plan.process_names:
         tables.update({"stages.csv": res.stages, "processes.csv": res.processes})
+    if not res.pilot.empty:
+        tables["pilot.csv"] = res.pilot
     written = []
     for name, frame in tables.items():
         keep_index = frame.index.name is not None
@@ -93,23 +106,37 @@ def write_outputs(res: Results, out_dir: Path | str) -> list[Path]:
         written.append(out / name)
     atomic_write(out / "summary.json", lambda h: h.write(to_json(res) + "\n"))
     written.append(out / "summary.json")
+    if report:
+        charts = run_charts(res, out)
+        written += [chart.path for chart in charts] + [_write_report(out, run_report(res, charts))]
     return written
+
+
+def _write_report(out: Path, text: str) -> Path:
+    atomic_write(out / "report.html", lambda h: h.write(text))
+    return out / "report.html"
 
 
 def comparison_json(comparison) -> str:
     """One JSON object: scenario names, replications and the comparison rows."""
-    rows = [{k: _clean(v) for k, v in row.items()} for row in comparison.table.to_dict(orient="records")]
     return json.dumps({"scenarios": comparison.names, "baseline": comparison.names[0],
-                       "replications": comparison.replications, "confidence": CONFIDENCE, "rows": rows}, indent=2)
+                       "replications": comparison.replications, "confidence": CONFIDENCE,
+                       "rows": _records(comparison.table),
+                       "cost_benefit": _records(comparison.cost_benefit.reset_index())}, indent=2)
 
 
 def write_comparison(comparison, out_dir: Path | str) -> list[Path]:
-    """comparison.csv and comparison.json, and every scenario's KPI CSVs in a folder of its own."""
+    """comparison.csv, comparison.json, the comparison charts (PNG) and report.html with the charts
+    embedded, and every scenario's KPI CSVs in a folder of its own (no report per scenario: the
+    comparison report summarizes each one, and `ccsim run` gives the full report)."""
     out = Path(out_dir)
     atomic_write(out / "comparison.csv", lambda h: comparison.table.to_csv(h, index=False))
     atomic_write(out / "comparison.json", lambda h: h.write(comparison_json(comparison) + "\n"))
-    written = [out / "comparison.csv", out / "comparison.json"]
+    atomic_write(out / "cost_benefit.csv", lambda h: comparison.cost_benefit.to_csv(h))
+    written = [out / "comparison.csv", out / "comparison.json", out / "cost_benefit.csv"]
+    charts = comparison_charts(comparison, out)
+    written += [chart.path for chart in charts] + [_write_report(out, comparison_report(comparison, charts))]
     for i, (name, res) in enumerate(zip(comparison.names, comparison.results)):
         folder = out / f"{i + 1}_{''.join(c if c.isalnum() else '_' for c in name).strip('_').lower()}"
-        written += write_outputs(res, folder)
+        written += write_outputs(res, folder, report=False)
     return written

@@ -10,7 +10,7 @@ import pandas as pd
 from rich.table import Table
 
 from ccsim.atomic import atomic_write
-from ccsim.report.plots import coverage_plot
+from ccsim.report.plots import coverage_plot, interval_labels
 from ccsim.scenario import write_scenario
 from ccsim.staffing import Staffing
 
@@ -90,9 +90,8 @@ def write_staffing(result: Staffing, out_dir: Path | str, stem: str) -> list[Pat
         atomic_write(out / name, lambda handle, f=frame: f.to_csv(handle, index=False))
         written.append(out / name)
     totals = interval_totals(result)
-    label = totals.start if totals.day.nunique() == 1 else "d" + totals.day.astype(str) + " " + totals.start
-    coverage = pd.DataFrame({"label": label, "required": totals.required, "scheduled": totals.scheduled,
-                             "analytic": totals.analytic})
+    coverage = pd.DataFrame({"label": interval_labels(totals), "required": totals.required,
+                             "scheduled": totals.scheduled, "analytic": totals.analytic})
     written.append(coverage_plot(coverage, out / "coverage.png",
                                  f"{result.scenario.name}: required vs scheduled agents per interval"))
     written.append(write_scenario(result.scenario, out / f"{stem}_staffed.yml"))

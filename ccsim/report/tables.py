@@ -11,21 +11,21 @@ from ccsim.results import Results
 from ccsim.units import format_duration
 
 
-def _pct(mean: float, lo: float, hi: float) -> str:
+def pct_estimate(mean: float, lo: float, hi: float) -> str:
     if not math.isfinite(mean):
         return "-"
     text = f"{100 * mean:.1f}%"
     return text + (f" ±{100 * (hi - lo) / 2:.1f}" if math.isfinite(hi - lo) else "")
 
 
-def _num(mean: float, lo: float, hi: float, digits: int = 1) -> str:
+def num_estimate(mean: float, lo: float, hi: float, digits: int = 1) -> str:
     if not math.isfinite(mean):
         return "-" if math.isnan(mean) else "inf"
     text = f"{mean:,.{digits}f}"
     return text + (f" ±{(hi - lo) / 2:,.{digits}f}" if math.isfinite(hi - lo) else "")
 
 
-def _cell(row, kpi: str, fmt=_num, **kw) -> str:
+def cell_text(row, kpi: str, fmt=num_estimate, **kw) -> str:
     return fmt(row[kpi], row[f"{kpi}_ci_low"], row[f"{kpi}_ci_high"], **kw)
 
 
@@ -41,9 +41,9 @@ def kpi_table(res: Results) -> Table:
         target = f"{100 * sl.target:.0f}/{format_duration(sl.threshold)}" if sl else ""
         table.add_row(
             str(name), queues[name].channel if name in queues else "",
-            _cell(row, "offered"), _cell(row, "answered"), _cell(row, "abandoned"),
-            _cell(row, "in_system"), _cell(row, "service_level", _pct), target, _cell(row, "asa"),
-            _cell(row, "wait_p90"), _cell(row, "abandon_rate", _pct),
+            cell_text(row, "offered"), cell_text(row, "answered"), cell_text(row, "abandoned"),
+            cell_text(row, "in_system"), cell_text(row, "service_level", pct_estimate), target, cell_text(row, "asa"),
+            cell_text(row, "wait_p90"), cell_text(row, "abandon_rate", pct_estimate),
             style="bold" if name == "ALL" else None, end_section=name == res.kpis.index[-2])
     return table
 
@@ -58,12 +58,12 @@ def group_table(res: Results) -> Table:
     for header in [*headers, "cost"]:
         table.add_column(header, justify="left" if header == "group" else "right")
     for name, row in res.groups.iterrows():
-        extra = [_cell(row, "scheduled_hours"), _cell(row, "off_hours"), _cell(row, "shrinkage", _pct),
-                 _cell(row, "breaks", digits=0)] if off else []
+        extra = [cell_text(row, "scheduled_hours"), cell_text(row, "off_hours"), cell_text(row, "shrinkage", pct_estimate),
+                 cell_text(row, "breaks", digits=0)] if off else []
         table.add_row(
-            str(name), _cell(row, "occupancy", _pct), _cell(row, "handled"), _cell(row, "aht"), _cell(row, "fcr", _pct),
-            _cell(row, "busy_hours"),
-            _cell(row, "staffed_hours"), *extra, _cell(row, "cost", digits=0),
+            str(name), cell_text(row, "occupancy", pct_estimate), cell_text(row, "handled"), cell_text(row, "aht"), cell_text(row, "fcr", pct_estimate),
+            cell_text(row, "busy_hours"),
+            cell_text(row, "staffed_hours"), *extra, cell_text(row, "cost", digits=0),
             style="bold" if name == "ALL" else None, end_section=name == res.groups.index[-2])
     return table
 
@@ -76,10 +76,10 @@ def channel_table(res: Results) -> Table:
                    "abandon rate", "waiting at end"):
         table.add_column(header, justify="left" if header == "channel" else "right")
     for name, row in res.channels.iterrows():
-        table.add_row(str(name), _cell(row, "offered", digits=0), _cell(row, "answered", digits=0),
-                      _cell(row, "abandoned", digits=0), _cell(row, "service_level", _pct),
-                      _duration_cell(row, "asa"), _duration_cell(row, "wait_p90"), _cell(row, "abandon_rate", _pct),
-                      _cell(row, "in_system", digits=0))
+        table.add_row(str(name), cell_text(row, "offered", digits=0), cell_text(row, "answered", digits=0),
+                      cell_text(row, "abandoned", digits=0), cell_text(row, "service_level", pct_estimate),
+                      _duration_cell(row, "asa"), _duration_cell(row, "wait_p90"), cell_text(row, "abandon_rate", pct_estimate),
+                      cell_text(row, "in_system", digits=0))
     return table
 
 
@@ -97,11 +97,11 @@ def flow_table(res: Results) -> Table:
         table.add_column(header, justify="left" if header == "queue" else "right")
     for name, row in res.kpis.iterrows():
         table.add_row(
-            str(name), *(_cell(row, k, digits=0) for k in (
+            str(name), *(cell_text(row, k, digits=0) for k in (
                 "offered", "offered_fresh", "offered_repeat", "offered_retrial", "offered_transfer",
                 "offered_escalation")),
-            _cell(row, "transfer_rate", _pct), _cell(row, "fcr", _pct), _cell(row, "escalated", digits=0),
-            _cell(row, "callbacks", digits=0), _cell(row, "callback_within_due", _pct),
+            cell_text(row, "transfer_rate", pct_estimate), cell_text(row, "fcr", pct_estimate), cell_text(row, "escalated", digits=0),
+            cell_text(row, "callbacks", digits=0), cell_text(row, "callback_within_due", pct_estimate),
             style="bold" if name == "ALL" else None, end_section=name == res.kpis.index[-2])
     return table
 
@@ -116,9 +116,9 @@ def customer_table(res: Results) -> Table:
         if row["customers"] == 0 and name != "ALL":
             continue
         table.add_row(
-            str(name), _cell(row, "customers", digits=0), _cell(row, "contacts_per_customer", digits=2),
-            _cell(row, "fcr", _pct), _cell(row, "resolved", _pct), _cell(row, "transferred", _pct),
-            _cell(row, "escalated", _pct), _cell(row, "repeat_contacts", digits=0), _cell(row, "retrials", digits=0),
+            str(name), cell_text(row, "customers", digits=0), cell_text(row, "contacts_per_customer", digits=2),
+            cell_text(row, "fcr", pct_estimate), cell_text(row, "resolved", pct_estimate), cell_text(row, "transferred", pct_estimate),
+            cell_text(row, "escalated", pct_estimate), cell_text(row, "repeat_contacts", digits=0), cell_text(row, "retrials", digits=0),
             _duration_cell(row, "resolution_time"), _duration_cell(row, "resolution_p90"),
             style="bold" if name == "ALL" else None, end_section=name == res.customers.index[-2])
     return table
@@ -133,14 +133,14 @@ def stage_table(res: Results) -> Table:
               for i, stage in enumerate(process.stages)]
     for label, (_, row) in zip(labels, res.stages.iterrows()):
         limit = row["time_limit_s"]
-        table.add_row(label, _cell(row, "completed", digits=0), _duration_cell(row, "wait"),
+        table.add_row(label, cell_text(row, "completed", digits=0), _duration_cell(row, "wait"),
                       _duration_cell(row, "processing"), _duration_cell(row, "stage_time"),
-                      format_duration(limit) if math.isfinite(limit) else "", _cell(row, "within_limit", _pct))
+                      format_duration(limit) if math.isfinite(limit) else "", cell_text(row, "within_limit", pct_estimate))
     for name, row in res.processes.iterrows():
         promise = row["promise_s"]
-        table.add_row(f"{name} end to end", _cell(row, "completed", digits=0), "", "",
+        table.add_row(f"{name} end to end", cell_text(row, "completed", digits=0), "", "",
                       _duration_cell(row, "resolution_time"), format_duration(promise) if math.isfinite(promise) else "",
-                      _cell(row, "within_promise", _pct), style="bold")
+                      cell_text(row, "within_promise", pct_estimate), style="bold")
     return table
 
 
@@ -167,9 +167,9 @@ def comparison_table(comparison) -> Table:
     for name in comparison.names[1:]:
         table.add_column(name, justify="right")
     colors = {"better": "green", "worse": "red", "identical": "dim", "no significant difference": "dim"}
-    for _, row in _shown(comparison.table, comparison.names).iterrows():
+    for _, row in key_rows(comparison.table, comparison.names).iterrows():
         label = row.kpi.replace("_", " ") + ("" if row["name"] == "ALL" else f" ({row['name']})")
-        fmt = _pct_text if row.kpi in PERCENT_KPIS else _num_text
+        fmt = pct_text if row.kpi in PERCENT_KPIS else num_text
         cells = [fmt(row[comparison.names[0]])]
         for name in comparison.names[1:]:
             verdict = row.get(f"{name} verdict")
@@ -190,7 +190,7 @@ def pilot_table(res: Results) -> Table:
         table.add_column(header, justify="left" if header in ("group", "KPI", "verdict") else "right")
     colors = {"better": "green", "worse": "red"}
     for _, row in res.pilot.iterrows():
-        fmt = _pct_text if row.kpi in PERCENT_KPIS else _num_text
+        fmt = pct_text if row.kpi in PERCENT_KPIS else num_text
         half = (row.delta_ci_high - row.delta_ci_low) / 2
         table.add_row(row.group, row.kpi.upper() if row.kpi in ("aht", "fcr") else row.kpi, fmt(row.control),
                       fmt(row.pilot), f"{fmt(row.delta, signed=True)} ±{fmt(half)}",
@@ -208,7 +208,7 @@ def cost_table(res: Results) -> Table:
     for header in columns.values():
         table.add_column(header, justify="right")
     for name, row in res.costs.iterrows():
-        table.add_row(str(name), *(_cell(row, k, digits=0 if "per_contact" not in k else 2) for k in columns),
+        table.add_row(str(name), *(cell_text(row, k, digits=0 if "per_contact" not in k else 2) for k in columns),
                       style="bold" if name == "ALL" else None, end_section=name == res.costs.index[-2])
     return table
 
@@ -231,7 +231,7 @@ def cost_benefit_table(comparison) -> Table:
     return table
 
 
-def _shown(rows: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+def key_rows(rows: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     """The rows worth a manager's screen: every queue KPI overall and service level per queue;
     occupancy and hours of all agents; AHT and FCR of piloting groups beside their control
     groups; costs, where any scenario has them."""
@@ -255,13 +255,13 @@ def _shown(rows: pd.DataFrame, names: list[str]) -> pd.DataFrame:
 PERCENT_KPIS = {"service_level", "abandon_rate", "fcr", "transfer_rate", "occupancy"}
 
 
-def _pct_text(value: float, signed: bool = False) -> str:
+def pct_text(value: float, signed: bool = False) -> str:
     if not math.isfinite(value):
         return "-"
     return f"{100 * value:+.1f}%" if signed else f"{100 * value:.1f}%"
 
 
-def _num_text(value: float, signed: bool = False) -> str:
+def num_text(value: float, signed: bool = False) -> str:
     if not math.isfinite(value):
         return "-"
     return f"{value:+,.1f}" if signed else f"{value:,.1f}"

@@ -40,8 +40,9 @@ def test_run_csv_and_out_dir(tmp_path):
     assert result.exit_code == 0
     assert result.output.splitlines()[0] == "level,name,kpi,mean,ci_low,ci_high"
     files = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert files == ["channels.csv", "contacts.csv", "customers.csv", "days.csv", "group_intervals.csv", "groups.csv", "intervals.csv", "kpis.csv",
-                     "legs.csv", "summary.json"]
+    assert files == ["channels.csv", "contacts.csv", "costs.csv", "customers.csv", "days.csv", "group_intervals.csv", "groups.csv", "intervals.csv", "kpis.csv",
+                     "legs.csv", "occupancy.png", "report.html", "service_level.png", "staffing.png", "summary.json",
+                     "volumes.png", "waits.png"]
     kpis = pd.read_csv(tmp_path / "out" / "kpis.csv", index_col="queue")
     assert "service_level_ci_high" in kpis.columns and "ALL" in kpis.index
     contacts = pd.read_csv(tmp_path / "out" / "contacts.csv")

@@ -1,0 +1,269 @@
+"""The charts of the HTML reports, saved as PNGs: for a run, service level, volumes, occupancy and
+staffing per interval and the wait distribution; for a comparison, the paired differences and
+the service level of every scenario. Figures are drawn from result tables; nothing is simulated."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from ccsim.report.plots import (
+    coverage_figure, interval_axis, interval_figure, interval_labels, legend_outside, plt, save_figure, step,
+)
+from ccsim.report.staffing import interval_totals
+from ccsim.results import Results
+from ccsim.staffing import staff
+from ccsim.units import format_duration
+
+VERDICT_COLORS = {"better": "tab:green", "worse": "tab:red", "higher": "tab:blue", "lower": "tab:blue",
+                  "no significant difference": "tab:gray", "identical": "tab:gray"}
+# (level, name, kpi, axis label, scale): the paired differences a comparison chart shows
+KEY_DELTAS = (
+    ("queue", "ALL", "service_level", "service level (percentage points)", 100.0),
+    ("queue", "ALL", "asa", "ASA (s)", 1.0),
+    ("queue", "ALL", "abandon_rate", "abandon rate (percentage points)", 100.0),
+    ("group", "ALL", "occupancy", "occupancy (percentage points)", 100.0),
+    ("group", "ALL", "cost", "agent cost over the horizon (currency units)", 1.0),
+    ("cost", "ALL", "total_cost", "total cost with penalties over the horizon (currency units)", 1.0),
+)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart saved as a PNG: the report section it illustrates, its title and caption, its file
+    and bytes."""
+
+    section: str
+    title: str
+    caption: str
+    path: Path
+    png: bytes
+
+
+# (section, file name, title, caption, figure builder taking the title)
+Spec = tuple[str, str, str, str, Callable[[str], Figure]]
+
+
+def _save(out_dir: Path | str, specs: Sequence[Spec], name: str) -> list[Chart]:
+    """Draw each spec, titled "`name`: title", and save it as a PNG in `out_dir`."""
+    out = Path(out_dir)
+    return [Chart(section, title, caption, out / file, save_figure(draw(f"{name}: {title}"), out / file))
+            for section, file, title, caption, draw in specs]
+
+
+def run_charts(res: Results, out_dir: Path | str) -> list[Chart]:
+    """The charts of a run report, written as PNGs into `out_dir`."""
+    return _save(out_dir, [
+        ("service-level", "service_level.png", "service level per interval",
+         ("Share of contacts answered within each queue's threshold, per interval (mean over replications); "
+          "dashed lines are the targets."), lambda title: service_level_figure(res, title)),
+        ("volumes", "volumes.png", "contacts per interval",
+         ("Contacts per interval over all queues (mean over replications): answered and abandoned stacked, "
+          "offered as a line."), lambda title: volume_figure(res, title)),
+        ("waits", "waits.png", "wait before answer",
+         ("Waits of answered contacts over all queues and replications; the share answered without waiting is "
+          "in the legend. Percentiles are means over replications, as in the table below."),
+         lambda title: wait_figure(res, title)),
+        ("occupancy", "occupancy.png", "occupancy per agent group",
+         "Busy time as a share of the time agents were present, per agent group and interval.",
+         lambda title: occupancy_figure(res, title)),
+        ("staffing", "staffing.png", "scheduled agents vs Erlang requirement",
+         ("Agents scheduled in the scenario (all groups) against the analytic Erlang requirement per queue and "
+          "interval in scheduled FTE (shrinkage included), as `ccsim staff` computes it. Erlang treats each "
+          "queue alone; agents shared between queues usually need fewer."),
+         lambda title: staffing_figure(res, title)),
+    ], res.scenario.name)
+
+
+def comparison_charts(comparison, out_dir: Path | str) -> list[Chart]:
+    """The charts of a comparison report (a `ccsim.compare.Comparison`), written as PNGs into `out_dir`."""
+    variants = len(comparison.names) - 1
+    return _save(out_dir, [
+        ("deltas", "deltas.png", "paired differences to the baseline (95% CI)",
+         ("Paired difference of each variant to the baseline with its 95% confidence interval, coloured by "
+          "verdict; an interval across the dashed zero line is no significant difference."),
+         lambda title: delta_figure(comparison, title)),
+        ("service-level", "service_level.png", "service level per interval, all queues",
+         "Service level over all queues per interval (mean over replications), every scenario overlaid.",
+         lambda title: overlay_figure(comparison, title)),
+    ], f"{comparison.names[0]} and {variants} variant{'s' if variants > 1 else ''}")
+
+
+def _colors(n: int) -> list:
+    cmap = plt.get_cmap("tab10" if n <= 10 else "tab20")
+    return [cmap(i % cmap.N) for i in range(n)]
+
+
+def _percent_range(ax, values: Sequence[Sequence[float]]) -> None:
+    """A percent axis from 10 points below the lowest value (rounded down to 10, at least 0) to 100."""
+    finite = np.concatenate([np.asarray(v, dtype=float).ravel() for v in values])
+    finite = finite[np.isfinite(finite)]
+    low = max(0.0, 10 * np.floor(finite.min() / 10) - 10) if finite.size else 0.0
+    ax.set_ylim(low, 101)
+
+
+def _all_queues(res: Results) -> pd.DataFrame:
+    iv = res.intervals
+    return iv[iv.queue == "ALL"]
+
+
+def service_level_figure(res: Results, title: str) -> Figure:
+    """Service level (%) per interval of every queue and all queues, each queue's target dashed."""
+    total = _all_queues(res)
+    fig, ax = interval_figure(len(total))
+    queues = res.scenario.queues
+    colors = dict(zip(queues, _colors(len(queues))))
+    iv = res.intervals
+    for q, queue in queues.items():
+        step(ax, 100 * iv.loc[iv.queue == q, "service_level"].to_numpy(), color=colors[q],
+             label=f"{q} (within {format_duration(queue.service_level.threshold)})")
+    step(ax, 100 * total["service_level"].to_numpy(), color="black", linewidth=2, label="all queues")
+    by_target: dict[float, list[str]] = {}
+    for q, queue in queues.items():
+        by_target.setdefault(queue.service_level.target, []).append(q)
+    for target, members in by_target.items():
+        ax.axhline(100 * target, color=colors[members[0]] if len(members) == 1 else "dimgray", linestyle="--",
+                   linewidth=1.2, label=f"target {100 * target:.0f}%: {', '.join(members)}")
+    interval_axis(ax, interval_labels(total))
+    _percent_range(ax, [100 * iv["service_level"].to_numpy(), [100 * t for t in by_target]])
+    ax.set_ylabel("service level (% within threshold)")
+    ax.set_title(title)
+    legend_outside(ax)
+    return fig
+
+
+def volume_figure(res: Results, title: str) -> Figure:
+    """Contacts offered, answered and abandoned per interval, all queues, means over replications."""
+    total = _all_queues(res)
+    fig, ax = interval_figure(len(total))
+    x = np.arange(len(total))
+    answered, abandoned = total["answered"].to_numpy(), total["abandoned"].to_numpy()
+    ax.bar(x, answered, width=1.0, align="edge", color="tab:blue", alpha=0.8, edgecolor="white", linewidth=0.5,
+           label="answered")
+    ax.bar(x, abandoned, bottom=answered, width=1.0, align="edge", color="tab:red", alpha=0.8, edgecolor="white",
+           linewidth=0.5, label="abandoned")
+    step(ax, total["offered"].to_numpy(), color="black", linewidth=1.5, label="offered")
+    interval_axis(ax, interval_labels(total))
+    ax.set_ylabel("contacts per interval (mean over replications)")
+    ax.set_title(title)
+    legend_outside(ax)
+    return fig
+
+
+def answered_waits(res: Results) -> np.ndarray:
+    """Waits (s) of the answered inbound legs of every replication: the waits behind ASA and wait_p90."""
+    legs = res.legs
+    return legs.loc[(legs.outcome == "answered") & (legs.origin != "callback"), "wait"].to_numpy()
+
+
+def wait_figure(res: Results, title: str) -> Figure:
+    """Histogram of the waits (s) of answered contacts that waited, with the share answered at once
+    and p50/p90/p95 (means over replications, as in the KPI table) marked."""
+    waits = answered_waits(res)
+    fig, ax = plt.subplots(figsize=(10.0, 4.5), constrained_layout=True)
+    row = res.kpis.loc["ALL"]
+    marks = {k: float(row[f"wait_{k}"]) for k in ("p50", "p90", "p95")}
+    waited = waits[waits > 0]
+    finite = [v for v in marks.values() if np.isfinite(v)]
+    upper = max([np.quantile(waited, 0.99) if waited.size else 0.0, 1.25 * max(finite, default=0.0), 10.0])
+    weight = 100.0 / max(waits.size, 1)
+    ax.hist(waited, bins=np.linspace(0, upper, 41), weights=np.full(waited.size, weight), color="tab:blue",
+            alpha=0.8, label="waited")
+    ax.plot([], [], " ", label=f"no wait: {weight * (waits.size - waited.size):.1f}%")
+    beyond = (waited > upper).sum()
+    if beyond:
+        ax.plot([], [], " ", label=f"over {upper:,.0f} s: {weight * beyond:.1f}% (not shown)")
+    for (k, value), color in zip(marks.items(), ("tab:green", "tab:orange", "tab:red")):
+        if np.isfinite(value):
+            ax.axvline(value, color=color, linestyle="--", linewidth=1.5, label=f"{k}: {value:,.1f} s")
+    ax.set_xlim(0, upper)
+    ax.set_xlabel("wait before answer (s)")
+    ax.set_ylabel(f"% of {waits.size:,} answered contacts\n({res.replications} replications)")
+    ax.grid(alpha=0.3)
+    ax.set_title(title)
+    legend_outside(ax)
+    return fig
+
+
+def occupancy_figure(res: Results, title: str) -> Figure:
+    """Occupancy (% of present time busy) per agent group and interval, and of all agents."""
+    gi = res.group_intervals
+    groups = list(dict.fromkeys(gi.group))
+    first = gi[gi.group == groups[0]]
+    fig, ax = interval_figure(len(first))
+    for g, color in zip(groups, _colors(len(groups))):
+        step(ax, 100 * gi.loc[gi.group == g, "occupancy"].to_numpy(), color=color, label=g)
+    sums = gi.groupby("interval", sort=True)[["busy_hours", "present_hours"]].sum()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        overall = 100 * sums.busy_hours.to_numpy() / sums.present_hours.to_numpy()
+    step(ax, np.where(np.isfinite(overall), overall, np.nan), color="black", linewidth=2, label="all agents")
+    interval_axis(ax, interval_labels(first))
+    ax.set_ylim(0, 105)
+    ax.set_ylabel("occupancy (% of present time busy)")
+    ax.set_title(title)
+    legend_outside(ax)
+    return fig
+
+
+def staffing_figure(res: Results, title: str) -> Figure:
+    """Scheduled agents per interval (all groups) against the analytic Erlang requirement in
+    scheduled FTE (`ccsim.staff(..., method="erlang")`, no simulation)."""
+    totals = interval_totals(staff(res.scenario, method="erlang"))
+    scheduled = res.group_intervals.groupby("interval", sort=True)["staff"].sum().to_numpy()
+    coverage = pd.DataFrame({"label": interval_labels(totals), "required": totals["analytic"].to_numpy(),
+                             "scheduled": scheduled})
+    return coverage_figure(coverage, title, labels={"required": "Erlang requirement (FTE, per queue)",
+                                                    "scheduled": "scheduled (all groups)"})
+
+
+def delta_figure(comparison, title: str) -> Figure:
+    """Forest plot: per key KPI, every variant's paired difference to the baseline with its 95% CI,
+    coloured by verdict, against a zero line."""
+    rows = comparison.table.set_index(["level", "name", "kpi"])
+    variants = comparison.names[1:]
+    keys = [k for k in KEY_DELTAS if k[:3] in rows.index]
+    fig, axes = plt.subplots(len(keys), 1, squeeze=False, constrained_layout=True,
+                             figsize=(10.0, 1.0 + len(keys) * (0.75 + 0.35 * len(variants))))
+    seen = set()
+    for ax, (level, name, kpi, label, scale) in zip(axes[:, 0], keys):
+        row = rows.loc[(level, name, kpi)]
+        for y, variant in enumerate(variants):
+            delta, low, high = (scale * float(row[f"{variant} delta{s}"]) for s in ("", "_ci_low", "_ci_high"))
+            verdict = row[f"{variant} verdict"]
+            seen.add(verdict)
+            if not np.isfinite(delta):
+                continue
+            err = np.nan_to_num([[delta - low], [high - delta]], nan=0.0, posinf=0.0, neginf=0.0).clip(min=0)
+            ax.errorbar(delta, y, xerr=err, fmt="o", color=VERDICT_COLORS.get(verdict, "black"), capsize=4)
+        ax.axvline(0, color="black", linestyle="--", linewidth=1)
+        ax.set_yticks(range(len(variants)), variants, fontsize=8)
+        ax.set_ylim(len(variants) - 0.5, -0.5)
+        ax.set_xlabel(f"Δ {label}", fontsize=9)
+        ax.grid(axis="x", alpha=0.3)
+    handles = [Line2D([], [], marker="o", linestyle="", color=color, label=verdict)
+               for verdict, color in VERDICT_COLORS.items() if verdict in seen]
+    handles.append(Line2D([], [], color="black", linestyle="--", label="no difference"))
+    fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize=8, frameon=False)
+    fig.suptitle(title)
+    return fig
+
+
+def overlay_figure(comparison, title: str) -> Figure:
+    """Service level (%) per interval over all queues, every scenario of a comparison overlaid."""
+    totals = [_all_queues(res) for res in comparison.results]
+    fig, ax = interval_figure(max(len(t) for t in totals))
+    for i, (name, total, color) in enumerate(zip(comparison.names, totals, _colors(len(totals)))):
+        step(ax, 100 * total["service_level"].to_numpy(), color=color, linewidth=2.2 if i == 0 else 1.5,
+             label=f"{name} (baseline)" if i == 0 else name)
+    interval_axis(ax, interval_labels(max(totals, key=len)))
+    _percent_range(ax, [100 * t["service_level"].to_numpy() for t in totals])
+    ax.set_ylabel("service level, all queues (% within threshold)")
+    ax.set_title(title)
+    legend_outside(ax)
+    return fig

@@ -1,0 +1,290 @@
+"""Self-contained HTML reports: one file with inline CSS and every chart embedded as a base64
+PNG, readable offline and in print. Builds markup from result tables and rendered charts; it
+neither simulates nor draws. All text is escaped."""
+
+from __future__ import annotations
+
+import base64
+import html
+import math
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ccsim import __version__
+from ccsim.report.charts import Chart
+from ccsim.report.tables import PERCENT_KPIS, cell_text, num_text, pct_estimate, pct_text, key_rows
+from ccsim.results import Results
+from ccsim.stats import CONFIDENCE
+from ccsim.units import format_clock, format_duration
+
+# A cell is text, or (text, CSS class).
+Cell = str | tuple[str, str]
+MAX_COLUMNS = 10
+KPI_LABELS = {"asa": "ASA (s)", "wait_p90": "wait p90 (s)", "aht": "AHT (s)", "fcr": "FCR"}
+
+RUN_SECTIONS = (("kpis", "Queues"), ("groups", "Agent groups"), ("pilot", "Pilot versus control"), ("costs", "Costs"),
+                ("service-level", "Service level"), ("volumes", "Volumes"), ("waits", "Waits"),
+                ("occupancy", "Occupancy"), ("staffing", "Staffing"), ("warnings", "Warnings"))
+CSS = """
+:root { --fg: #1f2933; --muted: #616e7c; --line: #d9e2ec; --head: #eef2f7; --accent: #1f4e79;
+        --good: #1b7f3b; --bad: #b42318; }
+* { box-sizing: border-box; }
+body { font-family: -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: var(--fg);
+       background: #fff; max-width: 1120px; margin: 0 auto; padding: 28px 36px 48px; font-size: 14px;
+       line-height: 1.45; }
+header { border-bottom: 3px solid var(--accent); padding-bottom: 12px; }
+h1 { font-size: 26px; margin: 0 0 6px; color: var(--accent); }
+h2 { font-size: 19px; margin: 34px 0 8px; padding-bottom: 4px; border-bottom: 1px solid var(--line);
+     color: var(--accent); }
+h3 { font-size: 15px; margin: 22px 0 6px; }
+p { margin: 4px 0 8px; }
+.meta, .note, figcaption { color: var(--muted); }
+.note, figcaption { font-size: 12.5px; }
+nav { margin-top: 10px; font-size: 13px; }
+nav a { color: var(--accent); text-decoration: none; margin-right: 14px; white-space: nowrap; }
+.scroll { overflow-x: auto; }
+table { border-collapse: collapse; width: 100%; margin: 6px 0; font-size: 13px;
+        font-variant-numeric: tabular-nums; }
+th, td { padding: 5px 9px; border-bottom: 1px solid var(--line); text-align: right; }
+td { white-space: nowrap; }
+th:first-child, td:first-child { text-align: left; }
+thead th { background: var(--head); font-weight: 600; border-bottom: 2px solid #bcccdc; vertical-align: bottom; }
+tbody tr:nth-child(even) { background: #fafbfc; }
+tr.total td { font-weight: 600; border-top: 2px solid #bcccdc; }
+.better { color: var(--good); font-weight: 600; }
+.worse { color: var(--bad); font-weight: 600; }
+.neutral { color: var(--muted); }
+td.verdict { white-space: normal; min-width: 7em; }
+tr.subhead th { text-align: left; background: #fff; color: var(--accent); font-weight: 600; padding-top: 12px;
+                border-bottom: 1px solid #bcccdc; }
+figure { margin: 10px 0 4px; }
+figure img { display: block; width: 100%; height: auto; border: 1px solid var(--line); }
+ul.warnings li { color: #8a4b00; }
+ol.scenarios li { margin: 3px 0; }
+footer { margin-top: 40px; padding-top: 8px; border-top: 1px solid var(--line); color: var(--muted);
+         font-size: 12px; }
+@media print {
+  body { max-width: none; padding: 0; font-size: 11px; }
+  nav { display: none; }
+  h2 { break-after: avoid; }
+  figure, tr { break-inside: avoid; }
+  thead th, tbody tr:nth-child(even) { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  @page { margin: 14mm; }
+}
+"""
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text))
+
+
+def _table(headers: Sequence[str], rows: Iterable[tuple[Sequence[Cell] | str, str]], head: str | None = None,
+           columns: int | None = None) -> str:
+    """A table of escaped cells; each row is (cells, CSS class of the row or ""), or (text, "") for
+    a subheading across all `columns`. `head` replaces the header row made of `headers` (markup)."""
+    header = head or "<tr>" + "".join(f"<th>{_e(h)}</th>" for h in headers) + "</tr>"
+    body = []
+    for cells, row_class in rows:
+        if isinstance(cells, str):
+            body.append(f'<tr class="subhead"><th colspan="{columns or len(headers)}">{_e(cells)}</th></tr>')
+            continue
+        tds = "".join(f'<td class="{c[1]}">{_e(c[0])}</td>' if isinstance(c, tuple) else f"<td>{_e(c)}</td>"
+                      for c in cells)
+        body.append(f'<tr class="{row_class}">{tds}</tr>' if row_class else f"<tr>{tds}</tr>")
+    return f'<div class="scroll"><table><thead>{header}</thead><tbody>{"".join(body)}</tbody></table></div>'
+
+
+def _section(section_id: str, title: str, *parts: str) -> str:
+    return f'<section id="{_e(section_id)}"><h2>{_e(title)}</h2>{"".join(parts)}</section>'
+
+
+def _figure(chart: Chart) -> str:
+    data = base64.b64encode(chart.png).decode("ascii")
+    return (f'<figure><img src="data:image/png;base64,{data}" alt="{_e(chart.title)}">'
+            f"<figcaption>{_e(chart.caption)}</figcaption></figure>")
+
+
+def _page(title: str, meta: str, sections: Sequence[tuple[str, str, str]]) -> str:
+    """A whole document: `sections` are (id, nav title, markup)."""
+    nav = "".join(f'<a href="#{_e(i)}">{_e(t)}</a>' for i, t, _ in sections)
+    body = "".join(markup for _, _, markup in sections)
+    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{_e(title)}</title><style>{CSS}</style></head><body>"
+            f"<header><h1>{_e(title)}</h1>{meta}<nav>{nav}</nav></header>{body}"
+            f"<footer>ccsim {_e(__version__)} · ± is the half-width of the {CONFIDENCE:.0%} confidence interval "
+            f"over replications (Student-t)</footer></body></html>\n")
+
+
+def _value(value: object) -> str:
+    if isinstance(value, (bool, np.bool_)):
+        return str(value)
+    if isinstance(value, (int, np.integer)):
+        return f"{value:,}"
+    if isinstance(value, (float, np.floating)):
+        return "-" if math.isnan(value) else f"{value:,.2f}"
+    return str(value)
+
+
+def frame_table(frame: pd.DataFrame) -> str:
+    """Any DataFrame as a table (the index too when it is named); floats with two decimals, and a
+    column `k` with `k_ci_low` and `k_ci_high` beside it shown as one "mean ±half-width" column.
+    Wider than MAX_COLUMNS and with fewer rows than columns, it is transposed to fit a page."""
+    shown = frame.reset_index() if frame.index.name is not None else frame
+    columns = [str(c) for c in shown.columns]
+    with_ci = {c for c in columns if f"{c}_ci_low" in columns and f"{c}_ci_high" in columns}
+    kept = [c for c in columns if not any(c in (f"{k}_ci_low", f"{k}_ci_high") for k in with_ci)]
+    headers = [c.replace("_", " ") for c in kept]
+    grid = [[cell_text(row, c, digits=2) if c in with_ci else _value(row[c]) for c in kept]
+            for _, row in shown.set_axis(columns, axis=1).iterrows()]
+    if len(kept) > MAX_COLUMNS and len(grid) < len(kept):
+        headers, grid = [headers[0], *(r[0] for r in grid)], [[h, *(r[j] for r in grid)]
+                                                              for j, h in enumerate(headers) if j]
+    return _table(headers, ((cells, "total" if cells[0] == "ALL" else "") for cells in grid))
+
+
+def kpi_table(res: Results) -> str:
+    """Queues and all queues: volumes, service level against target, waits, abandonment, AHT (± CI)."""
+    queues = res.scenario.queues
+    headers = ("queue", "offered", "answered", "abandoned", "service level", "target", "ASA (s)",
+               "wait p90 (s)", "abandon rate", "AHT (s)")
+    rows = []
+    for name, row in res.kpis.iterrows():
+        sl = queues[name].service_level if name in queues else None
+        target = f"{100 * sl.target:.0f}% in {format_duration(sl.threshold)}" if sl else ""
+        rows.append(([str(name), cell_text(row, "offered"), cell_text(row, "answered"), cell_text(row, "abandoned"),
+                      cell_text(row, "service_level", pct_estimate), target, cell_text(row, "asa"), cell_text(row, "wait_p90"),
+                      cell_text(row, "abandon_rate", pct_estimate), cell_text(row, "aht")], "total" if name == "ALL" else ""))
+    return _table(headers, rows)
+
+
+def group_table(res: Results) -> str:
+    """Agent groups and all agents: occupancy, contacts handled, AHT, FCR and cost (± CI)."""
+    headers = ("agent group", "occupancy", "handled", "AHT (s)", "FCR", "staffed hours", "cost")
+    rows = [([str(name), cell_text(row, "occupancy", pct_estimate), cell_text(row, "handled"), cell_text(row, "aht"),
+              cell_text(row, "fcr", pct_estimate), cell_text(row, "staffed_hours"), cell_text(row, "cost", digits=0)],
+             "total" if name == "ALL" else "") for name, row in res.groups.iterrows()]
+    return _table(headers, rows)
+
+
+def percentile_table(res: Results) -> str:
+    """Wait percentiles (s) of answered contacts per queue and all queues (± CI)."""
+    rows = [([str(name), *(cell_text(row, f"wait_{p}") for p in ("p50", "p90", "p95")), cell_text(row, "asa")],
+             "total" if name == "ALL" else "") for name, row in res.kpis.iterrows()]
+    return _table(("queue", "p50 (s)", "p90 (s)", "p95 (s)", "mean = ASA (s)"), rows)
+
+
+def _run_meta(res: Results) -> str:
+    sc = res.scenario
+    days = f"{sc.horizon.days} days" if sc.horizon.days > 1 else "1 day"
+    hours = f"{format_clock(sc.horizon.start)}–{format_clock(sc.horizon.end)}"
+    parts = [f"{res.replications} replications, seed {res.seed}",
+             f"{days}, {hours} in intervals of {format_duration(sc.interval)}",
+             f"{len(sc.queues)} queues, {len(sc.agent_groups)} agent groups"]
+    description = f'<p class="meta">{_e(sc.description)}</p>' if sc.description else ""
+    return f'<p class="meta">{_e(" · ".join(parts))}</p>{description}'
+
+
+def run_report(res: Results, charts: Sequence[Chart]) -> str:
+    """The HTML report of one simulated scenario: KPIs with CIs, agent groups, pilot versus
+    control (with a pilot), costs (with costs or penalties set), the charts, and warnings."""
+    figures = {chart.section: _figure(chart) for chart in charts}
+    markup = {
+        "kpis": kpi_table(res),
+        "groups": group_table(res),
+        "pilot": frame_table(res.pilot) if not res.pilot.empty else None,
+        "costs": frame_table(res.costs) if res.plan.penalties.any() or res.plan.cost_per_hour.any() else None,
+        "waits": figures.get("waits", "") + "<h3>Percentiles of the wait of answered contacts</h3>"
+                 + percentile_table(res),
+        "warnings": ('<ul class="warnings">' + "".join(f"<li>{_e(w)}</li>" for w in res.warnings) + "</ul>"
+                     if res.warnings else None),
+    }
+    sections = []
+    for section_id, title in RUN_SECTIONS:
+        part = markup.get(section_id, figures.get(section_id))
+        if part:
+            sections.append((section_id, title, _section(section_id, title, part)))
+    return _page(res.scenario.name, _run_meta(res), sections)
+
+
+def _verdict_cell(verdict: object) -> Cell:
+    if not isinstance(verdict, str):
+        return ("-", "neutral verdict")             # the KPI is missing in the baseline or the variant
+    return (verdict, ("better" if verdict == "better" else "worse" if verdict == "worse" else "neutral")
+            + " verdict")
+
+
+def _subject(level: str, name: str) -> str:
+    """The heading of a queue, agent group or other level's rows in the comparison table."""
+    if name == "ALL":
+        return {"queue": "all queues", "group": "all agents", "cost": "costs, all queues"}.get(level, f"{level}: all")
+    return {"queue": f"queue {name}", "group": f"agent group {name}", "cost": f"costs, queue {name}"}.get(
+        level, f"{level} {name}")
+
+
+def comparison_table(comparison, rows: pd.DataFrame) -> str:
+    """Rows of `comparison.table` under a subheading per queue or group: each scenario's mean and,
+    per variant, Δ ± CI half-width and the verdict."""
+    names = comparison.names
+    head = (f'<tr><th rowspan="2">KPI</th><th rowspan="2">{_e(names[0])}<br>(baseline)</th>'
+            + "".join(f'<th colspan="3">{_e(n)}</th>' for n in names[1:]) + "</tr><tr>"
+            + "<th>mean</th><th>Δ ± CI</th><th>verdict</th>" * (len(names) - 1) + "</tr>")
+    body: list[tuple[Sequence[Cell] | str, str]] = []
+    levels = list(dict.fromkeys(rows.level))
+    parts = sorted(rows.groupby(["level", "name"], sort=False),
+                   key=lambda group: (levels.index(group[0][0]), group[0][1] != "ALL"))
+    for (level, name), part in parts:                     # per level "ALL" first, then the others in order
+        body.append((_subject(level, name), ""))
+        for _, row in part.iterrows():
+            fmt = pct_text if row.kpi in PERCENT_KPIS else num_text
+            cells: list[Cell] = [KPI_LABELS.get(row.kpi, row.kpi.replace("_", " ")), fmt(row[names[0]])]
+            for variant in names[1:]:
+                half = (row[f"{variant} delta_ci_high"] - row[f"{variant} delta_ci_low"]) / 2
+                delta = fmt(row[f"{variant} delta"], signed=True) + (f" ± {fmt(half)}" if math.isfinite(half) else "")
+                cells += [fmt(row[variant]), delta, _verdict_cell(row[f"{variant} verdict"])]
+            body.append((cells, ""))
+    return _table((), body, head=head, columns=2 + 3 * (len(names) - 1))
+
+
+def _scenario_list(names: Sequence[str], results: Sequence[Results]) -> str:
+    """The scenarios in order, the baseline first; a variant's description only where it differs."""
+    items = []
+    for i, (name, res) in enumerate(zip(names, results)):
+        text = res.scenario.description
+        shown = text and (i == 0 or text != results[0].scenario.description)
+        items.append(f"<li><strong>{_e(name)}</strong>{' (baseline)' if i == 0 else ''}"
+                     f"{f' — {_e(text)}' if shown else ''}</li>")
+    return f'<ol class="scenarios">{"".join(items)}</ol>'
+
+
+def comparison_report(comparison, charts: Sequence[Chart]) -> str:
+    """The HTML report of a `ccsim.compare.Comparison`: the scenarios, the comparison table with
+    verdicts, the paired-difference and service-level charts, cost-benefit and a KPI summary per
+    scenario."""
+    figures = {chart.section: _figure(chart) for chart in charts}
+    names, results = comparison.names, comparison.results
+    table = comparison.table
+    key = key_rows(table, names)                               # the rows `ccsim compare` prints
+    rest = table.drop(index=key.index)
+    rest = rest[~(rest[[f"{n} verdict" for n in names[1:]]] == "identical").all(axis=1)]
+    tables = [f'<p class="note">Δ: paired difference to {_e(names[0])} under common random numbers. Better and '
+              "worse: the 95% CI excludes zero.</p><h3>Key KPIs</h3>", comparison_table(comparison, key)]
+    if not rest.empty:
+        tables += ['<h3>Every other KPI</h3><p class="note">KPIs identical in every scenario are left out; '
+                   "comparison.csv has every row.</p>", comparison_table(comparison, rest)]
+    sections = [("scenarios", "Scenarios", _section("scenarios", "Scenarios", _scenario_list(names, results))),
+                ("comparison", "Comparison", _section("comparison", "Comparison", *tables))]
+    for section_id, title in (("deltas", "Paired differences"), ("service-level", "Service level")):
+        if section_id in figures:
+            sections.append((section_id, title, _section(section_id, title, figures[section_id])))
+    sections.append(("cost-benefit", "Cost-benefit",
+                     _section("cost-benefit", "Cost-benefit", frame_table(comparison.cost_benefit))))
+    summaries = "".join(f'<div id="scenario-{i + 1}"><h3>{_e(n)}</h3>{kpi_table(r)}</div>'
+                        for i, (n, r) in enumerate(zip(names, results)))
+    sections.append(("summaries", "Scenario KPIs", _section("summaries", "Scenario KPIs", summaries)))
+    meta = (f'<p class="meta">{_e(len(names))} scenarios, {_e(comparison.replications)} replications each, '
+            f"seed {_e(results[0].seed)}, common random numbers</p>")
+    variants = f"{len(names) - 1} variant" + ("s" if len(names) > 2 else "")
+    return _page(f"Comparison: {names[0]} and {variants}", meta, sections)
