@@ -26,15 +26,19 @@ from ccsim.units import format_clock
 def requirements(sc: Scenario, max_occupancy: float | None = None) -> pd.DataFrame:
     """One row per interval and queue: load, agents required for each target, the requirement
     (the largest), scheduled FTE and the staff the scenario schedules for the queue's skill.
+    Deflection thins the arrivals; the queue's main groups' mean `handle_time_factor` scales
+    its handle time (repeat contacts and other flows are left to the simulation).
 
     `max_occupancy` caps occupancy for every queue (default: the groups' `max_occupancy`).
     """
     starts = sc.interval_starts()
     frames = []
     for name, queue in sc.queues.items():
-        rate = sc.arrival_rates(name)
+        rate = sc.arrival_rates(name) * (1.0 - queue.deflection)
+        aht = queue.handle_time.mean * float(np.mean([sc.agent_groups[g].factor(name)
+                                                       for g in primary_groups(sc, name)]))
         cap = max_occupancy if max_occupancy is not None else _group_cap(sc, name)
-        needed = _required(queue, rate, sc.interval, cap)
+        needed = _required(queue, rate, aht, sc.interval, cap)
         required = np.max(np.stack(list(needed.values())), axis=0).astype(int)
         shrinkage = _shrinkage(sc, name)
         skilled = sum(sc.staff(g) for g, group in sc.agent_groups.items() if name in group.skills)
@@ -45,8 +49,8 @@ def requirements(sc: Scenario, max_occupancy: float | None = None) -> pd.DataFra
             "queue": name,
             "channel": queue.channel,
             "rate_per_hour": rate,
-            "aht_s": queue.handle_time.mean,
-            "erlangs": rate * queue.handle_time.mean / 3600.0,
+            "aht_s": aht,
+            "erlangs": rate * aht / 3600.0,
             **{f"required_{target}": agents for target, agents in needed.items()},
             "required": required,
             "fte": np.ceil(required / (1.0 - shrinkage) - 1e-9).astype(int),
@@ -55,9 +59,10 @@ def requirements(sc: Scenario, max_occupancy: float | None = None) -> pd.DataFra
     return pd.concat(frames, ignore_index=True)
 
 
-def _required(queue: Queue, rate: np.ndarray, interval_s: float, cap: float | None) -> dict[str, np.ndarray]:
-    """Agents needed for each of the queue's targets, one value per interval."""
-    sl, aht = queue.service_level, queue.handle_time.mean
+def _required(queue: Queue, rate: np.ndarray, aht: float, interval_s: float,
+              cap: float | None) -> dict[str, np.ndarray]:
+    """Agents needed for each of the queue's targets, one value per interval (`aht` in seconds)."""
+    sl = queue.service_level
     if queue.channel in DEFERRED_CHANNELS:
         return {"due_time": _deferred(rate, aht, sl.threshold, interval_s, cap)}
     per_agent = queue.concurrency if queue.channel == "chat" else 1

@@ -42,6 +42,16 @@ def test_reference_required_agents():
     assert (req.required == 108).all()
 
 
+def test_deflection_and_handle_time_factor_lower_the_analytic_requirement():
+    volumes = [0, 20, 55, 90, 120, 200, 140, 60]
+    base = one_queue(volumes)
+    changed = ccsim.load_scenario(ccsim.scenario_dict(base), overrides={
+        "queues.q.deflection": 0.25, "agent_groups.g.handle_time_factor": 0.8})
+    req = requirements(changed)
+    assert req.required.tolist() == [brute_force(0.75 * v, 240, 0.8, 20) for v in volumes]
+    assert req.aht_s.tolist() == [240.0] * 8
+
+
 def test_other_targets_and_the_occupancy_cap_can_only_add_agents():
     base = requirements(one_queue([120] * 8, patience=180))
     strict = requirements(one_queue([120] * 8, patience=180, max_asa=5, max_abandon=0.01))
