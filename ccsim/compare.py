@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ccsim.kpis import COST_KPIS, GROUP_KPIS, QUEUE_KPIS, cost_kpis, group_kpis, queue_kpis
+from ccsim.kpis import COST_KPIS, GROUP_KPIS, QUEUE_KPIS, leg_kpis, cost_kpis, group_kpis, queue_kpis
 from ccsim.results import Results
 from ccsim.scenario import Scenario, load_scenario
 from ccsim.scenario.economics import Investment
@@ -100,29 +100,55 @@ def cost_benefit(scenarios: Sequence[Scenario], names: Sequence[str], table: pd.
 
 
 PILOT_KPIS = ("aht", "fcr", "occupancy")
+PILOT_CONTACT_KPIS = ("service_level", "asa", "abandon_rate", "aht", "fcr")
 
 
 def pilot_effects(res: Results) -> pd.DataFrame:
-    """What a pilot measured within one simulation: for every piloting group and KPI
-    (PILOT_KPIS), the control's and the pilot's mean and the paired difference pilot − control
-    over replications with its 95% CI and a verdict. Empty without a pilot."""
+    """What a pilot measured within one simulation: the control's and the pilot's mean of each KPI
+    and the paired difference pilot − control over replications with its 95% CI and a verdict.
+    A pilot on agents compares each piloting group with its control group (PILOT_KPIS); a pilot
+    on contacts compares the pilot customers' contacts with the others' per queue and overall
+    (PILOT_CONTACT_KPIS). Empty without a pilot."""
+    plan = res.plan
+    if plan.pilot_contacts > 0:
+        level, pairs, kpis = "queue", _contact_pairs(res), PILOT_CONTACT_KPIS
+    else:
+        level, pairs, kpis = "group", _group_pairs(res), PILOT_KPIS
+    rows = []
+    for name, (control, trial) in pairs.items():
+        for kpi in kpis:
+            j = (QUEUE_KPIS if level == "queue" else GROUP_KPIS).index(kpi)
+            diff = trial[:, j] - control[:, j]
+            mean, low, high = mean_ci(diff)
+            rows.append({"level": level, "name": name, "kpi": kpi, "control": mean_ci(control[:, j])[0],
+                         "pilot": mean_ci(trial[:, j])[0], "delta": mean, "delta_ci_low": low,
+                         "delta_ci_high": high, "verdict": _verdict(diff, low, high, DIRECTION[kpi])})
+    return pd.DataFrame(rows, columns=["level", "name", "kpi", "control", "pilot", "delta", "delta_ci_low",
+                                       "delta_ci_high", "verdict"])
+
+
+def _group_pairs(res: Results) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Control group -> (control, pilot) GROUP_KPIS per replication, for every piloting group."""
     names = res.plan.group_names
     groups = np.stack([group_kpis(res.plan, rec) for rec in res.records])
-    rows = []
-    for i, name in enumerate(names):
-        control = name.removesuffix(" (pilot)")
-        if control == name or control not in names:
-            continue
-        c = names.index(control)
-        for kpi in PILOT_KPIS:
-            j = GROUP_KPIS.index(kpi)
-            diff = groups[:, i, j] - groups[:, c, j]
-            mean, low, high = mean_ci(diff)
-            rows.append({"group": control, "kpi": kpi, "control": mean_ci(groups[:, c, j])[0],
-                         "pilot": mean_ci(groups[:, i, j])[0], "delta": mean, "delta_ci_low": low,
-                         "delta_ci_high": high, "verdict": _verdict(diff, low, high, DIRECTION[kpi])})
-    return pd.DataFrame(rows, columns=["group", "kpi", "control", "pilot", "delta", "delta_ci_low", "delta_ci_high",
-                                       "verdict"])
+    return {name.removesuffix(" (pilot)"): (groups[:, names.index(name.removesuffix(" (pilot)"))], groups[:, i])
+            for i, name in enumerate(names)
+            if name.endswith(" (pilot)") and name.removesuffix(" (pilot)") in names}
+
+
+def _contact_pairs(res: Results) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Queue (and "ALL") -> (control, pilot) QUEUE_KPIS per replication, by the legs' customers."""
+    plan = res.plan
+    out = {name: ([], []) for name in [*plan.queue_names, "ALL"]}
+    for rec in res.records:
+        queue, pilot = rec.legs["queue"], rec.legs["pilot"]
+        mine = [queue == q for q in range(plan.n_queues)] + [np.ones(queue.size, bool)]
+        control = leg_kpis(plan, rec, [m & ~pilot for m in mine])
+        trial = leg_kpis(plan, rec, [m & pilot for m in mine])
+        for i, name in enumerate(out):
+            out[name][0].append(control[i])
+            out[name][1].append(trial[i])
+    return {name: (np.array(c), np.array(t)) for name, (c, t) in out.items()}
 
 
 def _names(scenarios: list[Scenario]) -> list[str]:

@@ -51,16 +51,16 @@ def _sl_parts(plan: Plan, legs: dict[str, np.ndarray]) -> tuple[np.ndarray, np.n
 def queue_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
     """(queues + 1, len(QUEUE_KPIS)) for one replication; the last row is all queues together."""
     queue = rec.legs["queue"]
-    return _leg_kpis(plan, rec, [queue == q for q in range(plan.n_queues)] + [np.ones(queue.size, bool)])
+    return leg_kpis(plan, rec, [queue == q for q in range(plan.n_queues)] + [np.ones(queue.size, bool)])
 
 
 def channel_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
     """(channels in use, len(QUEUE_KPIS)) for one replication, queues pooled by channel."""
     channel = np.array(plan.channel)[rec.legs["queue"]]
-    return _leg_kpis(plan, rec, [channel == c for c in plan.channels_used])
+    return leg_kpis(plan, rec, [channel == c for c in plan.channels_used])
 
 
-def _leg_kpis(plan: Plan, rec: ReplicationRecords, selections: list[np.ndarray]) -> np.ndarray:
+def leg_kpis(plan: Plan, rec: ReplicationRecords, selections: list[np.ndarray]) -> np.ndarray:
     """One row of QUEUE_KPIS per boolean selection of legs."""
     legs = rec.legs
     within, den = _sl_parts(plan, legs)

@@ -119,6 +119,7 @@ class Results:
             "stages_completed": get("stages_completed"),
             "resolved": get("resolved"),
             "resolution_time": get("resolution_s"),
+            "pilot": get("pilot"),
         })
 
     @cached_property

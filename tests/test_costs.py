@@ -78,7 +78,7 @@ def test_cost_benefit_uses_the_given_saving_or_the_simulated_one():
 
 def test_pilot_versus_control_is_paired_within_one_simulation():
     res = ccsim.simulate("scenarios/pilot_training.yml", replications=8, seed=4)
-    effects = res.pilot.set_index(["group", "kpi"])
+    effects = res.pilot.set_index(["name", "kpi"])
     billing = effects.loc[("billing_team", "aht")]
     assert billing.verdict == "better" and billing.pilot == pytest.approx(0.85 * billing.control, rel=0.05)
     assert effects.loc[("billing_team", "fcr"), "delta"] == pytest.approx(0.05, abs=0.02)

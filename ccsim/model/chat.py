@@ -36,7 +36,7 @@ class ChatMixin:
             self.open_chat[group][agent] = None
         else:
             self.open_chat[group].pop(agent, None)
-        factor = 1.0 if self.handle_factor is None else self.handle_factor[group][self.leg_queue[leg]]
+        factor = self.handle_scale(group, leg) if self.scales_handle else 1.0
         handle = self.leg_handle[leg] * factor * (1.0 + self.plan.slowdown[self.leg_queue[leg]] * (agent.chats - 1))
         self.leg_handle[leg] = handle
         self.leg_state[leg] = ANSWERED

@@ -26,6 +26,7 @@ from ccsim.model.chat import ChatMixin
 from ccsim.model.flows import FlowMixin
 from ccsim.model.plan import Plan
 from ccsim.model.states import ANSWERED, FRESH, RESOLVED, WAITING
+from ccsim.model.streams import stream
 from ccsim.policies import get_blending, get_policy
 
 INF = math.inf
@@ -67,6 +68,7 @@ class EngineRecords:
     off: np.ndarray             # (n, 4): group, start s, end s, kind (BREAK, SHRINKAGE) of spells off work
     present_s: np.ndarray       # (groups, intervals): agent-seconds present in each interval
     returns_pending: int        # repeat contacts and retrials still scheduled at the end
+    pilot_customers: np.ndarray  # (fresh contacts,) bool: the customer is in a pilot on contacts
 
 
 # field name -> numpy dtype of the records
@@ -97,6 +99,11 @@ class Engine(FlowMixin, ChatMixin, AvailabilityMixin):
         self._since = [self.env.now] * plan.n_groups
         self.after_service = plan.flows.after_service
         self.handle_factor = None if plan.handle_factor is None else plan.handle_factor.tolist()
+        self.pilot_customer = (stream(seed, replication, "pilot").random(len(self.arrivals)) < plan.pilot_contacts
+                               ).tolist() if plan.pilot_contacts > 0 else None
+        self.pilot_factor = plan.pilot_handle_factor.tolist()
+        self.pilot_fcr = plan.pilot_fcr_change.tolist()
+        self.scales_handle = self.handle_factor is not None or self.pilot_customer is not None
         self.line_chat = tuple(plan.is_chat[q] for q in plan.line_queue)
         self.open_chat: list[dict[Agent, None]] = [{} for _ in range(plan.n_groups)]  # agents with room
         self.init_flows(seed, replication)
@@ -158,7 +165,8 @@ class Engine(FlowMixin, ChatMixin, AvailabilityMixin):
         stages = np.array(self.stage_log, dtype=float).reshape(-1, 5)
         off = np.array(self.off_spells(), dtype=float).reshape(-1, 4)
         return EngineRecords(legs, contacts, stages, off, self.present_s[:, :-1].copy(),
-                             self.returns_scheduled - self.returns_arrived)
+                             self.returns_scheduled - self.returns_arrived,
+                             np.array(self.pilot_customer or [], dtype=bool))
 
     def _preallocate_fresh(self) -> None:
         """Records for every fresh contact and its first leg, filled from the pre-drawn arrivals.
@@ -260,9 +268,22 @@ class Engine(FlowMixin, ChatMixin, AvailabilityMixin):
         if self.leg_state[leg] == WAITING:
             self.abandon(leg)
 
+    def in_pilot(self, leg: int) -> bool:
+        """Is the customer of `leg` in a pilot on contacts?"""
+        if self.pilot_customer is None:
+            return False
+        customer = self.contact_customer[self.leg_contact[leg]]
+        return customer < len(self.pilot_customer) and self.pilot_customer[customer]
+
+    def handle_scale(self, group: int, leg: int) -> float:
+        """Factor on the handle time of `leg` served by `group`: the group's, and a pilot's."""
+        queue = self.leg_queue[leg]
+        factor = 1.0 if self.handle_factor is None else self.handle_factor[group][queue]
+        return factor * self.pilot_factor[queue] if self.in_pilot(leg) else factor
+
     def _start(self, agent: Agent, leg: int) -> None:
-        if self.handle_factor is not None:
-            self.leg_handle[leg] *= self.handle_factor[agent.group][self.leg_queue[leg]]
+        if self.scales_handle:
+            self.leg_handle[leg] *= self.handle_scale(agent.group, leg)
         self.leg_state[leg] = ANSWERED
         self.leg_answer[leg] = self.env.now
         self.leg_group[leg] = agent.group

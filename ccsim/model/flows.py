@@ -73,7 +73,8 @@ class FlowMixin:
                     self.contact_transfers[contact] += 1
                     self._move(contact, line, TRANSFER, self.leg_stage[leg])
                     return
-        fcr = min(max(flows.fcr[q] + self.fcr_change[self.leg_group[leg]][q], 0.0), 1.0)
+        change = self.fcr_change[self.leg_group[leg]][q] + (self.pilot_fcr[q] if self.in_pilot(leg) else 0.0)
+        fcr = min(max(flows.fcr[q] + change, 0.0), 1.0)
         if fcr < 1.0 and self.resolution_draw[q]() >= fcr:
             self.leg_result[leg] = UNRESOLVED
             tier = flows.tier_line[q]

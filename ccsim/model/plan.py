@@ -91,6 +91,9 @@ class Plan:
     fcr_change: np.ndarray                    # (groups, queues) added to the queue's FCR
     deflection: np.ndarray                    # per source: share of fresh arrivals self-service removes
     forecast_cv: float                        # spread of the daily busyness factor (0: none)
+    pilot_contacts: float                     # share of fresh customers in a pilot on contacts (0: none)
+    pilot_handle_factor: np.ndarray           # per queue: handle-time factor of pilot customers
+    pilot_fcr_change: np.ndarray              # per queue: added to the FCR of pilot customers
     sl_target: np.ndarray                     # per queue: the service-level target share
     penalties: np.ndarray                     # (3, queues): per abandoned, late, missed interval
     breaks: tuple[np.ndarray, ...]            # per group: (n, 2) break requests (time s, length s)
@@ -155,6 +158,7 @@ def _key(name: str) -> int:
 def compile_plan(sc: Scenario) -> Plan:
     """Flatten a validated scenario into a `Plan` (a pilot becomes groups of its own)."""
     sc = apply_pilot(sc)
+    on_contacts = sc.pilot                      # what remains of a pilot after apply_pilot
     queues = list(sc.queues)
     groups = list(sc.agent_groups)
     index = {name: i for i, name in enumerate(queues)}
@@ -215,6 +219,7 @@ def compile_plan(sc: Scenario) -> Plan:
         # a process contact may reach any queue (escalated, transferred): with processes, ask always
         after_service=tuple(bool(transfers[q]) or sc.queues[n].fcr < 1 or bool(sc.processes)
                             or any(sc.agent_groups[g].change(n) for g in groups)
+                            or bool(on_contacts and on_contacts.change(n))
                             for q, n in enumerate(queues)),
     )
     by_line = sorted(lines.items(), key=lambda item: item[1])
@@ -250,6 +255,9 @@ def compile_plan(sc: Scenario) -> Plan:
         fcr_change=np.array([[sc.agent_groups[g].change(q) for q in queues] for g in groups]),
         deflection=np.array([sc.queues[q].deflection for q in queues] + [0.0] * len(sc.processes)),
         forecast_cv=sc.forecast_error.spread if sc.forecast_error else 0.0,
+        pilot_contacts=on_contacts.contacts if on_contacts else 0.0,
+        pilot_handle_factor=np.array([on_contacts.factor(q) if on_contacts else 1.0 for q in queues]),
+        pilot_fcr_change=np.array([on_contacts.change(q) if on_contacts else 0.0 for q in queues]),
         sl_target=np.array([sc.queues[q].service_level.target for q in queues]),
         penalties=np.array([[sc.costs.for_queue(field, q) for q in queues] for field in PENALTIES]),
         breaks=tuple(sc.breaks(g) for g in groups),

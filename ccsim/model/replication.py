@@ -17,10 +17,11 @@ class ReplicationRecords:
     """The measured period of one replication, as arrays.
 
     `legs` (queue visits entering after the warmup): queue, origin, outcome, wait_s, enqueue_s,
-    answer_s, end_s, group, handle_s, result, stage, process, contact (row in `contacts`, or -1).
+    answer_s, end_s, group, handle_s, result, stage, process, contact (row in `contacts`, or -1),
+    pilot.
     `contacts` (attempts arriving after the warmup): customer, attempt, kind, queue, arrival_s,
     wait_s, outcome, answer_s, end_s, group, handle_s, transfers, escalations, process,
-    stages_completed, resolved, resolution_s.
+    stages_completed, resolved, resolution_s, pilot (the customer is in a pilot on contacts).
     `stages` (completed process stages of those contacts): process, stage, entry_s, done_s, wait_s,
     handle_s. Waits are to the answer, to leaving the line, or (still waiting) to the end.
     """
@@ -88,13 +89,16 @@ def run_replication(plan: Plan, seed: int, replication: int) -> ReplicationRecor
     served = legs["group"][np.where(answered)[0]]
     last_group = np.full(n_contacts, -1)
     last_group[contact_of_leg[answered]] = served
+    pilot = np.zeros(n_contacts, dtype=bool)          # customers in a pilot on contacts
+    in_trial = contacts["customer"] < records.pilot_customers.size
+    pilot[in_trial] = records.pilot_customers[contacts["customer"][in_trial]]
     contact_table = {
         "customer": contacts["customer"], "attempt": contacts["attempt"], "kind": contacts["kind"],
         "queue": queue, "arrival_s": contacts["arrival"], "wait_s": per_contact(wait),
         "outcome": outcome, "answer_s": answer_first, "end_s": end, "group": last_group,
         "handle_s": per_contact(np.where(answered, legs["handle"], 0.0)),
         "transfers": contacts["transfers"], "escalations": contacts["escalations"], "process": process,
-        "stages_completed": done_stages, "resolved": resolved,
+        "stages_completed": done_stages, "resolved": resolved, "pilot": pilot,
         "resolution_s": np.where(resolved, end - contacts["arrival"], np.nan),
     }
     contact_table = {k: np.asarray(v)[rows] for k, v in contact_table.items()}
@@ -104,7 +108,7 @@ def run_replication(plan: Plan, seed: int, replication: int) -> ReplicationRecor
         "queue": legs["queue"], "origin": legs["origin"], "outcome": state, "wait_s": wait,
         "enqueue_s": legs["enqueue"], "answer_s": legs["answer"], "end_s": legs["end"], "group": legs["group"],
         "handle_s": legs["handle"], "result": legs["result"], "stage": legs["stage"],
-        "process": process[contact_of_leg], "contact": index[contact_of_leg],
+        "process": process[contact_of_leg], "contact": index[contact_of_leg], "pilot": pilot[contact_of_leg],
     }
     leg_table = {k: np.asarray(v)[leg_measured] for k, v in leg_table.items()}
     return ReplicationRecords(replication, leg_table, contact_table,

@@ -14,7 +14,7 @@ import numpy as np
 PURPOSES = {
     "arrivals": 0, "handle_time": 1, "patience": 2, "routing": 3,
     "handle_time_later": 4, "patience_later": 5, "transfer": 6, "resolution": 7,
-    "repeat": 8, "retrial": 9, "callback": 10, "delay": 11, "deflection": 12, "forecast": 13,
+    "repeat": 8, "retrial": 9, "callback": 10, "delay": 11, "deflection": 12, "forecast": 13, "pilot": 14,
 }
 
 

@@ -184,16 +184,18 @@ def comparison_table(comparison) -> Table:
 
 
 def pilot_table(res: Results) -> Table:
-    """Pilot versus control groups of the same simulation: paired differences with CIs."""
+    """Pilot versus control of the same simulation (groups, or queues for a pilot on contacts):
+    paired differences with CIs."""
     table = Table(title=f"pilot versus control — {res.replications} replications (Δ = pilot − control, ± = 95% CI)")
-    for header in ("group", "KPI", "control", "pilot", "Δ", "verdict"):
-        table.add_column(header, justify="left" if header in ("group", "KPI", "verdict") else "right")
+    effects = res.pilot
+    for header in (effects.level.iloc[0], "KPI", "control", "pilot", "Δ", "verdict"):
+        table.add_column(header, justify="right" if header in ("control", "pilot", "Δ") else "left")
     colors = {"better": "green", "worse": "red"}
-    for _, row in res.pilot.iterrows():
+    for _, row in effects.iterrows():
         fmt = pct_text if row.kpi in PERCENT_KPIS else num_text
         half = (row.delta_ci_high - row.delta_ci_low) / 2
-        table.add_row(row.group, row.kpi.upper() if row.kpi in ("aht", "fcr") else row.kpi, fmt(row.control),
-                      fmt(row.pilot), f"{fmt(row.delta, signed=True)} ±{fmt(half)}",
+        table.add_row(row["name"], row.kpi.replace("_", " "), fmt(row.control), fmt(row.pilot),
+                      f"{fmt(row.delta, signed=True)} ±{fmt(half)}",
                       f"[{colors.get(row.verdict, 'dim')}]{row.verdict}[/]")
     return table
 

@@ -42,20 +42,25 @@ class Proficiency(PerQueue):
 class Pilot(Proficiency):
     """Who tries the change: `share` of every group's agents (of `group` only, if given), or
     `agents` agents of `group` (in every interval; in every shift, for a group staffed by
-    shifts), or the whole `group`."""
+    shifts), or the whole `group`; or else `contacts`, a share of the arriving customers, whose
+    contacts (repeats and transfers included) are handled under the change by whoever serves them."""
 
     share: float | None = Field(None, gt=0, lt=1)
     agents: int | None = Field(None, ge=1)
     group: str | None = None
+    contacts: float | None = Field(None, gt=0, lt=1)
 
     @model_validator(mode="after")
     def _who(self) -> "Pilot":
+        if self.contacts is not None and (self.share, self.agents, self.group) != (None, None, None):
+            raise ValueError("a pilot is either on contacts or on agents (share, agents, group), not both")
         if self.share is not None and self.agents is not None:
             raise ValueError("give share or agents, not both")
         if self.agents is not None and self.group is None:
             raise ValueError("agents needs group: which group the pilot agents come from")
-        if self.share is None and self.agents is None and self.group is None:
-            raise ValueError("say who pilots the change: share (of the agents), agents and group, or group")
+        if (self.share, self.agents, self.group, self.contacts) == (None, None, None, None):
+            raise ValueError("say who pilots the change: share (of the agents), agents and group, group, "
+                             "or contacts (a share of the customers)")
         return self
 
 
@@ -64,8 +69,8 @@ def apply_pilot(sc: "Scenario") -> "Scenario":
     (the same skills, cost, shrinkage and breaks, with the pilot's levers). A group staffed by
     shifts is split shift by shift, so both halves keep their breaks."""
     pilot = sc.pilot
-    if pilot is None:
-        return sc
+    if pilot is None or pilot.contacts is not None:
+        return sc                                   # a pilot on contacts keeps the groups as they are
     levers = {"handle_time_factor": pilot.handle_time_factor, "fcr_change": pilot.fcr_change}
     groups = {}
     for name, group in sc.agent_groups.items():

@@ -139,3 +139,23 @@ def test_plan_carries_the_levers():
     plan = compile_plan(ccsim.load_scenario("scenarios/rollout_training.yml"))
     billing = plan.queue_names.index("billing")
     assert np.all(plan.handle_factor[:, billing][[0, 1]] == 0.85)
+
+
+def test_pilot_on_contacts_changes_the_work_of_its_customers_only():
+    # half the customers work under the change: their handle time halves and FCR gains 20 points
+    sc = changed(single_queue(120, 120, 6), queues__q__fcr=0.6, pilot={
+        "contacts": 0.5, "handle_time_factor": 0.5, "fcr_change": 0.2})
+    res = ccsim.simulate(sc, replications=10, seed=6)
+    fresh = res.contacts[res.contacts.kind == "fresh"]
+    n = len(fresh)
+    assert abs(fresh.pilot.mean() - 0.5) < 3 * np.sqrt(0.25 / n)          # binomial, 3 sigma
+    effects = res.pilot.set_index(["name", "kpi"])
+    aht, fcr = effects.loc[("q", "aht")], effects.loc[("q", "fcr")]
+    assert aht.delta_ci_low <= -60 <= aht.delta_ci_high and aht.verdict == "better"
+    assert fcr.control == pytest.approx(0.6, abs=0.03) and fcr.delta_ci_low <= 0.2 <= fcr.delta_ci_high
+    assert set(res.pilot.level) == {"queue"} and set(res.pilot.name) == {"q", "ALL"}
+
+
+def test_a_pilot_is_on_contacts_or_on_agents_not_both():
+    with pytest.raises(ScenarioError, match="either on contacts or on agents"):
+        ccsim.load_scenario(HOTLINE, overrides={"pilot": {"contacts": 0.2, "share": 0.2}})
