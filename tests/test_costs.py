@@ -104,3 +104,16 @@ def test_cli_shows_costs_pilot_and_cost_benefit():
     result = runner.invoke(main, ["compare", HOTLINE, "scenarios/rollout_training.yml", "-r", "3"])
     assert result.exit_code == 0, result.output
     assert "cost-benefit" in result.output and "months" in result.output
+
+
+def test_json_carries_costs_pilot_and_cost_benefit():
+    import json
+
+    runner = CliRunner()
+    data = json.loads(runner.invoke(main, ["run", "scenarios/pilot_training.yml", "-r", "2", "-f", "json"]).output)
+    assert data["costs"]["ALL"]["total_cost"]["mean"] > data["costs"]["ALL"]["agent_cost"]["mean"] > 0
+    assert {row["name"] for row in data["pilot"]} == {"front_office", "billing_team", "tech_team"}
+    data = json.loads(runner.invoke(main, ["compare", HOTLINE, "scenarios/rollout_training.yml", "-r", "3",
+                                           "-f", "json"]).output)
+    (row,) = data["cost_benefit"]
+    assert row["scenario"] == "Billing training rollout" and row["up_front"] == 24000 and row["payback_months"] > 0
