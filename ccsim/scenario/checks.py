@@ -62,19 +62,24 @@ def problems(sc: "Scenario") -> list[Problem]:
 
 
 def _shift_problems(sc: "Scenario", path: str, shift: "Shift") -> list[Problem]:
-    """A shift lies within one day's opening hours, starts and ends on the interval grid (staff
-    changes only at interval starts) and names days of the horizon."""
+    """A shift lies within one day's opening hours (or, around the clock, lasts at most a day),
+    starts and ends on the interval grid (staff changes only at interval starts) and names days
+    of the horizon."""
     found: list[Problem] = []
     opening, closing, step = sc.horizon.start, sc.horizon.end, sc.interval
+    around_the_clock = opening == 0 and closing == 86400
     hours = (f"a shift must lie within one day's opening hours {format_clock(opening)}-{_clock(closing)} "
-             "(overnight shifts are not supported yet)")
+             "(overnight shifts need a horizon open 00:00-24:00)")
     grid = _grid_text(sc)
     if shift.start < opening:
         found.append(Problem(f"{path}.start", f"{_clock(shift.start)} is before opening; {hours}"))
     elif not _on_grid(shift.start - opening, step):
         found.append(Problem(f"{path}.start", f"{_clock(shift.start)} must be on the {grid}"))
     end_key = "end" if shift.end is not None else "length"
-    if shift.end is not None and shift.end <= shift.start:
+    if around_the_clock:
+        closing = shift.start + 86400.0
+        hours = "a shift lasts at most 24 hours"
+    if shift.end is not None and shift.end <= shift.start and not around_the_clock:
         found.append(Problem(f"{path}.end", f"{_clock(shift.end)} is not after start {_clock(shift.start)}; {hours}"))
     elif shift.end_s > closing:
         found.append(Problem(f"{path}.{end_key}", f"the shift ends at {_clock(shift.end_s)}, after closing; {hours}"))

@@ -81,9 +81,10 @@ class Rhythm(Strict):
 
 
 class Shift(Strict):
-    """`count` agents working from `start` for `length` seconds (or until the clock time `end`)
-    on `days`: weekday names or 1-based day numbers of the horizon; omitted, every day. `breaks`
-    and a focus/rest `rhythm` take agents off work within the shift."""
+    """`count` agents working from `start` for `length` seconds (or until the clock time `end`;
+    an `end` at or before `start` is on the next day) on `days`: weekday names or 1-based day
+    numbers of the horizon, the day the shift starts; omitted, every day. `breaks` and a
+    focus/rest `rhythm` take agents off work within the shift."""
 
     start: Clock
     length: PositiveDuration | None = None
@@ -134,8 +135,14 @@ class Shift(Strict):
 
     @property
     def end_s(self) -> float:
-        """End, seconds after midnight (beyond 86400 when `length` runs past midnight)."""
-        return self.end if self.end is not None else self.start + self.length
+        """End, seconds after midnight of the starting day (beyond 86400 past midnight)."""
+        if self.end is None:
+            return self.start + self.length
+        return self.end if self.end > self.start else self.end + 86400.0
+
+    @property
+    def overnight(self) -> bool:
+        return self.end_s > 86400.0
 
     def works_on(self, day: int, first_day: str) -> bool:
         """Whether the shift is worked on 1-based horizon `day` when day 1 is weekday `first_day`."""
@@ -147,21 +154,24 @@ class Shift(Strict):
 
 def shift_staff(shifts: Sequence[Shift], horizon: "Horizon", interval_s: float) -> np.ndarray:
     """Agents in every interval of the horizon (ints, intervals_per_day x days values): the sum of
-    the counts of the shifts covering the interval on its day.
+    the counts of the shifts covering the interval.
 
     A shift covers an interval when it starts at or before the interval's start and ends at or
-    after its end; validated shifts start and end on the interval grid, so coverage is all or nothing.
+    after its end; validated shifts start and end on the interval grid, so coverage is all or
+    nothing. An overnight shift covers the next morning too; on day 1 the night shift of the
+    day before (as the week repeats: the weekday before day 1) is at work.
     """
     per_day = int(round(horizon.open_s / interval_s))
-    starts = horizon.start + np.arange(per_day) * interval_s
+    starts = (np.arange(horizon.days)[:, None] * 86400.0 + horizon.start + np.arange(per_day) * interval_s).ravel()
     eps = 1e-6 * interval_s
-    table = np.zeros((horizon.days, per_day), dtype=int)
+    staff = np.zeros(starts.size, dtype=int)
     for shift in shifts:
-        covered = (starts >= shift.start - eps) & (starts + interval_s <= shift.end_s + eps)
-        for day in range(1, horizon.days + 1):
+        for day in range(0 if shift.overnight else 1, horizon.days + 1):
             if shift.works_on(day, horizon.first_day):
-                table[day - 1] += shift.count * covered
-    return table.ravel()
+                begin = (day - 1) * 86400.0 + shift.start
+                end = (day - 1) * 86400.0 + shift.end_s
+                staff += shift.count * ((starts >= begin - eps) & (starts + interval_s <= end + eps))
+    return staff
 
 
 def break_requests(shifts: Sequence[Shift], horizon: "Horizon") -> np.ndarray:
@@ -170,7 +180,7 @@ def break_requests(shifts: Sequence[Shift], horizon: "Horizon") -> np.ndarray:
     work period), so a shift's agents do not all go at once."""
     rows = []
     for shift in shifts:
-        for day in range(1, horizon.days + 1):
+        for day in range(0 if shift.overnight else 1, horizon.days + 1):
             if shift.works_on(day, horizon.first_day):
                 base = (day - 1) * 86400.0 + shift.start
                 rows += [(base + offset + spread * i / shift.count, length)

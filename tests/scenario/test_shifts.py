@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 from click.testing import CliRunner
 from pydantic import ValidationError
 
@@ -49,6 +50,35 @@ HAND_CHECKED = (
 def test_hand_checked_staff_table(write_scenario):
     #                      Fri 08 09 10 11   Sat 08 09 10 11
     assert staff_of(write_scenario, *HAND_CHECKED) == [3, 5, 2, 2, 0, 2, 3, 2]
+
+
+def around_the_clock(*shifts: str, days: int = 2) -> ccsim.Scenario:
+    text = shift_yaml(*shifts, days=days, first_day="mon").replace(
+        'horizon: {start: "08:00", end: "12:00"', 'horizon: {start: "00:00", end: "24:00"').replace(
+        "interval: 60m", "interval: 4h")
+    return ccsim.load_scenario(yaml.safe_load(text))
+
+
+def test_overnight_shifts_cover_the_next_morning_and_day_one_inherits_the_night_before():
+    #           00  04  08  12  16  20 | 00  04  08  12  16  20   (4-hour intervals, Mon and Tue)
+    night = around_the_clock('{start: "20:00", length: 12h, count: 3}')             # 20:00-08:00, every night
+    assert night.staff("team").tolist() == [3, 3, 0, 0, 0, 3, 3, 3, 0, 0, 0, 3]
+    by_end = around_the_clock('{start: "20:00", end: "08:00", count: 3}')
+    assert by_end.staff("team").tolist() == night.staff("team").tolist()
+    # only Monday night: Monday 20-24 and Tuesday 00-08; Sunday night (before day 1) is not worked
+    monday = around_the_clock('{start: "20:00", length: 12h, count: 2, days: [mon]}')
+    assert monday.staff("team").tolist() == [0, 0, 0, 0, 0, 2, 2, 2, 0, 0, 0, 0]
+    # Sunday night is worked when the shift runs on Sundays: the week repeats into day 1
+    sunday = around_the_clock('{start: "20:00", length: 12h, count: 2, days: [sun]}')
+    assert sunday.staff("team").tolist() == [2, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+
+
+def test_overnight_breaks_fall_after_midnight():
+    sc = around_the_clock('{start: "20:00", length: 12h, count: 1, days: [1], '
+                          'breaks: [{after: 6h, length: 30m}]}')
+    assert sc.breaks("team").tolist() == [[(24 + 2) * 3600.0, 1800.0]]        # 02:00 on Tuesday
+    with pytest.raises(ccsim.ScenarioError, match="at most 24 hours"):
+        around_the_clock('{start: "20:00", length: 25h, count: 1}')
 
 
 def test_shifts_are_immutable_and_parsed(write_scenario):
@@ -118,8 +148,8 @@ GRID = "60-minute grid from 08:00: 08:00, 09:00, 10:00, 11:00, 12:00"
     ('{start: "07:00", end: "09:00", count: 1}', "start", ["before opening", "08:00-12:00", "overnight"]),
     ('{start: "10:00", end: "13:00", count: 1}', "end", ["13:00, after closing", "08:00-12:00", "overnight"]),
     ('{start: "10:00", length: 3h, count: 1}', "length", ["13:00, after closing", "overnight"]),
-    ('{start: "11:00", length: 16h, count: 1}', "length", ["03:00 the next day", "overnight shifts are not supported"]),
-    ('{start: "11:00", end: "09:00", count: 1}', "end", ["not after start 11:00", "overnight shifts are not supported"]),
+    ('{start: "11:00", length: 16h, count: 1}', "length", ["03:00 the next day", "overnight shifts need a horizon open 00:00-24:00"]),
+    ('{start: "11:00", end: "09:00", count: 1}', "end", ["not after start 11:00", "overnight shifts need a horizon open 00:00-24:00"]),
     ('{start: "08:00", length: 2h, end: "10:00", count: 1}', "", ["exactly one of length", "or end", "both"]),
     ('{start: "08:00", count: 1}', "", ["exactly one of length", "or end", "neither"]),
     ('{start: "08:00", length: 2h, count: 0}', "count", ["whole number", ">= 1", "got 0"]),
@@ -187,3 +217,13 @@ def test_cli_validate_reports_a_bad_shift(write_scenario):
     assert result.exit_code == 2
     assert f"{path}:14: agent_groups.team.shifts.1.start" in result.output
     assert "60-minute grid" in result.output and "Traceback" not in result.output
+
+
+def test_overnight_shifts_simulate_with_their_breaks():
+    sc = around_the_clock('{start: "20:00", length: 12h, count: 4, breaks: [{after: 6h, length: 30m}]}',
+                          '{start: "08:00", length: 12h, count: 4}', days=3)
+    res = ccsim.simulate(sc, replications=2, seed=3)
+    assert (res.group_intervals.staff == 4).all()
+    # a break at 02:00 on each of the three days: day 1's from the night shift of the day before
+    assert res.groups.loc["team", "breaks"] == 4 * 3
+    assert res.kpis.loc["ALL", "offered"] == res.kpis.loc["ALL", ["answered", "abandoned", "in_system"]].sum()
