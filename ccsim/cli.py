@@ -184,7 +184,20 @@ def compare(scenarios: tuple[Path, ...], replications: int | None, seed: int | N
 
     if len(scenarios) < 2:
         raise click.UsageError("give a baseline and at least one variant")
-    comparison = run_compare(scenarios, replications, seed, workers, precision)
+    err = _stderr()
+    if fmt == "table" and err.is_terminal:
+        from rich.progress import Progress
+
+        with Progress(console=err, transient=True) as bar:
+            tasks: dict[str, int] = {}
+
+            def advance(name: str, done: int, total: int) -> None:
+                task = tasks.setdefault(name, bar.add_task(f"simulating {name}", total=total))
+                bar.update(task, completed=done, total=total)
+
+            comparison = run_compare(scenarios, replications, seed, workers, precision, progress=advance)
+    else:
+        comparison = run_compare(scenarios, replications, seed, workers, precision)
     if fmt == "json":
         click.echo(comparison_json(comparison))
     elif fmt == "csv":
@@ -195,7 +208,7 @@ def compare(scenarios: tuple[Path, ...], replications: int | None, seed: int | N
     if out_dir is not None:
         written = write_comparison(comparison, out_dir)
         if fmt == "table":
-            _stderr().print(f"wrote {len(written)} files to {out_dir}")
+            err.print(f"wrote {len(written)} files to {out_dir}")
 
 
 @main.command()

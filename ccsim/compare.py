@@ -4,8 +4,9 @@ handle times and patience where the structure allows, and differences are measur
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -50,12 +51,13 @@ class Comparison:
 
 
 def compare(scenarios: Sequence[Scenario | str | Path | Mapping[str, Any]], replications: int | None = None,
-            seed: int | None = None, workers: int = 1, precision: float | None = None) -> Comparison:
+            seed: int | None = None, workers: int = 1, precision: float | None = None,
+            progress: Callable[[str, int, int], None] | None = None) -> Comparison:
     """Simulate every scenario with the same seed and replications and compare each with the first.
 
     `precision` (a service-level share, e.g. 0.01) doubles the replications until the paired
     difference in overall service level of every variant has a CI half-width below it (at most
-    MAX_REPLICATIONS).
+    MAX_REPLICATIONS). `progress(scenario name, done, total)` follows each scenario's replications.
     """
     loaded = [s if isinstance(s, Scenario) else load_scenario(s) for s in scenarios]
     if len(loaded) < 2:
@@ -64,7 +66,9 @@ def compare(scenarios: Sequence[Scenario | str | Path | Mapping[str, Any]], repl
     seed = loaded[0].seed if seed is None else seed
     names = _names(loaded)
     while True:
-        results = [simulate(sc, replications, seed, workers) for sc in loaded]
+        results = [simulate(sc, replications, seed, workers,
+                            progress=None if progress is None else partial(progress, name))
+                   for sc, name in zip(loaded, names)]
         table = _table(results, names)
         if precision is None or replications >= MAX_REPLICATIONS or _precise(table, precision):
             break

@@ -81,3 +81,9 @@ def test_paired_intervals_are_narrower_than_unpaired_ones():
     assert paired < 0.5 * unpaired, (paired, unpaired)
     row = c.table[(c.table.name == "ALL") & (c.table.kpi == "service_level")].iloc[0]
     assert (row["more delta_ci_high"] - row["more delta_ci_low"]) / 2 == pytest.approx(paired)
+
+
+def test_progress_follows_every_scenario():
+    seen = []
+    compare([hotline(), hotline(name="copy")], replications=2, seed=1, progress=lambda *a: seen.append(a))
+    assert seen == [("Hotline baseline", 1, 2), ("Hotline baseline", 2, 2), ("copy", 1, 2), ("copy", 2, 2)]
