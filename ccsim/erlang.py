@@ -48,28 +48,20 @@ def service_level(rate_per_hour, aht, agents, threshold):
     """P(wait <= threshold) in M/M/n; aht and threshold in seconds. 0 when overloaded."""
     lam, s, n, t = _arrays(rate_per_hour, aht, agents, threshold)
     a = lam * s / 3600.0
-    c = _erlang_c(a, n)
-    with np.errstate(invalid="ignore", over="ignore"):
-        sl = 1.0 - c * np.exp(-(n - a) * t / s)
-    return _out(np.where(a < n, sl, np.where(a == 0, 1.0, 0.0)))
+    return _out(_service_level(a, s, n, t, _erlang_c(a, n)))
 
 
 def asa(rate_per_hour, aht, agents):
     """Mean wait (s) in M/M/n over all contacts; infinite when overloaded."""
     lam, s, n = _arrays(rate_per_hour, aht, agents)
     a = lam * s / 3600.0
-    c = _erlang_c(a, n)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        mean_wait = c * s / (n - a)
-    return _out(np.where(a < n, mean_wait, np.where(a == 0, 0.0, np.inf)))
+    return _out(_asa(a, s, n, _erlang_c(a, n)))
 
 
 def occupancy(rate_per_hour, aht, agents):
     """Share of agent time busy in M/M/n: traffic / agents, capped at 1."""
     lam, s, n = _arrays(rate_per_hour, aht, agents)
-    a = lam * s / 3600.0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return _out(np.where(n > 0, np.minimum(a / n, 1.0), np.where(a > 0, 1.0, 0.0)))
+    return _out(_occupancy(lam * s / 3600.0, n))
 
 
 def erlang_a(rate_per_hour, aht, agents, patience, threshold=20.0) -> dict[str, np.ndarray | float]:
@@ -88,29 +80,31 @@ def agents_for_service_level(rate_per_hour, aht, target, threshold, patience=Non
     Erlang C without patience, Erlang A with it (the service level of `erlang_a`).
     `max_occupancy` (0-1] adds the condition occupancy <= cap.
     """
-    lam, s, tgt, t, pat = _arrays(rate_per_hour, aht, target, threshold, np.inf if patience is None else patience)
+    shape, (lam, s, tgt, t, pat) = _flat(rate_per_hour, aht, target, threshold,
+                                         np.inf if patience is None else patience)
     if patience is None:
-        meets = lambda n: service_level(lam, s, n, t) >= tgt  # noqa: E731
+        meets = lambda n, i: _service_level(_a(lam, s, i), s[i], n, t[i], _erlang_c(_a(lam, s, i), n)) >= tgt[i]  # noqa: E731
     else:
-        meets = lambda n: _erlang_a(lam, s, n, pat, t, with_asa=False)["service_level"] >= tgt  # noqa: E731
-    return _smallest_agents(meets, lam, s, pat, max_occupancy)
+        meets = lambda n, i: _erlang_a(lam[i], s[i], n, pat[i], t[i], with_asa=False)["service_level"] >= tgt[i]  # noqa: E731
+    return _smallest_agents(meets, lam, s, pat, max_occupancy, shape)
 
 
 def agents_for_asa(rate_per_hour, aht, target_asa, patience=None, max_occupancy=None):
     """Smallest number of agents with ASA <= target_asa seconds (Erlang A: answered contacts)."""
-    lam, s, tgt, pat = _arrays(rate_per_hour, aht, target_asa, np.inf if patience is None else patience)
+    shape, (lam, s, tgt, pat) = _flat(rate_per_hour, aht, target_asa, np.inf if patience is None else patience)
     if patience is None:
-        meets = lambda n: asa(lam, s, n) <= tgt  # noqa: E731
+        meets = lambda n, i: _asa(_a(lam, s, i), s[i], n, _erlang_c(_a(lam, s, i), n)) <= tgt[i]  # noqa: E731
     else:
-        meets = lambda n: np.nan_to_num(erlang_a(lam, s, n, pat)["asa"], nan=np.inf) <= tgt  # noqa: E731
-    return _smallest_agents(meets, lam, s, pat, max_occupancy)
+        meets = lambda n, i: np.nan_to_num(  # noqa: E731
+            _erlang_a(lam[i], s[i], n, pat[i], np.zeros_like(n), with_asa=True)["asa"], nan=np.inf) <= tgt[i]
+    return _smallest_agents(meets, lam, s, pat, max_occupancy, shape)
 
 
 def agents_for_abandon_rate(rate_per_hour, aht, max_abandon, patience, max_occupancy=None):
     """Smallest number of agents with Erlang A P(abandon) <= max_abandon (patience mean in seconds)."""
-    lam, s, tgt, pat = _arrays(rate_per_hour, aht, max_abandon, patience)
-    meets = lambda n: _erlang_a(lam, s, n, pat, np.zeros_like(lam), with_asa=False)["p_abandon"] <= tgt  # noqa: E731
-    return _smallest_agents(meets, lam, s, pat, max_occupancy)
+    shape, (lam, s, tgt, pat) = _flat(rate_per_hour, aht, max_abandon, patience)
+    meets = lambda n, i: _erlang_a(lam[i], s[i], n, pat[i], np.zeros_like(n), with_asa=False)["p_abandon"] <= tgt[i]  # noqa: E731
+    return _smallest_agents(meets, lam, s, pat, max_occupancy, shape)
 
 
 # --- internals -------------------------------------------------------------------------------
@@ -119,6 +113,12 @@ def agents_for_abandon_rate(rate_per_hour, aht, max_abandon, patience, max_occup
 def _arrays(*values) -> list[np.ndarray]:
     arrays = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in values))
     return [np.array(x, dtype=float) for x in arrays]
+
+
+def _flat(*values) -> tuple[tuple[int, ...], list[np.ndarray]]:
+    """The broadcast shape of `values`, and each of them broadcast and flattened."""
+    arrays = _arrays(*values)
+    return arrays[0].shape, [x.ravel() for x in arrays]
 
 
 def _out(x):
@@ -145,6 +145,25 @@ def _log_inv_erlang_b(a: np.ndarray, n: np.ndarray) -> np.ndarray:
     return out
 
 
+def _service_level(a, s, n, t, c) -> np.ndarray:
+    """M/M/n P(wait <= t) from traffic a, aht s, agents n and Erlang C c."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        sl = 1.0 - c * np.exp(-(n - a) * t / s)
+    return np.where(a < n, sl, np.where(a == 0, 1.0, 0.0))
+
+
+def _asa(a, s, n, c) -> np.ndarray:
+    """M/M/n mean wait (s) from traffic a, aht s, agents n and Erlang C c."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean_wait = c * s / (n - a)
+    return np.where(a < n, mean_wait, np.where(a == 0, 0.0, np.inf))
+
+
+def _occupancy(a, n) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(n > 0, np.minimum(a / n, 1.0), np.where(a > 0, 1.0, 0.0))
+
+
 def _erlang_c(a: np.ndarray, n: np.ndarray) -> np.ndarray:
     rho = np.divide(a, n, out=np.full_like(a, np.inf), where=n > 0)
     b = np.exp(-_log_inv_erlang_b(a, n))
@@ -159,7 +178,12 @@ def _erlang_a(lam, s, n, pat, t, with_asa: bool) -> dict[str, np.ndarray | float
     a = lam_s * s
     theta = np.where(np.isfinite(pat), 1.0 / pat, 0.0)
     live = (a > 0) & (n > 0) & (theta > 0)
-    out = _erlang_c_measures(lam_s, s, n, t)      # the answer for every element without abandonment
+    out = {key: np.zeros_like(a) for key in ("p_wait", "p_abandon", "p_answered_within", "p_abandon_within",
+                                              "asa", "occupancy")}
+    if not np.all(live):                          # the answer for every element without abandonment
+        rest = ~live
+        for key, value in _erlang_c_measures(a[rest], s[rest], n[rest], t[rest], with_asa).items():
+            out[key][rest] = value
     if np.any(live):
         parts = _erlang_a_measures(lam_s[live], s[live], n[live], theta[live], t[live], with_asa)
         for key, value in parts.items():
@@ -176,17 +200,11 @@ def _erlang_a(lam, s, n, pat, t, with_asa: bool) -> dict[str, np.ndarray | float
     return {key: _out(value) for key, value in out.items()}
 
 
-def _erlang_c_measures(lam_s, s, n, t) -> dict[str, np.ndarray]:
-    a = lam_s * s
-    sl = np.asarray(service_level(lam_s * 3600.0, s, n, t), dtype=float).reshape(a.shape)
-    return {
-        "p_wait": _erlang_c(a, n),
-        "p_abandon": np.zeros_like(a),
-        "p_answered_within": sl.copy(),
-        "p_abandon_within": np.zeros_like(a),
-        "asa": np.asarray(asa(lam_s * 3600.0, s, n), dtype=float).reshape(a.shape),
-        "occupancy": np.asarray(occupancy(lam_s * 3600.0, s, n), dtype=float).reshape(a.shape),
-    }
+def _erlang_c_measures(a, s, n, t, with_asa: bool) -> dict[str, np.ndarray]:
+    """The Erlang A measures where nobody abandons (traffic a in Erlangs)."""
+    c = _erlang_c(a, n)
+    out = {"p_wait": c, "p_answered_within": _service_level(a, s, n, t, c), "occupancy": _occupancy(a, n)}
+    return out | {"asa": _asa(a, s, n, c)} if with_asa else out
 
 
 def _erlang_a_measures(lam_s, s, n, theta, t, with_asa: bool) -> dict[str, np.ndarray]:
@@ -298,32 +316,57 @@ def _blocks(size: int):
         start, width = start + width, min(2 * width, _BLOCK)
 
 
-def _smallest_agents(meets, lam, s, patience, max_occupancy) -> np.ndarray | int:
+def _a(lam: np.ndarray, s: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Traffic in Erlangs of the flat elements `rows`."""
+    return lam[rows] * s[rows] / 3600.0
+
+
+def _smallest_agents(meets, lam, s, patience, max_occupancy, shape: tuple[int, ...]) -> np.ndarray | int:
     """Smallest integer n >= 0 with meets(n) and occupancy <= max_occupancy, by stepping up then bisection.
 
-    All arguments share one shape. No arrivals need no agents; the criteria are monotone in n.
+    `lam`, `s` and `patience` are flat; `meets(n, rows)` judges agents `n` for the elements
+    `rows` only, so elements that are settled cost nothing more. The answer has `shape`. No
+    arrivals need no agents; the criteria are monotone in n.
     """
     a = lam * s / 3600.0
     cap = 1.0 if max_occupancy is None else float(max_occupancy)
 
-    def ok(n):
-        if cap < 1.0 and np.any(np.isfinite(patience)):
-            busy = _erlang_a(lam, s, n, patience, np.zeros_like(lam), with_asa=False)["occupancy"] * n
-            return (a == 0) | (meets(n) & (busy <= cap * n))
+    def ok(n: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        passed = (a[rows] == 0) | meets(n, rows)
+        if cap < 1.0 and np.any(np.isfinite(patience[rows])):
+            busy = _erlang_a(lam[rows], s[rows], n, patience[rows], np.zeros_like(n), with_asa=False)["occupancy"] * n
+            return (a[rows] == 0) | (passed & (busy <= cap * n))
         if cap < 1.0:
-            return (a == 0) | (meets(n) & (a <= cap * n))
-        return (a == 0) | meets(n)
+            return (a[rows] == 0) | (passed & (a[rows] <= cap * n))
+        return passed
 
-    # Without abandonment (or with a cap) fewer than traffic / cap agents never suffice.
-    low = np.where((a > 0) & ~np.isfinite(patience), np.floor(a / cap), 0.0)
+    everyone = np.arange(a.size)
     step = np.ceil(2.0 * np.sqrt(a)) + 1.0               # square-root staffing: the answer is usually close
+    # Without abandonment (or with a cap) fewer than traffic / cap agents never suffice;
+    # with abandonment the answer may lie below the traffic, so the first guess is below it.
+    low = np.where((a > 0) & ~np.isfinite(patience), np.floor(a / cap), np.maximum(np.floor(a) - step, 0.0))
     high = low + step
-    while not np.all(passed := ok(high)):
-        high, step = np.where(passed, high, high + step), np.where(passed, step, 2.0 * step)
-    low = np.where(ok(low), low - 1.0, low)           # invariant: low fails (or is -1), high passes
-    while np.any(open_ := high - low > 1.0):
-        mid = np.floor((low + high) / 2.0)
-        passed = ok(mid) | ~open_
-        high = np.where(passed & open_, mid, high)
-        low = np.where(passed, low, mid)
-    return int(high) if high.ndim == 0 else high.astype(np.int64)
+    passed = np.asarray(ok(low, everyone), dtype=bool)
+    high[passed] = low[passed]
+    rows, down = everyone[passed], step.copy()
+    while rows.size:                                     # step down until low fails (or is -1)
+        low[rows] = np.maximum(low[rows] - down[rows], -1.0)
+        rows = rows[low[rows] >= 0]
+        still = rows[np.asarray(ok(low[rows], rows), dtype=bool)]
+        high[still], down[still] = low[still], 2.0 * down[still]
+        rows = still
+    rows = everyone[~passed]
+    while rows.size:                                     # step up until high passes
+        failed = rows[~np.asarray(ok(high[rows], rows), dtype=bool)]
+        low[failed] = high[failed]
+        high[failed] += step[failed]
+        step[failed] *= 2.0
+        rows = failed
+    rows = everyone[high - low > 1.0]                    # now low fails (or is -1) and high passes
+    while rows.size:                                     # bisection on the elements still open
+        mid = np.floor((low[rows] + high[rows]) / 2.0)
+        passed = np.asarray(ok(mid, rows), dtype=bool)
+        high[rows[passed]] = mid[passed]
+        low[rows[~passed]] = mid[~passed]
+        rows = rows[high[rows] - low[rows] > 1.0]
+    return int(high[0]) if shape == () else high.reshape(shape).astype(np.int64)
