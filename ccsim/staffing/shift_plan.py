@@ -30,7 +30,8 @@ class ShiftTemplate(Strict):
     """A shift the planner may staff: from `start` (clock time, seconds after midnight) for
     `length` seconds, at `cost_per_hour` per paid agent-hour, with `min`..`max` agents on each
     day it is used (default 0..no limit), on `days` (weekday names or 1-based day numbers;
-    omitted: every day); every agent takes the `breaks` (as in a scenario shift)."""
+    omitted: every day); every agent takes the `breaks` (as in a scenario shift). `groups`
+    names the agent groups that may work it (omitted: every group)."""
 
     start: Clock
     length: PositiveDuration
@@ -39,6 +40,7 @@ class ShiftTemplate(Strict):
     max: int | None = Field(None, ge=0)
     days: Annotated[tuple[Day, ...], BeforeValidator(_day_list)] | None = None
     breaks: tuple[Break, ...] = ()
+    groups: tuple[str, ...] | None = Field(None, min_length=1)
 
     @model_validator(mode="after")
     def _consistent(self) -> ShiftTemplate:

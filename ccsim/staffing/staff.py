@@ -74,15 +74,22 @@ def staff(scenario: Scenario | str | Path | Mapping[str, Any], method: str = "er
 
 
 def _plan_shifts(sc: Scenario, required: np.ndarray, shifts: Any) -> tuple[np.ndarray, dict[str, ShiftPlan], Scenario]:
-    """Plan each group's shifts from the same templates to cover its required agents; returns the
-    agents the shifts schedule per group and interval (breaks deducted), the plans, and the
-    scenario staffed by the shifts."""
-    templates = shifts if isinstance(shifts, ShiftTemplates) else load_model(shifts, ShiftTemplates)
+    """Plan each group's shifts from the templates open to it (`groups`, or all) to cover its
+    required agents; returns the agents the shifts schedule per group and interval (breaks
+    deducted), the plans, and the scenario staffed by the shifts."""
+    templates = (shifts if isinstance(shifts, ShiftTemplates) else load_model(shifts, ShiftTemplates)).templates
+    for key, template in templates.items():
+        for name in set(template.groups or ()) - set(sc.agent_groups):
+            raise StaffingError(f"templates.{key}.groups: names unknown agent group {name!r}; "
+                                f"groups: {', '.join(sc.agent_groups)}")
     scheduled = np.zeros(required.shape)
     plans, groups = {}, {}
     for g, (name, group) in enumerate(sc.agent_groups.items()):
+        open_to = {key: t for key, t in templates.items() if t.groups is None or name in t.groups}
+        if not open_to:
+            raise StaffingError(f"agent group {name}: no shift template lists it in its groups")
         try:
-            plan = plan_shifts(required[g].reshape(sc.horizon.days, sc.intervals_per_day), templates,
+            plan = plan_shifts(required[g].reshape(sc.horizon.days, sc.intervals_per_day), open_to,
                                start_s=sc.horizon.start, interval_s=sc.interval, first_day=sc.horizon.first_day)
         except ValueError as exc:
             raise StaffingError(f"agent group {name}: {exc}") from None

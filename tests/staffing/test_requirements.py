@@ -129,3 +129,23 @@ def test_templates_that_cannot_cover_name_the_intervals(tmp_path):
         ccsim.staff("scenarios/hotline.yml", shifts=tmp_path / "bad.yml")
     unknown = [p for p in info.value.problems if p.path == "templates.morning.lenght"]
     assert unknown and unknown[0].line == 2 and "allowed: start, length" in unknown[0].message
+
+
+def test_templates_can_be_reserved_for_agent_groups(tmp_path):
+    (tmp_path / "t.yml").write_text(
+        "templates:\n"
+        '  long: {start: "08:00", length: 12h, cost_per_hour: 30}\n'
+        '  short_am: {start: "08:00", length: 6h, cost_per_hour: 25, groups: [front_office]}\n'
+        '  short_pm: {start: "14:00", length: 6h, cost_per_hour: 25, groups: [front_office]}\n')
+    plan = ccsim.staff("scenarios/hotline.yml", shifts=tmp_path / "t.yml")
+    used = {name: set(p.counts[p.counts.agents > 0].template) for name, p in plan.shift_plans.items()}
+    assert used["billing_team"] == used["tech_team"] == {"long"}
+    assert used["front_office"] <= {"long", "short_am", "short_pm"} and "short_am" in used["front_office"]
+    (tmp_path / "bad.yml").write_text(
+        'templates:\n  long: {start: "08:00", length: 12h, cost_per_hour: 30, groups: [nobody]}\n')
+    with pytest.raises(ccsim.CcsimError, match=r"templates\.long\.groups: names unknown agent group 'nobody'"):
+        ccsim.staff("scenarios/hotline.yml", shifts=tmp_path / "bad.yml")
+    (tmp_path / "few.yml").write_text(
+        'templates:\n  long: {start: "08:00", length: 12h, cost_per_hour: 30, groups: [tech_team]}\n')
+    with pytest.raises(ccsim.CcsimError, match="agent group front_office: no shift template"):
+        ccsim.staff("scenarios/hotline.yml", shifts=tmp_path / "few.yml")
