@@ -92,8 +92,17 @@ def test_pilot_versus_control_is_paired_within_one_simulation():
     ({"overtime": 3}, r"costs\.overtime"),
 ])
 def test_bad_costs_are_clear_errors(costs, message):
-    with pytest.raises(ScenarioError, match=message):
+    with pytest.raises(ScenarioError, match=message) as info:
         ccsim.load_scenario(HOTLINE, overrides={"costs": costs})
+    # a number-or-mapping field reports the branch the value took, without pydantic's union tags
+    assert len(info.value.problems) == 1 and "constrained" not in str(info.value)
+
+
+def test_a_bad_entry_of_a_per_queue_mapping_is_named():
+    with pytest.raises(ScenarioError) as info:
+        ccsim.load_scenario(HOTLINE, overrides={"costs.abandoned": {"billing": -2}})
+    (problem,) = info.value.problems
+    assert problem.path == "costs.abandoned.billing" and "greater than or equal to 0" in problem.message
 
 
 def test_cli_shows_costs_pilot_and_cost_benefit():

@@ -99,7 +99,7 @@ def validate_data(data: Any, *, base_dir: Path | str = ".", file: str | None = N
     try:
         return model.model_validate(data, context={"base_dir": str(base_dir)})
     except ValidationError as exc:
-        found = [_problem(err, model) for err in exc.errors()]
+        found = list(dict.fromkeys(_problem(err, model) for err in _one_branch(exc.errors())))
         raise ScenarioError(problems=[located(path, message) for path, message in found]) from None
     except ScenarioError as exc:
         raise ScenarioError(problems=[located(p.path, p.message, p.line, p.file) for p in exc.problems]) from None
@@ -116,6 +116,27 @@ def _origin(where: Mapping[Path_, tuple[str | None, int]], path: Path_, file: st
 
 def _split(dotted: str) -> Path_:
     return tuple(int(p) if p.isdigit() else p for p in dotted.split(".")) if dotted else ()
+
+
+_UNION_TAG = re.compile(r"^(constrained-)?(float|int|str|bool)$|^[a-z-]+\[.*\]$")
+
+
+def _one_branch(errors: list[Any]) -> list[Any]:
+    """The errors with union-branch tags ("constrained-float", "dict[str,...]") taken out of
+    their locations, keeping one branch per value: the branch that failed inside the value
+    (a bad entry of a mapping) if any, else the first."""
+    by_value: dict[Path_, list[tuple[Any, bool]]] = {}
+    for err in errors:
+        loc = tuple(err["loc"])
+        tags = [i for i, step in enumerate(loc) if isinstance(step, str) and _UNION_TAG.match(step)]
+        at = loc[:tags[0]] if tags else loc
+        clean = tuple(step for i, step in enumerate(loc) if i not in tags)
+        by_value.setdefault(at, []).append(({**err, "loc": clean}, bool(tags) and tags[-1] < len(loc) - 1))
+    kept = []
+    for branches in by_value.values():
+        inside = [err for err, deeper in branches if deeper]
+        kept += inside or [branches[0][0]]
+    return kept
 
 
 def _problem(err: Mapping[str, Any], root: type[BaseModel]) -> tuple[str, str]:
