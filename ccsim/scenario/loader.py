@@ -211,10 +211,17 @@ def load_model(source: str | Path | Mapping[str, Any], model: type[M], overrides
             data.setdefault("name", path.stem)
         base_dir = path.parent
     if overrides:
-        extra, extra_where = expand_dotted(dict(overrides), {(k,): ("--set", 0) for k in overrides})
+        marks = {(k, *inner): ("--set", 0) for k, v in overrides.items() for inner in _inner_paths(v)}
+        extra, extra_where = expand_dotted(dict(overrides), marks)
         data, where = layer(data, where, extra, extra_where)
     file = None if isinstance(source, Mapping) else str(source)
     return validate_data(data, base_dir=base_dir, file=file, model=model, where=where, chain=chain)
+
+
+def _inner_paths(value: Any) -> list[Path_]:
+    """() and the path of everything nested in `value` (mapping keys, list indices)."""
+    items = value.items() if isinstance(value, Mapping) else enumerate(value) if isinstance(value, list) else ()
+    return [(), *((key, *inner) for key, child in items for inner in _inner_paths(child))]
 
 
 def _read(path: Path, display: str | None = None) -> tuple[Any, dict[Path_, tuple[str, int]]]:

@@ -96,3 +96,10 @@ def test_run_set_overrides_from_the_cli(base):
     bad = runner.invoke(main, ["run", str(base), "--set", "queues.billing.handle_time.cv=-2"])
     assert bad.exit_code == 2 and "queues.billing.handle_time.cv" in bad.output and "--set" in bad.output
     assert runner.invoke(main, ["run", str(base), "--set", "no_equals_sign"]).exit_code == 2
+
+
+def test_an_error_inside_a_set_mapping_is_blamed_on_the_set(base):
+    with pytest.raises(ScenarioError) as info:
+        ccsim.load_scenario(base, overrides={"queues.billing.handle_time": {"dist": "gamma", "mean": -1, "cv": 1}})
+    (problem,) = info.value.problems
+    assert problem.path == "queues.billing.handle_time.mean" and problem.file == "--set"
