@@ -44,6 +44,8 @@ class Comparison:
     results: list[Results]
     table: pd.DataFrame
     cost_benefit: pd.DataFrame
+    precision: float | None = None        # the half-width asked for with `precision`
+    precise: bool = True                  # reached (False: stopped at MAX_REPLICATIONS)
 
     @property
     def replications(self) -> int:
@@ -73,7 +75,8 @@ def compare(scenarios: Sequence[Scenario | str | Path | Mapping[str, Any]], repl
         if precision is None or replications >= MAX_REPLICATIONS or _precise(table, precision):
             break
         replications = min(2 * replications, MAX_REPLICATIONS)
-    return Comparison(names, results, table, cost_benefit(loaded, names, table))
+    precise = precision is None or _precise(table, precision)
+    return Comparison(names, results, table, cost_benefit(loaded, names, table), precision, precise)
 
 
 def cost_benefit(scenarios: Sequence[Scenario], names: Sequence[str], table: pd.DataFrame) -> pd.DataFrame:

@@ -47,7 +47,7 @@ def test_more_agents_is_never_significantly_worse_and_half_the_agents_is():
 def test_precision_adds_replications():
     c = compare([hotline(), staff_scaled(0.9, "fewer")], replications=2, seed=1, precision=0.01)
     row = c.table[(c.table.name == "ALL") & (c.table.kpi == "service_level")].iloc[0]
-    assert c.replications > 2
+    assert c.replications > 2 and c.precise and c.precision == 0.01
     assert (row["fewer delta_ci_high"] - row["fewer delta_ci_low"]) / 2 < 0.01
 
 

@@ -120,7 +120,8 @@ def _write_report(out: Path, text: str) -> Path:
 def comparison_json(comparison) -> str:
     """One JSON object: scenario names, replications and the comparison rows."""
     return json.dumps({"scenarios": comparison.names, "baseline": comparison.names[0],
-                       "replications": comparison.replications, "confidence": CONFIDENCE,
+                       "replications": comparison.replications, "precision": comparison.precision,
+                       "precision_reached": comparison.precise, "confidence": CONFIDENCE,
                        "rows": _records(comparison.table),
                        "cost_benefit": _records(comparison.cost_benefit.reset_index())}, indent=2)
 

@@ -160,7 +160,10 @@ _UNITS = ((120, 1, "s"), (7200, 60, "min"), (172800, 3600, "h"), (math.inf, 8640
 def comparison_table(comparison) -> Table:
     """KPIs of every scenario side by side; for variants the paired difference to the baseline
     with its 95% CI half-width and a verdict."""
-    table = Table(title=f"comparison — {comparison.replications} replications, common random numbers "
+    needed = "" if comparison.precision is None else (
+        f" (needed for ±{comparison.precision:g} on service level)" if comparison.precise
+        else f" (the most allowed; ±{comparison.precision:g} on service level not reached)")
+    table = Table(title=f"comparison — {comparison.replications} replications{needed}, common random numbers "
                         f"(Δ = paired difference to {comparison.names[0]}, ± = 95% CI)")
     table.add_column("KPI")
     table.add_column(comparison.names[0], justify="right")
