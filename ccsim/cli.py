@@ -93,7 +93,7 @@ def main() -> None:
 @click.option("--workers", "-w", type=click.IntRange(min=1), default=1, show_default=True,
               help="Worker processes; results do not depend on it.")
 @click.option("--out", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Directory for CSV files and summary.json.")
+              help="Directory for report.html (charts embedded), the PNG charts, CSV files and summary.json.")
 @click.option("--format", "-f", "fmt", type=FORMATS, default="table", show_default=True)
 @click.option("--set", "assignments", multiple=True, metavar="KEY=VALUE",
               help="Override a scenario key, e.g. --set queues.billing.handle_time.mean=210 (repeatable).")
@@ -168,7 +168,7 @@ def validate(scenario: Path) -> None:
 @click.option("--precision", type=click.FloatRange(0, 1, min_open=True),
               help="Add replications until the overall service-level difference is known to ± this.")
 @click.option("--out", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Directory for comparison.csv and each scenario's results.")
+              help="Directory for report.html, the charts, comparison.csv, cost_benefit.csv and each scenario's CSVs.")
 @click.option("--format", "-f", "fmt", type=FORMATS, default="table", show_default=True)
 @_fail_cleanly
 def compare(scenarios: tuple[Path, ...], replications: int | None, seed: int | None, workers: int,
