@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
 
@@ -26,6 +27,18 @@ def _stdout() -> Console:
     """Tables on stdout; when piped to a file, wide enough that names and numbers are not cut."""
     console = Console(highlight=False)
     return console if console.is_terminal else Console(highlight=False, width=max(console.width, 160))
+
+
+@contextmanager
+def _progress_bar(err: Console, shown: bool) -> Iterator:
+    """A transient progress bar on stderr, or None when `shown` is false (no terminal, or not a table)."""
+    if not shown:
+        yield None
+        return
+    from rich.progress import Progress
+
+    with Progress(console=err, transient=True) as bar:
+        yield bar
 
 
 def _fail_cleanly(command: Callable) -> Callable:
@@ -110,14 +123,10 @@ def run(scenario: Path, replications: int | None, seed: int | None, workers: int
     sc = load_scenario(scenario, dict(parse_assignment(a) for a in assignments))
     total = replications or sc.replications
     err = _stderr()
-    if fmt == "table" and err.is_terminal:
-        from rich.progress import Progress
-
-        with Progress(console=err, transient=True) as bar:
-            task = bar.add_task(f"simulating {sc.name}", total=total)
-            res = simulate(sc, replications, seed, workers, progress=lambda done, _: bar.update(task, completed=done))
-    else:
-        res = simulate(sc, replications, seed, workers)
+    with _progress_bar(err, fmt == "table" and err.is_terminal) as bar:
+        task = None if bar is None else bar.add_task(f"simulating {sc.name}", total=total)
+        res = simulate(sc, replications, seed, workers,
+                       progress=None if bar is None else lambda done, _: bar.update(task, completed=done))
     if fmt != "json":
         for warning in res.warnings:
             err.print(f"[yellow]warning:[/] {warning}")
@@ -185,19 +194,15 @@ def compare(scenarios: tuple[Path, ...], replications: int | None, seed: int | N
     if len(scenarios) < 2:
         raise click.UsageError("give a baseline and at least one variant")
     err = _stderr()
-    if fmt == "table" and err.is_terminal:
-        from rich.progress import Progress
+    with _progress_bar(err, fmt == "table" and err.is_terminal) as bar:
+        tasks: dict[str, int] = {}                 # one bar per scenario, kept when --precision adds replications
 
-        with Progress(console=err, transient=True) as bar:
-            tasks: dict[str, int] = {}
+        def advance(name: str, done: int, total: int) -> None:
+            if name not in tasks:
+                tasks[name] = bar.add_task(f"simulating {name}", total=total)
+            bar.update(tasks[name], completed=done, total=total)
 
-            def advance(name: str, done: int, total: int) -> None:
-                task = tasks.setdefault(name, bar.add_task(f"simulating {name}", total=total))
-                bar.update(task, completed=done, total=total)
-
-            comparison = run_compare(scenarios, replications, seed, workers, precision, progress=advance)
-    else:
-        comparison = run_compare(scenarios, replications, seed, workers, precision)
+        comparison = run_compare(scenarios, replications, seed, workers, precision, progress=None if bar is None else advance)
     if fmt == "json":
         click.echo(comparison_json(comparison))
     elif fmt == "csv":
@@ -240,15 +245,10 @@ def staff(scenario: Path, method: str, shifts_file: Path | None, out_dir: Path |
     err = _stderr()
     options = dict(method=method, shifts=shifts_file, replications=replications, seed=seed,
                    max_iterations=max_iterations, time_budget_s=time_budget, max_occupancy=max_occupancy)
-    if method == "simulate" and fmt == "table" and err.is_terminal:
-        from rich.progress import Progress
-
-        with Progress(console=err, transient=True) as bar:
-            task = bar.add_task("searching staff in simulation", total=max_iterations)
-            result = plan_staff(sc, progress=lambda done, total, note: bar.update(
-                task, completed=done, description=f"searching: {note}"), **options)
-    else:
-        result = plan_staff(sc, **options)
+    with _progress_bar(err, method == "simulate" and fmt == "table" and err.is_terminal) as bar:
+        task = None if bar is None else bar.add_task("searching staff in simulation", total=max_iterations)
+        result = plan_staff(sc, progress=None if bar is None else lambda done, total, note: bar.update(
+            task, completed=done, description=f"searching: {note}"), **options)
     if fmt == "json":
         click.echo(staffing_json(result))
     else:
