@@ -72,10 +72,10 @@ def compare(scenarios: Sequence[Scenario | str | Path | Mapping[str, Any]], repl
                             progress=None if progress is None else partial(progress, name))
                    for sc, name in zip(loaded, names)]
         table = _table(results, names)
-        if precision is None or replications >= MAX_REPLICATIONS or _precise(table, precision):
+        precise = precision is None or _precise(table, precision)
+        if precise or replications >= MAX_REPLICATIONS:
             break
         replications = min(2 * replications, MAX_REPLICATIONS)
-    precise = precision is None or _precise(table, precision)
     return Comparison(names, results, table, cost_benefit(loaded, names, table), precision, precise)
 
 
@@ -181,7 +181,7 @@ def _samples(res: Results) -> dict[tuple[str, str, str], np.ndarray]:
     for i, name in enumerate([*plan.group_names, "ALL"]):
         for kpi in GROUP_COMPARED:
             out["group", name, kpi] = groups[:, i, GROUP_KPIS.index(kpi)]
-    costs = np.stack([cost_kpis(plan, rec)[-1] for rec in res.records])
+    costs = np.stack([cost_kpis(plan, rec, q, g)[-1] for rec, q, g in zip(res.records, queues, groups)])
     for j, kpi in enumerate(COST_KPIS):
         out["cost", "ALL", kpi] = costs[:, j]
     return out

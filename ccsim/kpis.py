@@ -208,14 +208,17 @@ def group_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
                             ratio(off - break_hours, scheduled), break_hours, breaks, cost])
 
 
-def cost_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
+def cost_kpis(plan: Plan, rec: ReplicationRecords, queues: np.ndarray | None = None,
+              groups: np.ndarray | None = None) -> np.ndarray:
     """(queues + 1, len(COST_KPIS)) for one replication. Each group's agent cost is shared among
     the queues in proportion to the handle time its agents gave them ("ALL" holds the whole
     cost, idle groups included); penalties price abandoned contacts, contacts answered after
     the threshold and intervals whose service level misses the target (`costs` in the scenario).
-    Costs per contact divide by answered contacts."""
+    Costs per contact divide by answered contacts. `queues` and `groups`: this replication's
+    `queue_kpis` and `group_kpis`, where the caller has them already."""
     nq = plan.n_queues
-    queues = queue_kpis(plan, rec)
+    queues = queue_kpis(plan, rec) if queues is None else queues
+    groups = group_kpis(plan, rec) if groups is None else groups
     answered, abandoned, within = (queues[:, QUEUE_KPIS.index(k)]
                                    for k in ("answered", "abandoned", "answered_within_threshold"))
     legs = rec.legs
@@ -223,7 +226,7 @@ def cost_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
     cell = np.where(served, legs["group"] * nq + legs["queue"], plan.n_groups * nq)
     handle = np.bincount(cell, weights=legs["handle_s"] * served, minlength=(plan.n_groups + 1) * nq)
     handle = handle[:plan.n_groups * nq].reshape(plan.n_groups, nq)
-    group_cost = group_kpis(plan, rec)[:-1, GROUP_KPIS.index("cost")]
+    group_cost = groups[:-1, GROUP_KPIS.index("cost")]
     share = np.nan_to_num(ratio(handle, handle.sum(axis=1, keepdims=True)))
     agent_cost = np.append(group_cost @ share, group_cost.sum())
     sl = interval_kpis(plan, rec)[:, :nq, INTERVAL_KPIS.index("service_level")]
