@@ -3,7 +3,9 @@
 Agent-level levers (`handle_time_factor`, `fcr_change`) belong to an agent group: they change
 the contacts its agents serve. A `pilot` gives them to a share of the agents (or n agents of a
 group, or a whole group) while the rest work as before; `apply_pilot` turns that into separate
-"<group> (pilot)" groups, so the pilot and the control are reported side by side.
+"<group> (pilot)" groups, so the pilot and the control are reported side by side. A pilot on
+`contacts` instead gives them to a share of the customers, whoever serves them (the engine
+marks those customers).
 """
 
 from __future__ import annotations

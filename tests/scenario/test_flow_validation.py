@@ -35,6 +35,13 @@ def test_valid_flows_load(write_scenario):
     assert fixed.queues["billing"].retrial.delay.mean == 600.0      # a plain duration is a fixed delay
 
 
+def assert_billing_problem(write_scenario, extra: str, path: str, words: str) -> None:
+    """The billing queue with `extra` lines gives exactly one problem, at `path`, saying `words`."""
+    p = one_problem(write_scenario, with_billing_flow(extra))
+    assert p.path == path, p
+    assert words in p.message, p
+
+
 @pytest.mark.parametrize(("flow", "path", "words"), [
     ("    transfers: [{to: nowhere, probability: 0.2}]\n", "queues.billing.transfers.0.to", "unknown queue 'nowhere'"),
     ("    transfers: [{to: tech, probability: 0.7}, {to: tech, probability: 0.6}]\n", "queues.billing.transfers",
@@ -52,9 +59,7 @@ def test_valid_flows_load(write_scenario):
     ("    transfers: [{to: billing, probability: 1.0}]\n", "queues.billing", "never leave"),
 ])
 def test_bad_flow_is_one_problem_with_its_path(write_scenario, flow, path, words):
-    p = one_problem(write_scenario, with_billing_flow(flow))
-    assert p.path == path, p
-    assert words in p.message, p
+    assert_billing_problem(write_scenario, flow, path, words)
 
 
 def test_escalation_cycle_is_an_error(write_scenario):
@@ -112,9 +117,7 @@ def test_bundled_scenarios_run(path):
     ("    channel: fax\n", "queues.billing.channel", "'voice', 'chat', 'email' or 'outbound'"),
 ])
 def test_bad_channel_settings(write_scenario, queue_extra, path, words):
-    p = one_problem(write_scenario, with_billing_flow(queue_extra))
-    assert p.path == path, p
-    assert words in p.message, p
+    assert_billing_problem(write_scenario, queue_extra, path, words)
 
 
 def test_due_time_must_be_positive(write_scenario):
