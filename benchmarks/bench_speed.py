@@ -1,0 +1,114 @@
+"""Engine speed on M/M/c+M against a naive SimPy model and a lean event loop, at several sizes.
+
+    .venv/bin/python benchmarks/bench_speed.py [--agents 10 50 200 1000] [--rounds 3]
+        [--contacts 110000] [--tree old=../ccsim-old ...]
+
+Load 0.95 (handle 300 s, patience 600 s), about `--contacts` contacts per run, one core. Each
+measurement runs in a fresh subprocess and times only the simulation (imports excluded); the
+competitors are interleaved round by round so a busy machine slows them alike. ccsim's time
+includes building its KPI tables (`res.kpis`, `res.groups`, `res.intervals`). `--tree NAME=PATH`
+adds ccsim from another checkout (e.g. a git worktree of an older commit) as a competitor.
+Prints min and median contacts/s per competitor and the ratios of medians.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+AHT_S, PATIENCE_S, LOAD, SEED = 300.0, 600.0, 0.95, 1
+
+
+def model_size(agents: int, contacts: int) -> tuple[float, int]:
+    """Arrivals per hour and a horizon in hours (whole days beyond a day) giving about `contacts`
+    contacts at load LOAD."""
+    rate = LOAD * agents * 3600.0 / AHT_S
+    hours = max(1, round(contacts / rate))
+    return rate, hours if hours <= 24 else 24 * round(hours / 24)
+
+
+def ccsim_scenario(rate: float, agents: int, hours: int) -> dict:
+    horizon = {"start": "00:00", "end": f"{min(hours, 24):02d}:00", "days": max(1, hours // 24)}
+    return {
+        "name": "M/M/c+M benchmark", "horizon": horizon, "interval": "60m", "warmup": 0,
+        "queues": {"q": {"arrivals": {"per_hour": rate},
+                         "handle_time": {"dist": "exponential", "mean": AHT_S},
+                         "patience": {"dist": "exponential", "mean": PATIENCE_S}}},
+        "agent_groups": {"agents": {"skills": ["q"], "staff": agents}},
+    }
+
+
+def measure(model: str, agents: int, contacts: int) -> dict:
+    """Run one model once in this process: seconds spent and contacts simulated."""
+    rate, hours = model_size(agents, contacts)
+    if model == "ccsim":
+        import ccsim
+
+        sc = ccsim.Scenario.model_validate(ccsim_scenario(rate, agents, hours))
+        start = time.perf_counter()
+        res = ccsim.simulate(sc, replications=1, seed=SEED)
+        res.kpis, res.groups, res.intervals
+        seconds = time.perf_counter() - start
+        return {"seconds": seconds, "contacts": int(res.kpis.loc["q", "offered"])}
+    sys.path.insert(0, str(HERE))
+    if model == "naive":
+        from naive_simpy import simulate_naive as run
+    else:
+        from lean_loop import simulate_lean as run
+    start = time.perf_counter()
+    out = run(rate, AHT_S, agents, PATIENCE_S, hours, SEED)
+    return {"seconds": time.perf_counter() - start, "contacts": out["contacts"]}
+
+
+def in_subprocess(model: str, tree: str | None, agents: int, contacts: int) -> dict:
+    env = dict(os.environ)
+    if tree is not None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [tree, env.get("PYTHONPATH")]))
+    out = subprocess.run([sys.executable, __file__, "--one", model, str(agents), str(contacts)],
+                         env=env, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--agents", type=int, nargs="+", default=[10, 50, 200, 1000])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--contacts", type=int, default=110_000)
+    parser.add_argument("--tree", action="append", default=[], metavar="NAME=PATH",
+                        help="also time ccsim from the checkout at PATH, shown as NAME")
+    parser.add_argument("--one", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        model, agents, contacts = args.one
+        print(json.dumps(measure(model, int(agents), int(contacts))))
+        return
+    here = str(HERE.parent)
+    competitors = [("ccsim", "ccsim", here)] + [("ccsim", *t.split("=", 1)) for t in args.tree] + \
+        [("naive", "naive SimPy", None), ("lean", "lean loop", None)]
+    print(f"M/M/c+M, load {LOAD}, handle {AHT_S:g} s, patience {PATIENCE_S:g} s, ~{args.contacts:,} contacts, "
+          f"{args.rounds} interleaved rounds, one core; contacts/s min / median")
+    header = f"{'agents':>7}" + "".join(f"{name:>24}" for _, name, _ in competitors)
+    ratios = [f"ccsim/{name}" for _, name, _ in competitors[1:]]
+    print(header + "".join(f"{r:>20}" for r in ratios))
+    for agents in args.agents:
+        speed: dict[str, list[float]] = {name: [] for _, name, _ in competitors}
+        for _ in range(args.rounds):
+            for model, name, tree in competitors:
+                out = in_subprocess(model, tree, agents, args.contacts)
+                speed[name].append(out["contacts"] / out["seconds"])
+        medians = {name: statistics.median(v) for name, v in speed.items()}
+        cells = "".join(f"{f'{min(v):,.0f} / {medians[name]:,.0f}':>24}" for name, v in speed.items())
+        base = medians["ccsim"]
+        print(f"{agents:>7}" + cells + "".join(f"{base / medians[name]:>19.2f}x" for _, name, _ in competitors[1:]))
+
+
+if __name__ == "__main__":
+    main()
