@@ -272,10 +272,9 @@ def _week(sc: Scenario) -> list[str]:
 
 def _days_worked(sc: Scenario, shift, exact_up_to: int = 100_000) -> int:
     """Days on which `shift` starts (counted exactly on horizons up to `exact_up_to` days)."""
-    days = sc.horizon.days
+    days, first = sc.horizon.days, 0 if shift.overnight else 1
     if shift.days is None or days > exact_up_to:
-        return days + 1
-    first = 0 if shift.overnight else 1
+        return days + 1 - first
     return sum(1 for d in range(first, days + 1) if shift.works_on(d, sc.horizon.first_day))
 
 
