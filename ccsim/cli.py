@@ -110,9 +110,10 @@ def main() -> None:
 @click.option("--format", "-f", "fmt", type=FORMATS, default="table", show_default=True)
 @click.option("--set", "assignments", multiple=True, metavar="KEY=VALUE",
               help="Override a scenario key, e.g. --set queues.billing.handle_time.mean=210 (repeatable).")
+@click.option("--force", is_flag=True, help="Run even when the size estimate exceeds this machine's limits.")
 @_fail_cleanly
 def run(scenario: Path, replications: int | None, seed: int | None, workers: int,
-        out_dir: Path | None, fmt: str, assignments: tuple[str, ...]) -> None:
+        out_dir: Path | None, fmt: str, assignments: tuple[str, ...], force: bool) -> None:
     """Simulate SCENARIO and print KPIs with 95% confidence intervals."""
     from ccsim.report.export import long_table, to_json, write_outputs
     from ccsim.report import tables
@@ -125,7 +126,7 @@ def run(scenario: Path, replications: int | None, seed: int | None, workers: int
     err = _stderr()
     with _progress_bar(err, fmt == "table" and err.is_terminal) as bar:
         task = None if bar is None else bar.add_task(f"simulating {sc.name}", total=total)
-        res = simulate(sc, replications, seed, workers,
+        res = simulate(sc, replications, seed, workers, force=force,
                        progress=None if bar is None else lambda done, _: bar.update(task, completed=done))
     if fmt != "json":
         for warning in res.warnings:
@@ -163,6 +164,8 @@ def validate(scenario: Path) -> None:
     from ccsim.scenario import load_scenario, load_warnings
 
     sc = load_scenario(scenario)
+    from ccsim.budget import check_size
+    check_size(sc, file=str(scenario))   # sizes this machine cannot run, before the per-interval warnings
     for warning in load_warnings(sc):
         click.echo(f"warning: {scenario}: {warning.path}: {warning.message}", err=True)
     click.echo(f"{scenario}: ok — {sc.name!r}: {len(sc.queues)} queues, {len(sc.agent_groups)} agent groups, "
@@ -179,9 +182,10 @@ def validate(scenario: Path) -> None:
 @click.option("--out", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Directory for report.html, the charts, comparison.csv, cost_benefit.csv and each scenario's CSVs.")
 @click.option("--format", "-f", "fmt", type=FORMATS, default="table", show_default=True)
+@click.option("--force", is_flag=True, help="Run even when the size estimate exceeds this machine's limits.")
 @_fail_cleanly
 def compare(scenarios: tuple[Path, ...], replications: int | None, seed: int | None, workers: int,
-            precision: float | None, out_dir: Path | None, fmt: str) -> None:
+            precision: float | None, out_dir: Path | None, fmt: str, force: bool) -> None:
     """Compare BASELINE.yml with VARIANT.yml ... : KPIs side by side, paired differences with 95% CIs.
 
     \b
@@ -202,7 +206,8 @@ def compare(scenarios: tuple[Path, ...], replications: int | None, seed: int | N
                 tasks[name] = bar.add_task(f"simulating {name}", total=total)
             bar.update(tasks[name], completed=done, total=total)
 
-        comparison = run_compare(scenarios, replications, seed, workers, precision, progress=None if bar is None else advance)
+        comparison = run_compare(scenarios, replications, seed, workers, precision, force=force,
+                                 progress=None if bar is None else advance)
     if fmt == "json":
         click.echo(comparison_json(comparison))
     elif fmt == "csv":
@@ -232,9 +237,11 @@ def compare(scenarios: tuple[Path, ...], replications: int | None, seed: int | N
 @click.option("--time-budget", type=DURATION, default=300.0, show_default=True, help="Most time the search runs.")
 @click.option("--max-occupancy", type=click.FloatRange(0, 1, min_open=True), help="Occupancy cap for every queue.")
 @click.option("--format", "-f", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--force", is_flag=True, help="Run even when the size estimate exceeds this machine's limits.")
 @_fail_cleanly
 def staff(scenario: Path, method: str, shifts_file: Path | None, out_dir: Path | None, replications: int,
-          seed: int | None, max_iterations: int, time_budget: float, max_occupancy: float | None, fmt: str) -> None:
+          seed: int | None, max_iterations: int, time_budget: float, max_occupancy: float | None, fmt: str,
+          force: bool) -> None:
     """Required agents per interval for SCENARIO: Erlang per queue, optionally corrected by simulation,
     optionally turned into shifts at least cost."""
     from ccsim.report.staffing import staffing_json, staffing_tables, write_staffing
@@ -244,7 +251,7 @@ def staff(scenario: Path, method: str, shifts_file: Path | None, out_dir: Path |
     sc = load_scenario(scenario)
     err = _stderr()
     options = dict(method=method, shifts=shifts_file, replications=replications, seed=seed,
-                   max_iterations=max_iterations, time_budget_s=time_budget, max_occupancy=max_occupancy)
+                   max_iterations=max_iterations, time_budget_s=time_budget, max_occupancy=max_occupancy, force=force)
     with _progress_bar(err, method == "simulate" and fmt == "table" and err.is_terminal) as bar:
         task = None if bar is None else bar.add_task("searching staff in simulation", total=max_iterations)
         result = plan_staff(sc, progress=None if bar is None else lambda done, total, note: bar.update(

@@ -4,6 +4,7 @@ handle times and patience where the structure allows, and differences are measur
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -13,11 +14,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ccsim import arguments
+from ccsim.budget import SizeWarning, check_sizes, fits
+from ccsim.errors import Problem, ScenarioError
 from ccsim.kpis import COST_KPIS, GROUP_KPIS, QUEUE_KPIS, leg_kpis, cost_kpis, group_kpis, queue_kpis
 from ccsim.results import Results
 from ccsim.scenario import Scenario, load_scenario
 from ccsim.scenario.economics import Investment
-from ccsim.simulate import simulate
+from ccsim.simulate import run_arguments, simulate
+from ccsim.units import format_clock, format_duration
 from ccsim.stats import mean_ci
 
 # +1: higher is better, -1: lower is better, 0: neither (a volume or a rate of use)
@@ -45,7 +50,7 @@ class Comparison:
     table: pd.DataFrame
     cost_benefit: pd.DataFrame
     precision: float | None = None        # the half-width asked for with `precision`
-    precise: bool = True                  # reached (False: stopped at MAX_REPLICATIONS)
+    precise: bool = True                  # reached (False: stopped at MAX_REPLICATIONS or the memory limit)
 
     @property
     def replications(self) -> int:
@@ -54,29 +59,68 @@ class Comparison:
 
 def compare(scenarios: Sequence[Scenario | str | Path | Mapping[str, Any]], replications: int | None = None,
             seed: int | None = None, workers: int = 1, precision: float | None = None,
-            progress: Callable[[str, int, int], None] | None = None) -> Comparison:
+            progress: Callable[[str, int, int], None] | None = None, force: bool = False) -> Comparison:
     """Simulate every scenario with the same seed and replications and compare each with the first.
 
     `precision` (a service-level share, e.g. 0.01) doubles the replications until the paired
     difference in overall service level of every variant has a CI half-width below it (at most
     MAX_REPLICATIONS). `progress(scenario name, done, total)` follows each scenario's replications.
+    Scenarios must share the horizon, interval and warmup (otherwise replication r of two scenarios
+    is not a pair): a ScenarioError names both files and what differs. Every scenario's size is
+    checked before any is simulated (`force` as in `simulate`).
     """
     loaded = [s if isinstance(s, Scenario) else load_scenario(s) for s in scenarios]
     if len(loaded) < 2:
         raise ValueError("compare needs a baseline and at least one variant")
-    replications = replications or loaded[0].replications
-    seed = loaded[0].seed if seed is None else seed
+    files = [str(s) if isinstance(s, (str, Path)) else None for s in scenarios]
+    replications = loaded[0].replications if replications is None else replications
+    replications, seed, workers = run_arguments(loaded[0], replications, seed, workers, files[0])
+    if replications < 2:
+        raise arguments.ArgumentError(f"replications must be >= 2 for paired confidence intervals, got {replications}")
+    if precision is not None:
+        precision = arguments.number("precision", precision, 0.0, 1.0, high_open=True)
+    _check_pairable(loaded, files)
+    check_sizes(loaded, replications, workers, force, files)
     names = _names(loaded)
     while True:
-        results = [simulate(sc, replications, seed, workers,
-                            progress=None if progress is None else partial(progress, name))
-                   for sc, name in zip(loaded, names)]
+        with warnings.catch_warnings():     # the sizes were checked and warned about above, all together
+            warnings.simplefilter("ignore", SizeWarning)
+            results = [simulate(sc, replications, seed, workers, force=True,
+                                progress=None if progress is None else partial(progress, name))
+                       for sc, name in zip(loaded, names)]
         table = _table(results, names)
         precise = precision is None or _precise(table, precision)
-        if precise or replications >= MAX_REPLICATIONS:
+        more = min(2 * replications, MAX_REPLICATIONS)
+        if precise or replications >= MAX_REPLICATIONS or not (force or fits(loaded, more, workers)):
             break
-        replications = min(2 * replications, MAX_REPLICATIONS)
+        replications = more
     return Comparison(names, results, table, cost_benefit(loaded, names, table), precision, precise)
+
+
+PAIRED_ON = {   # what replication r of two scenarios must share to be a pair: key -> (value, text)
+    "horizon.start": (lambda sc: sc.horizon.start, format_clock),
+    "horizon.end": (lambda sc: sc.horizon.end, format_clock),
+    "horizon.days": (lambda sc: sc.horizon.days, str),
+    "interval": (lambda sc: sc.interval, format_duration),
+    "warmup": (lambda sc: sc.warmup, format_duration),
+}
+
+
+def _check_pairable(scenarios: list[Scenario], files: list[str | None]) -> None:
+    """Refuse variants whose horizon, interval or warmup differ from the baseline's: their
+    replications draw different streams over different intervals, so paired differences mean nothing."""
+    base, base_file = scenarios[0], files[0] or scenarios[0].name
+    problems = []
+    for sc, file in zip(scenarios[1:], files[1:]):
+        differ = [f"{key} {text(get(base))} vs {text(get(sc))}" for key, (get, text) in PAIRED_ON.items()
+                  if get(base) != get(sc)]
+        if differ:
+            problems.append(Problem(differ[0].split()[0], (
+                f"cannot be compared with the baseline {base_file} ({file or sc.name}): they differ in "
+                f"{', '.join(differ)}; paired differences need the same horizon, interval and warmup "
+                "(compare the same period, e.g. make the variant `extends` the baseline)"), file=file))
+    if problems:
+        raise ScenarioError(problems=problems)
 
 
 def cost_benefit(scenarios: Sequence[Scenario], names: Sequence[str], table: pd.DataFrame) -> pd.DataFrame:

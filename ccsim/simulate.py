@@ -7,6 +7,9 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
+from ccsim import arguments
+from ccsim.budget import check_size
+from ccsim.errors import CcsimError, Problem, ScenarioError
 from ccsim.kpis import occupancy_warnings
 from ccsim.model.plan import compile_plan
 from ccsim.model.replication import ReplicationRecords, run_replication
@@ -22,20 +25,42 @@ def simulate(
     seed: int | None = None,
     workers: int = 1,
     progress: Progress | None = None,
+    force: bool = False,
 ) -> Results:
     """Simulate `replications` independent replications (default: the scenario's) from base `seed`.
 
     Replication r always uses the random streams of (seed, r), so results are the same
     whatever the number of `workers` (processes). `progress(done, total)` is called after
     each replication.
+
+    The run's size is estimated first (see `ccsim.budget`): a run this machine cannot hold is
+    refused with a ScenarioError naming the key to change unless `force`; a long one warns
+    (`SizeWarning`). Bad arguments raise `ArgumentError` (a ValueError) naming the argument.
     """
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-    replications = sc.replications if replications is None else int(replications)
-    seed = sc.seed if seed is None else int(seed)
-    if replications < 1:
-        raise ValueError("replications must be >= 1")
-    if workers < 1:
-        raise ValueError("workers must be >= 1")
+    file = None if isinstance(scenario, (Scenario, Mapping)) else str(scenario)
+    replications, seed, workers = run_arguments(sc, replications, seed, workers, file)
+    check_size(sc, replications, workers, force=force, file=file)
+    try:
+        return _run(sc, replications, seed, workers, progress)
+    except MemoryError:
+        raise CcsimError(f"out of memory simulating {sc.name!r} ({replications} replications); lower the "
+                         "arrivals, horizon.days, warmup or replications") from None
+
+
+def run_arguments(sc: Scenario, replications: object, seed: object, workers: object,
+                  file: str | None = None) -> tuple[int, int, int]:
+    """(replications, seed, workers) checked, the scenario's where None. A negative seed in the
+    scenario is a ScenarioError at `seed`; a bad argument an ArgumentError naming it."""
+    replications = sc.replications if replications is None else arguments.whole("replications", replications, 1)
+    if seed is None:
+        if sc.seed < 0:
+            raise ScenarioError(problems=[Problem("seed", f"must be a whole number >= 0, got {sc.seed}", file=file)])
+        seed = sc.seed
+    return replications, arguments.seed(seed), arguments.whole("workers", workers, 1)
+
+
+def _run(sc: Scenario, replications: int, seed: int, workers: int, progress: Progress | None) -> Results:
     plan = compile_plan(sc)
     records: list[ReplicationRecords | None] = [None] * replications
     if workers == 1 or replications == 1:

@@ -37,6 +37,8 @@ def staffing_tables(result: Staffing) -> list[Table]:
     for _, row in totals.iterrows():
         cells = [str(row.day), row.start] if multi_day else [row.start]
         table.add_row(*cells, *(f"{row[c]:.0f}" for c in shown))
+    if result.search is not None and result.search.stopped_early:
+        table.caption = result.search.note
     tables = [table]
 
     hours = result.scenario.interval / 3600.0
@@ -69,7 +71,7 @@ def staffing_json(result: Staffing) -> str:
         "shift_plans": {g: {"paid_hours": p.paid_hours, "cost": p.cost, "counts": p.counts.to_dict(orient="records")}
                         for g, p in result.shift_plans.items()},
         "search": None if result.search is None else {
-            "met": result.search.met, "history": result.search.history.to_dict(orient="records")},
+            **result.search.status(), "history": result.search.history.to_dict(orient="records")},
     }
     return json.dumps(data, indent=2, default=float)
 
