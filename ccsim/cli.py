@@ -33,7 +33,7 @@ np = _LazyModule("numpy")
 
 FORMATS = click.Choice(["table", "json", "csv"])
 FORMAT_HELP = "table: KPI tables; json: one JSON object on stdout; csv: long-format KPIs on stdout."
-SEED = click.IntRange(min=0, max=2**63 - 1)       # numpy's SeedSequence takes any entropy >= 0; int64 keeps tables simple
+SEED = click.IntRange(min=0, max=2**63 - 1)       # numpy takes any seed >= 0; int64 keeps tables simple
 SEED_HELP = "Base random seed, 0 to 2**63-1"
 
 
@@ -105,12 +105,14 @@ class _Commands(click.Group):
             return super().invoke(ctx)
 
 
-def _out_dir(out_dir: Path | None) -> None:
-    """Check `--out` before any simulation, so a folder that cannot be written loses no results."""
+def _check_out(ctx: click.Context, param: click.Parameter, out_dir: Path | None) -> Path | None:
+    """Check `--out` while parsing, before any simulation, so that no result is lost to a folder
+    that cannot be written (OutputError, exit 2)."""
     if out_dir is not None:
         from ccsim.atomic import check_out_dir
 
         check_out_dir(out_dir, "--out")
+    return out_dir
 
 
 class DurationType(click.ParamType):
@@ -162,7 +164,7 @@ def main() -> None:
 @click.option("--seed", "-s", type=SEED, help=f"{SEED_HELP} [scenario's].")
 @click.option("--workers", "-w", type=click.IntRange(min=1), default=1, show_default=True,
               help="Worker processes; results do not depend on it.")
-@click.option("--out", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--out", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path), callback=_check_out,
               help="Directory for report.html (charts embedded), the PNG charts, CSV files and summary.json.")
 @click.option("--format", "-f", "fmt", type=FORMATS, default="table", show_default=True, help=FORMAT_HELP)
 @click.option("--set", "assignments", multiple=True, metavar="KEY=VALUE",
@@ -177,7 +179,6 @@ def run(scenario: Path, replications: int | None, seed: int | None, workers: int
     from ccsim.scenario.variants import parse_assignment
     from ccsim.simulate import simulate
 
-    _out_dir(out_dir)
     overrides = dict(parse_assignment(a) for a in assignments)
     sc = load_scenario(scenario, overrides)
     total = replications or sc.replications
@@ -236,7 +237,7 @@ def validate(scenario: Path) -> None:
               help="Worker processes; results do not depend on it.")
 @click.option("--precision", type=click.FloatRange(0, 1, min_open=True),
               help="Add replications until the overall service-level difference is known to ± this.")
-@click.option("--out", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--out", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path), callback=_check_out,
               help="Directory for report.html, the charts, comparison.csv, cost_benefit.csv and each scenario's CSVs.")
 @click.option("--format", "-f", "fmt", type=FORMATS, default="table", show_default=True, help=FORMAT_HELP)
 @_fail_cleanly
@@ -253,7 +254,6 @@ def compare(scenarios: tuple[Path, ...], replications: int | None, seed: int | N
 
     if len(scenarios) < 2:
         raise click.UsageError("give a baseline and at least one variant")
-    _out_dir(out_dir)
     err = _stderr()
     with _progress_bar(err, fmt == "table" and err.is_terminal) as bar:
         tasks: dict[str, int] = {}                 # one bar per scenario, kept when --precision adds replications
@@ -283,7 +283,7 @@ def compare(scenarios: tuple[Path, ...], replications: int | None, seed: int | N
               help="Analytic requirement, or corrected by simulation (multi-skill, flows, spill-over).")
 @click.option("--shifts", "shifts_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Shift templates (YAML): plan shifts covering the requirement at least cost.")
-@click.option("--out", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--out", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path), callback=_check_out,
               help="Directory for CSVs, the coverage plot and the staffed scenario.")
 @click.option("--replications", "-r", type=click.IntRange(min=1), default=10, show_default=True,
               help="Replications per simulation (method simulate).")
@@ -303,7 +303,6 @@ def staff(scenario: Path, method: str, shifts_file: Path | None, out_dir: Path |
     from ccsim.scenario import load_scenario
     from ccsim.staffing import staff as plan_staff
 
-    _out_dir(out_dir)
     sc = load_scenario(scenario)
     err = _stderr()
     options = dict(method=method, shifts=shifts_file, replications=replications, seed=seed,
