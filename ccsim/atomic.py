@@ -48,24 +48,26 @@ def _nearest_existing(path: Path) -> Path:
     return path
 
 
-def check_out_dir(path: Path | str, option: str = "--out") -> Path:
+def check_out_dir(path: Path | str, option: str = "output folder") -> Path:
     """The absolute output folder `path` if ccsim can write it there; raises OutputError naming
-    `option` and the reason otherwise. Call it before long work so that no result is lost.
+    `option` (the CLI passes "--out"), `path` and the reason otherwise. Call it before long work
+    so that no result is lost.
 
     Refused: an existing file, a folder that is not empty and holds no `.ccsim-output` marker
-    (files ccsim did not write), and a place where no folder can be created (under a file, a
-    read-only or special file system, no permission)."""
+    (files ccsim did not write), the current folder or one holding it (it would be swapped
+    away), and a place where no folder can be created (under a file, a read-only or special
+    file system, no permission)."""
     out = Path(os.path.abspath(path))
     where = f"{option} {path}"
     if out.is_symlink() or out.exists():
         out = out.resolve()
     if out.exists() and not out.is_dir():
         raise OutputError(f"{where}: exists and is not a folder; give a new or empty folder")
+    if Path.cwd().resolve().is_relative_to(out):
+        raise OutputError(f"{where}: is the current folder or holds it; give a folder beside or below it")
     if out.is_dir() and not (out / MARKER).exists() and any(out.iterdir()):
         raise OutputError(f"{where}: the folder holds files ccsim did not write (no {MARKER} marker); "
                           "give a new or empty folder, or remove its files first")
-    if out.parent == out:
-        raise OutputError(f"{where}: cannot write into a file-system root; give a folder inside it")
     base = _nearest_existing(out.parent)
     if not base.is_dir():
         raise OutputError(f"{where}: {base} is not a folder")
@@ -78,7 +80,7 @@ def check_out_dir(path: Path | str, option: str = "--out") -> Path:
 
 
 @contextmanager
-def output_folder(path: Path | str, option: str = "--out") -> Iterator[Path]:
+def output_folder(path: Path | str, option: str = "output folder") -> Iterator[Path]:
     """A fresh folder to write one run's files into, swapped in whole for `path` on success.
 
     The files go into a temporary sibling folder; at the end the old folder (if any) is renamed

@@ -121,6 +121,17 @@ def test_check_out_dir_accepts_new_empty_and_own_folders_and_refuses_others(tmp_
     assert check_out_dir(tmp_path) == tmp_path
 
 
+def test_the_current_folder_is_never_swapped_away(tmp_path, write_scenario, monkeypatch):
+    (tmp_path / "empty").mkdir()
+    monkeypatch.chdir(tmp_path / "empty")
+    for out in (".", "..", str(tmp_path / "empty")):
+        with pytest.raises(OutputError, match="current folder"):
+            check_out_dir(out)
+    assert_clean_error(run_cli("staff", write_scenario(), "--out", ".", cwd=tmp_path / "empty"), "--out .",
+                       "current folder")
+    assert entries(tmp_path / "empty") == set()
+
+
 # --- a folder holds exactly one run's files ---------------------------------------------------
 
 def test_rerun_replaces_the_folder_whole(tmp_path, write_scenario):
