@@ -2,21 +2,39 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
+from typing import Any
 
 import click
-import numpy as np
 from rich.console import Console
 from rich.table import Table
 
 from ccsim.errors import CcsimError
 
+
+class _LazyModule:
+    """A module imported on first attribute access, so that `ccsim --help` and `ccsim validate`
+    do not pay for numpy."""
+
+    def __init__(self, name: str):
+        self._name = name
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(importlib.import_module(self._name), attr)
+
+
+np = _LazyModule("numpy")
+
 FORMATS = click.Choice(["table", "json", "csv"])
+FORMAT_HELP = "table: KPI tables; json: one JSON object on stdout; csv: long-format KPIs on stdout."
+SEED = click.IntRange(min=0, max=2**63 - 1)       # numpy takes any seed >= 0; int64 keeps tables simple
+SEED_HELP = "Base random seed, 0 to 2**63-1"
 
 
 def _stderr() -> Console:
@@ -41,19 +59,60 @@ def _progress_bar(err: Console, shown: bool) -> Iterator:
         yield bar
 
 
+INTERRUPTED = 130                 # 128 + SIGINT, as shells report a Ctrl-C
+
+
+@contextmanager
+def _clean_exit() -> Iterator[None]:
+    """User mistakes exit with status 2 and one line per problem on stderr, never a traceback;
+    file-system errors (a file that cannot be read or written) are user mistakes too. Ctrl-C
+    exits 130 with one line."""
+    try:
+        yield
+    except CcsimError as exc:
+        for line in str(exc).splitlines():
+            click.echo(f"error: {line}", err=True)
+        sys.exit(2)
+    except OSError as exc:
+        where = f": {exc.filename}" if exc.filename else ""
+        click.echo(f"error: {exc.strerror or exc}{where}", err=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(INTERRUPTED)
+
+
 def _fail_cleanly(command: Callable) -> Callable:
-    """User mistakes exit with status 2 and one line per problem on stderr, never a traceback."""
+    """Run `command` under `_clean_exit`."""
 
     @wraps(command)
     def wrapper(*args, **kwargs):
-        try:
+        with _clean_exit():
             return command(*args, **kwargs)
-        except CcsimError as exc:
-            for line in str(exc).splitlines():
-                click.echo(f"error: {line}", err=True)
-            sys.exit(2)
 
     return wrapper
+
+
+class _Commands(click.Group):
+    """The `ccsim` group: every command, and click's own parsing, runs under `_clean_exit`."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        with _clean_exit():
+            return super().main(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with _clean_exit():
+            return super().invoke(ctx)
+
+
+def _check_out(ctx: click.Context, param: click.Parameter, out_dir: Path | None) -> Path | None:
+    """Check `--out` while parsing, before any simulation, so that no result is lost to a folder
+    that cannot be written (OutputError, exit 2)."""
+    if out_dir is not None:
+        from ccsim.atomic import check_out_dir
+
+        check_out_dir(out_dir, "--out")
+    return out_dir
 
 
 class DurationType(click.ParamType):
@@ -93,7 +152,7 @@ class AgentsType(click.ParamType):
 DURATION = DurationType()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="ccsim")
 def main() -> None:
     """ccsim: contact-center staffing simulation and Erlang analytics."""
@@ -102,12 +161,12 @@ def main() -> None:
 @main.command()
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--replications", "-r", type=click.IntRange(min=1), help="Independent replications [scenario's].")
-@click.option("--seed", "-s", type=int, help="Base random seed [scenario's].")
+@click.option("--seed", "-s", type=SEED, help=f"{SEED_HELP} [scenario's].")
 @click.option("--workers", "-w", type=click.IntRange(min=1), default=1, show_default=True,
               help="Worker processes; results do not depend on it.")
-@click.option("--out", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--out", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path), callback=_check_out,
               help="Directory for report.html (charts embedded), the PNG charts, CSV files and summary.json.")
-@click.option("--format", "-f", "fmt", type=FORMATS, default="table", show_default=True)
+@click.option("--format", "-f", "fmt", type=FORMATS, default="table", show_default=True, help=FORMAT_HELP)
 @click.option("--set", "assignments", multiple=True, metavar="KEY=VALUE",
               help="Override a scenario key, e.g. --set queues.billing.handle_time.mean=210 (repeatable).")
 @click.option("--force", is_flag=True, help="Run even when the size estimate exceeds this machine's limits.")
@@ -121,7 +180,8 @@ def run(scenario: Path, replications: int | None, seed: int | None, workers: int
     from ccsim.scenario.variants import parse_assignment
     from ccsim.simulate import simulate
 
-    sc = load_scenario(scenario, dict(parse_assignment(a) for a in assignments))
+    overrides = dict(parse_assignment(a) for a in assignments)
+    sc = load_scenario(scenario, overrides)
     total = replications or sc.replications
     err = _stderr()
     with _progress_bar(err, fmt == "table" and err.is_terminal) as bar:
@@ -132,12 +192,12 @@ def run(scenario: Path, replications: int | None, seed: int | None, workers: int
         for warning in res.warnings:
             err.print(f"[yellow]warning:[/] {warning}")
     if fmt == "json":
-        click.echo(to_json(res))
+        click.echo(to_json(res, overrides))
     elif fmt == "csv":
         click.echo(long_table(res).to_csv(index=False), nl=False)
     else:
         out = _stdout()
-        out.print(tables.kpi_table(res))
+        out.print(tables.kpi_table(res, overrides))
         out.print(tables.group_table(res))
         if len(res.plan.channels_used) > 1:
             out.print(tables.channel_table(res))
@@ -151,7 +211,7 @@ def run(scenario: Path, replications: int | None, seed: int | None, workers: int
         if res.plan.penalties.any():
             out.print(tables.cost_table(res))
     if out_dir is not None:
-        written = write_outputs(res, out_dir)
+        written = write_outputs(res, out_dir, overrides=overrides)
         if fmt == "table":
             err.print(f"wrote {len(written)} files to {out_dir}")
 
@@ -175,13 +235,14 @@ def validate(scenario: Path) -> None:
 @main.command()
 @click.argument("scenarios", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--replications", "-r", type=click.IntRange(min=2), help="Replications [the baseline's].")
-@click.option("--seed", "-s", type=int, help="Base random seed, shared by all [the baseline's].")
-@click.option("--workers", "-w", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--seed", "-s", type=SEED, help=f"{SEED_HELP}, shared by all [the baseline's].")
+@click.option("--workers", "-w", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Worker processes; results do not depend on it.")
 @click.option("--precision", type=click.FloatRange(0, 1, min_open=True),
               help="Add replications until the overall service-level difference is known to ± this.")
-@click.option("--out", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--out", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path), callback=_check_out,
               help="Directory for report.html, the charts, comparison.csv, cost_benefit.csv and each scenario's CSVs.")
-@click.option("--format", "-f", "fmt", type=FORMATS, default="table", show_default=True)
+@click.option("--format", "-f", "fmt", type=FORMATS, default="table", show_default=True, help=FORMAT_HELP)
 @click.option("--force", is_flag=True, help="Run even when the size estimate exceeds this machine's limits.")
 @_fail_cleanly
 def compare(scenarios: tuple[Path, ...], replications: int | None, seed: int | None, workers: int,
@@ -227,16 +288,17 @@ def compare(scenarios: tuple[Path, ...], replications: int | None, seed: int | N
               help="Analytic requirement, or corrected by simulation (multi-skill, flows, spill-over).")
 @click.option("--shifts", "shifts_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Shift templates (YAML): plan shifts covering the requirement at least cost.")
-@click.option("--out", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--out", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path), callback=_check_out,
               help="Directory for CSVs, the coverage plot and the staffed scenario.")
 @click.option("--replications", "-r", type=click.IntRange(min=1), default=10, show_default=True,
               help="Replications per simulation (method simulate).")
-@click.option("--seed", "-s", type=int, help="Base random seed [scenario's].")
+@click.option("--seed", "-s", type=SEED, help=f"{SEED_HELP} [scenario's].")
 @click.option("--max-iterations", type=click.IntRange(min=1), default=60, show_default=True,
               help="Most simulations the search runs.")
 @click.option("--time-budget", type=DURATION, default=300.0, show_default=True, help="Most time the search runs.")
 @click.option("--max-occupancy", type=click.FloatRange(0, 1, min_open=True), help="Occupancy cap for every queue.")
-@click.option("--format", "-f", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--format", "-f", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="table: staffing tables; json: one JSON object on stdout.")
 @click.option("--force", is_flag=True, help="Run even when the size estimate exceeds this machine's limits.")
 @_fail_cleanly
 def staff(scenario: Path, method: str, shifts_file: Path | None, out_dir: Path | None, replications: int,

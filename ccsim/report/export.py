@@ -1,16 +1,18 @@
-"""Output folders: a JSON summary, long-format CSV, the charts and the HTML report, every file
-written atomically."""
+"""Output folders: a JSON summary, long-format CSV, the charts and the HTML report. A folder is
+written whole: into a fresh temporary folder swapped in at the end (`ccsim.atomic.output_folder`),
+so it always holds exactly one run's files."""
 
 from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from ccsim.atomic import atomic_write
+from ccsim.atomic import atomic_write, output_folder
 from ccsim.report.charts import comparison_charts, run_charts
 from ccsim.report.html import comparison_report, run_report
 from ccsim.results import Results
@@ -35,11 +37,13 @@ def _estimates(table: pd.DataFrame, kpis: tuple[str, ...]) -> dict[str, dict[str
     }
 
 
-def summary_dict(res: Results) -> dict[str, Any]:
-    """Everything the KPI table shows, as plain JSON-ready data (NaN/inf become None)."""
+def summary_dict(res: Results, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Everything the KPI table shows, as plain JSON-ready data (NaN/inf become None);
+    `overrides` are the `--set` assignments the scenario was loaded with."""
     sc = res.scenario
     return {
         "scenario": sc.name,
+        "overrides": dict(overrides or {}),
         "replications": res.replications,
         "seed": res.seed,
         "confidence": CONFIDENCE,
@@ -61,8 +65,8 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [{k: _clean(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
 
 
-def to_json(res: Results) -> str:
-    return json.dumps(summary_dict(res), indent=2)
+def to_json(res: Results, overrides: Mapping[str, Any] | None = None) -> str:
+    return json.dumps(summary_dict(res, overrides), indent=2, default=str)
 
 
 def long_table(res: Results) -> pd.DataFrame:
@@ -79,10 +83,19 @@ def long_table(res: Results) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["level", "name", "kpi", "mean", "ci_low", "ci_high"])
 
 
-def write_outputs(res: Results, out_dir: Path | str, report: bool = True) -> list[Path]:
-    """Write the KPI tables, per-contact and per-leg records (CSV) and summary.json into `out_dir`,
-    and with `report` the charts (PNG) and report.html with the charts embedded."""
+def write_outputs(res: Results, out_dir: Path | str, report: bool = True,
+                  overrides: Mapping[str, Any] | None = None) -> list[Path]:
+    """Replace `out_dir` whole with the KPI tables, per-contact and per-leg records (CSV) and
+    summary.json, and with `report` the charts (PNG) and report.html with the charts embedded.
+    Refuses (OutputError) a folder that holds files ccsim did not write."""
     out = Path(out_dir)
+    with output_folder(out) as folder:
+        written = _write_run(res, folder, report, overrides)
+    return [out / path.relative_to(folder) for path in written]
+
+
+def _write_run(res: Results, out: Path, report: bool, overrides: Mapping[str, Any] | None) -> list[Path]:
+    """The files of one run, written into the folder `out`."""
     tables = {
         "kpis.csv": res.kpis,
         "channels.csv": res.channels,
@@ -104,11 +117,11 @@ def write_outputs(res: Results, out_dir: Path | str, report: bool = True) -> lis
         keep_index = frame.index.name is not None
         atomic_write(out / name, lambda h, f=frame, i=keep_index: f.to_csv(h, index=i))
         written.append(out / name)
-    atomic_write(out / "summary.json", lambda h: h.write(to_json(res) + "\n"))
+    atomic_write(out / "summary.json", lambda h: h.write(to_json(res, overrides) + "\n"))
     written.append(out / "summary.json")
     if report:
         charts = run_charts(res, out)
-        written += [chart.path for chart in charts] + [_write_report(out, run_report(res, charts))]
+        written += [chart.path for chart in charts] + [_write_report(out, run_report(res, charts, overrides))]
     return written
 
 
@@ -127,10 +140,16 @@ def comparison_json(comparison) -> str:
 
 
 def write_comparison(comparison, out_dir: Path | str) -> list[Path]:
-    """comparison.csv, comparison.json, the comparison charts (PNG) and report.html with the charts
-    embedded, and every scenario's KPI CSVs in a folder of its own (no report per scenario: the
+    """Replace `out_dir` whole with comparison.csv, comparison.json, the comparison charts (PNG) and
+    report.html with the charts embedded, and every scenario's KPI CSVs in a folder of its own (no report per scenario: the
     comparison report summarizes each one, and `ccsim run` gives the full report)."""
     out = Path(out_dir)
+    with output_folder(out) as folder:
+        written = _write_comparison(comparison, folder)
+    return [out / path.relative_to(folder) for path in written]
+
+
+def _write_comparison(comparison, out: Path) -> list[Path]:
     atomic_write(out / "comparison.csv", lambda h: comparison.table.to_csv(h, index=False))
     atomic_write(out / "comparison.json", lambda h: h.write(comparison_json(comparison) + "\n"))
     atomic_write(out / "cost_benefit.csv", lambda h: comparison.cost_benefit.to_csv(h))
@@ -139,5 +158,5 @@ def write_comparison(comparison, out_dir: Path | str) -> list[Path]:
     written += [chart.path for chart in charts] + [_write_report(out, comparison_report(comparison, charts))]
     for i, (name, res) in enumerate(zip(comparison.names, comparison.results)):
         folder = out / f"{i + 1}_{''.join(c if c.isalnum() else '_' for c in name).strip('_').lower()}"
-        written += write_outputs(res, folder, report=False)
+        written += _write_run(res, folder, report=False, overrides=None)
     return written

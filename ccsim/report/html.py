@@ -7,14 +7,17 @@ from __future__ import annotations
 import base64
 import html
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ccsim import __version__
 from ccsim.report.charts import Chart
-from ccsim.report.tables import PERCENT_KPIS, cell_text, num_text, pct_estimate, pct_text, key_rows
+from ccsim.report.tables import (
+    PERCENT_KPIS, cell_text, key_rows, num_text, overrides_text, pct_estimate, pct_text,
+)
 from ccsim.results import Results
 from ccsim.stats import CONFIDENCE
 from ccsim.units import format_clock, format_duration
@@ -176,20 +179,23 @@ def percentile_table(res: Results) -> str:
     return _table(("queue", "p50 (s)", "p90 (s)", "p95 (s)", "mean = ASA (s)"), rows)
 
 
-def _run_meta(res: Results) -> str:
+def _run_meta(res: Results, overrides: Mapping[str, Any] | None = None) -> str:
     sc = res.scenario
     days = f"{sc.horizon.days} days" if sc.horizon.days > 1 else "1 day"
     hours = f"{format_clock(sc.horizon.start)}–{format_clock(sc.horizon.end)}"
     parts = [f"{res.replications} replications, seed {res.seed}",
              f"{days}, {hours} in intervals of {format_duration(sc.interval)}",
              f"{len(sc.queues)} queues, {len(sc.agent_groups)} agent groups"]
+    if overrides:
+        parts.append(f"overrides: {overrides_text(overrides)}")
     description = f'<p class="meta">{_e(sc.description)}</p>' if sc.description else ""
     return f'<p class="meta">{_e(" · ".join(parts))}</p>{description}'
 
 
-def run_report(res: Results, charts: Sequence[Chart]) -> str:
+def run_report(res: Results, charts: Sequence[Chart], overrides: Mapping[str, Any] | None = None) -> str:
     """The HTML report of one simulated scenario: KPIs with CIs, agent groups, pilot versus
-    control (with a pilot), costs (with costs or penalties set), the charts, and warnings."""
+    control (with a pilot), costs (with costs or penalties set), the charts, and warnings; the
+    header lists the `--set` `overrides` the scenario was run with."""
     figures = {chart.section: _figure(chart) for chart in charts}
     markup = {
         "kpis": kpi_table(res),
@@ -206,7 +212,7 @@ def run_report(res: Results, charts: Sequence[Chart]) -> str:
         part = markup.get(section_id, figures.get(section_id))
         if part:
             sections.append((section_id, title, _section(section_id, title, part)))
-    return _page(res.scenario.name, _run_meta(res), sections)
+    return _page(res.scenario.name, _run_meta(res, overrides), sections)
 
 
 def _verdict_cell(verdict: object) -> Cell:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 from rich.table import Table
 
-from ccsim.atomic import atomic_write
+from ccsim.atomic import atomic_write, output_folder
 from ccsim.report.plots import coverage_plot, interval_labels
 from ccsim.scenario import write_scenario
 from ccsim.staffing import Staffing
@@ -77,9 +77,15 @@ def staffing_json(result: Staffing) -> str:
 
 
 def write_staffing(result: Staffing, out_dir: Path | str, stem: str) -> list[Path]:
-    """Write requirements.csv, staffing.csv, coverage.png, the staffed scenario and, when
-    present, the search history and shift plans into `out_dir`."""
+    """Replace `out_dir` whole with requirements.csv, staffing.csv, coverage.png, the staffed
+    scenario and, when present, the search history and shift plans."""
     out = Path(out_dir)
+    with output_folder(out) as folder:
+        written = _write_staffing(result, folder, stem)
+    return [out / path.relative_to(folder) for path in written]
+
+
+def _write_staffing(result: Staffing, out: Path, stem: str) -> list[Path]:
     frames = {"requirements.csv": result.requirements, "staffing.csv": result.groups,
               "intervals.csv": interval_totals(result)}
     if result.search is not None:

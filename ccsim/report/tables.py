@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import math
+from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 from rich.table import Table
@@ -29,9 +32,17 @@ def cell_text(row, kpi: str, fmt=num_estimate, **kw) -> str:
     return fmt(row[kpi], row[f"{kpi}_ci_low"], row[f"{kpi}_ci_high"], **kw)
 
 
-def kpi_table(res: Results) -> Table:
-    """Queues and "ALL": volumes, service level against target, waits, abandonment (± 95% CI half-width)."""
-    table = Table(title=f"{res.scenario.name} — {res.replications} replications, seed {res.seed} (± = 95% CI)")
+def overrides_text(overrides: Mapping[str, Any] | None) -> str:
+    """The `--set` overrides as "key=value, key=value" (values in YAML/JSON flow style), or ""."""
+    return ", ".join(f"{key}={value if isinstance(value, str) else json.dumps(value, default=str)}"
+                     for key, value in (overrides or {}).items())
+
+
+def kpi_table(res: Results, overrides: Mapping[str, Any] | None = None) -> Table:
+    """Queues and "ALL": volumes, service level against target, waits, abandonment (± 95% CI half-width);
+    the title names the `--set` overrides the scenario was run with."""
+    changed = f", with {overrides_text(overrides)}" if overrides else ""
+    table = Table(title=f"{res.scenario.name}{changed} — {res.replications} replications, seed {res.seed} (± = 95% CI)")
     for header in ("queue", "channel", "offered", "answered", "abandoned", "in system", "service level",
                    "target", "ASA s", "p90 wait s", "abandon rate"):
         table.add_column(header, justify="left" if header in ("queue", "channel") else "right")

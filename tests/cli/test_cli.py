@@ -40,7 +40,7 @@ def test_run_csv_and_out_dir(tmp_path):
     assert result.exit_code == 0
     assert result.output.splitlines()[0] == "level,name,kpi,mean,ci_low,ci_high"
     files = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert files == ["channels.csv", "contacts.csv", "costs.csv", "customers.csv", "days.csv", "group_intervals.csv", "groups.csv", "intervals.csv", "kpis.csv",
+    assert files == [".ccsim-output", "channels.csv", "contacts.csv", "costs.csv", "customers.csv", "days.csv", "group_intervals.csv", "groups.csv", "intervals.csv", "kpis.csv",
                      "legs.csv", "occupancy.png", "report.html", "service_level.png", "staffing.png", "summary.json",
                      "volumes.png", "waits.png"]
     kpis = pd.read_csv(tmp_path / "out" / "kpis.csv", index_col="queue")
@@ -167,7 +167,7 @@ def test_staff_erlang_prints_writes_and_staffs_the_scenario(tmp_path):
     assert result.exit_code == 0, result.output
     assert "required agents per interval" in result.output and "front_office" in result.output
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == ["coverage.png", "hotline_staffed.yml", "intervals.csv", "requirements.csv", "staffing.csv"]
+    assert names == [".ccsim-output", "coverage.png", "hotline_staffed.yml", "intervals.csv", "requirements.csv", "staffing.csv"]
     staffed = ccsim.load_scenario(tmp_path / "hotline_staffed.yml")
     staffing = pd.read_csv(tmp_path / "staffing.csv")
     assert staffed.staff("front_office").tolist() == staffing[staffing.group == "front_office"].required.tolist()
