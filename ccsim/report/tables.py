@@ -32,8 +32,8 @@ def cell_text(row, kpi: str, fmt=num_estimate, **kw) -> str:
 def kpi_table(res: Results) -> Table:
     """Queues and "ALL": volumes, service level against target, waits, abandonment (± 95% CI half-width)."""
     table = Table(title=f"{res.scenario.name} — {res.replications} replications, seed {res.seed} (± = 95% CI)")
-    for header in ("queue", "channel", "offered", "answered", "abandoned", "in system", "in service", "service level",
-                   "censored", "target", "ASA s", "p90 wait s", "abandon rate"):
+    for header in ("queue", "channel", "offered", "answered", "abandoned", "in system", "service level",
+                   "target", "ASA s", "p90 wait s", "abandon rate"):
         table.add_column(header, justify="left" if header in ("queue", "channel") else "right")
     queues = res.scenario.queues
     for name, row in res.kpis.iterrows():
@@ -42,8 +42,7 @@ def kpi_table(res: Results) -> Table:
         table.add_row(
             str(name), queues[name].channel if name in queues else "",
             cell_text(row, "offered"), cell_text(row, "answered"), cell_text(row, "abandoned"),
-            cell_text(row, "in_system"), cell_text(row, "in_service"), cell_text(row, "service_level", pct_estimate),
-            cell_text(row, "censored"), target, cell_text(row, "asa"),
+            cell_text(row, "in_system"), cell_text(row, "service_level", pct_estimate), target, cell_text(row, "asa"),
             cell_text(row, "wait_p90"), cell_text(row, "abandon_rate", pct_estimate),
             style="bold" if name == "ALL" else None, end_section=name == res.kpis.index[-2])
     return table
