@@ -11,14 +11,14 @@ import pandas as pd
 from ccsim.model.plan import ABANDON_RULES, Plan
 from ccsim.model.replication import ReplicationRecords
 from ccsim.model.states import (
-    ABANDONED, ANSWERED, CALLBACK, CALLBACK_LEG, ESCALATED, ESCALATION, FRESH, REPEAT, RESOLVED,
-    RETRIAL, TIER, TRANSFER, TRANSFERRED, WAITING,
+    ABANDONED, ANSWERED, CALLBACK, CALLBACK_LEG, DONE, ESCALATED, ESCALATION, FRESH, IN_SERVICE_AT_END, OPEN,
+    REPEAT, RESOLVED, RETRIAL, TIER, TRANSFER, TRANSFERRED, WAITING, WAITING_AT_END,
 )
 from ccsim.stats import mean_ci, ratio, wide_table
 from ccsim.units import format_clock
 
 QUEUE_KPIS = (
-    "offered", "answered", "abandoned", "in_system", "service_level", "asa", "wait_p50", "wait_p90",
+    "offered", "answered", "abandoned", "in_system", "in_service", "service_level", "censored", "asa", "wait_p50", "wait_p90",
     "wait_p95", "abandon_rate", "aht", "answered_within_threshold",
     "escalated", "callbacks", "transfers", "transfer_rate", "fcr",
     "offered_fresh", "offered_repeat", "offered_retrial", "offered_transfer", "offered_escalation",
@@ -29,23 +29,34 @@ GROUP_KPIS = ("occupancy", "handled", "aht", "fcr", "busy_hours", "staffed_hours
 CUSTOMER_KPIS = ("customers", "contacts_per_customer", "fcr", "resolved", "transferred", "escalated",
                  "repeat_contacts", "retrials", "resolution_time", "resolution_p90")
 STAGE_KPIS = ("completed", "wait", "processing", "stage_time", "within_limit")
-PROCESS_KPIS = ("started", "completed", "resolution_time", "within_promise")
+PROCESS_KPIS = ("started", "completed", "resolution_time", "within_promise", "censored")
 COST_KPIS = ("agent_cost", "abandon_penalty", "late_penalty", "missed_intervals", "missed_interval_penalty",
              "total_cost", "cost_per_contact", "total_cost_per_contact")
 
 
-def _sl_parts(plan: Plan, legs: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Per leg: answered within the queue's threshold?, weight in the service-level denominator."""
+def censored(open_at_end: np.ndarray, age_s: np.ndarray, limit_s) -> np.ndarray:
+    """Items whose hit or miss against a time limit is still unknown at the end of the horizon:
+    open then (waiting, or a ticket not done) and no older than their limit. An item done by
+    the end is judged by its time; one open and older than its limit has missed already. The one
+    definition behind service_level, callback_within_due and within_promise, which leave these
+    items out and report them as `censored`."""
+    return open_at_end & (age_s <= limit_s)
+
+
+def _sl_parts(plan: Plan, legs: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per leg: answered within the queue's threshold?, weight in the service-level denominator,
+    censored (still waiting at the end, not yet past the threshold)?"""
     q, outcome, wait = legs["queue"], legs["outcome"], legs["wait_s"]
     threshold = plan.threshold_s[q]
     answered = outcome == ANSWERED
     within = answered & (wait <= threshold)
+    unknown = censored(legs["at_end"] == WAITING_AT_END, wait, threshold)
     rule = np.array([ABANDON_RULES.index(r) for r in plan.abandon_rule])[q]
     moved_on = (outcome == ESCALATED) | (outcome == CALLBACK)  # counted where they went
     denominator = np.select(
         [rule == 0, rule == 1, rule == 2],
-        [~((outcome == ABANDONED) & (wait <= threshold)), np.ones_like(answered), answered]) & ~moved_on
-    return within, denominator.astype(float)
+        [~((outcome == ABANDONED) & (wait <= threshold)), np.ones_like(answered), answered]) & ~moved_on & ~unknown
+    return within, denominator.astype(float), unknown
 
 
 def queue_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
@@ -63,12 +74,15 @@ def channel_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
 def leg_kpis(plan: Plan, rec: ReplicationRecords, selections: list[np.ndarray]) -> np.ndarray:
     """One row of QUEUE_KPIS per boolean selection of legs."""
     legs = rec.legs
-    within, den = _sl_parts(plan, legs)
+    within, den, unknown = _sl_parts(plan, legs)
     origin, outcome, wait = legs["origin"], legs["outcome"], legs["wait_s"]
     callback_leg = origin == CALLBACK_LEG
     inbound = ~callback_leg
     answered = outcome == ANSWERED
+    at_end = legs["at_end"]
+    decided = answered & (legs["result"] != OPEN)    # services that ended, with their decision
     due = np.array([c[2] if c else np.inf for c in plan.flows.callback])[legs["queue"]]
+    callback_unknown = censored(at_end == WAITING_AT_END, wait, due)
     rows = []
     for mine in selections:
         m = mine & inbound
@@ -80,25 +94,27 @@ def leg_kpis(plan: Plan, rec: ReplicationRecords, selections: list[np.ndarray]) 
         n_escalated = (m & (outcome == ESCALATED)).sum()
         n_callbacks = (m & (outcome == CALLBACK)).sum()
         n_transfers = (served & (legs["result"] == TRANSFERRED)).sum()
+        n_decided = (m & decided).sum()
         cb = mine & callback_leg
         cb_answered = cb & answered
         pct = np.percentile(waits, [50, 90, 95]) if n_answered else [np.nan] * 3
         rows.append([
-            offered, n_answered, n_abandoned, offered - n_answered - n_abandoned - n_escalated - n_callbacks,
-            ratio((m & within).sum(), den[m].sum()), waits.mean() if n_answered else np.nan, *pct,
+            offered, n_answered, n_abandoned, (m & (at_end == WAITING_AT_END)).sum(),
+            (m & (at_end == IN_SERVICE_AT_END)).sum(), ratio((m & within).sum(), den[m].sum()), (m & unknown).sum(),
+            waits.mean() if n_answered else np.nan, *pct,
             ratio(n_abandoned, offered), legs["handle_s"][served].mean() if n_answered else np.nan,
-            (m & within).sum(), n_escalated, n_callbacks, n_transfers, ratio(n_transfers, n_answered),
-            ratio((served & (legs["result"] == RESOLVED)).sum(), n_answered),
+            (m & within).sum(), n_escalated, n_callbacks, n_transfers, ratio(n_transfers, n_decided),
+            ratio((m & decided & (legs["result"] == RESOLVED)).sum(), n_decided),
             (m & (origin == FRESH)).sum(), (m & (origin == REPEAT)).sum(), (m & (origin == RETRIAL)).sum(),
             (m & (origin == TRANSFER)).sum(), (m & ((origin == ESCALATION) | (origin == TIER))).sum(),
-            cb_answered.sum(), ratio((cb_answered & (wait <= due)).sum(), cb.sum()),
+            cb_answered.sum(), ratio((cb_answered & (wait <= due)).sum(), (cb & ~callback_unknown).sum()),
         ])
     return np.array(rows, dtype=float)
 
 
 INTERVAL_KPIS = ("offered", "answered", "abandoned", "service_level", "asa", "abandon_rate",
                  "offered_fresh", "offered_repeat", "offered_retrial", "transfers", "escalated", "callbacks",
-                 "backlog_start", "backlog_end", "oldest_age_end")
+                 "backlog_start", "backlog_end", "oldest_age_end", "censored")
 
 
 def backlog(plan: Plan, legs: dict[str, np.ndarray], times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -143,7 +159,7 @@ def interval_kpis(plan: Plan, rec: ReplicationRecords, by_day: bool = False) -> 
     in which each leg entered its queue; backlogs at the period's start and end."""
     legs = rec.legs
     nq, nk = plan.n_queues, plan.n_intervals
-    within, den = _sl_parts(plan, legs)
+    within, den, unknown = _sl_parts(plan, legs)
     origin, outcome = legs["origin"], legs["outcome"]
     inbound = (origin != CALLBACK_LEG).astype(float)
     answered = (outcome == ANSWERED) * inbound
@@ -167,7 +183,7 @@ def interval_kpis(plan: Plan, rec: ReplicationRecords, by_day: bool = False) -> 
               per_cell((outcome == CALLBACK) * inbound)]
     counts, ages = backlog(plan, legs, np.concatenate([starts, ends]))
     return np.stack([offered, n_answered, n_abandoned, sl, asa, ratio(n_abandoned, offered), *flows,
-                     counts[:n], counts[n:], ages[n:]], axis=-1)
+                     counts[:n], counts[n:], ages[n:], per_cell(unknown * inbound)], axis=-1)
 
 
 def _periods(plan: Plan, by_day: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -197,7 +213,8 @@ def group_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
 
     handled = per_group(served.astype(float))
     aht = ratio(per_group(np.where(served, legs["handle_s"], 0.0)), handled)
-    fcr = ratio(per_group((served & (legs["result"] == RESOLVED)).astype(float)), handled)
+    decided = served & (legs["result"] != OPEN)        # services still running at the end decided nothing
+    fcr = ratio(per_group((decided & (legs["result"] == RESOLVED)).astype(float)), per_group(decided.astype(float)))
     hours = np.stack([rec.busy_s.sum(axis=1), rec.present_s.sum(axis=1), plan.staff.sum(axis=1) * plan.interval_s,
                       rec.off_s.sum(axis=1), rec.break_s.sum(axis=1)], axis=1) / 3600.0
     cost = (hours[:, 1] + hours[:, 3]) * plan.cost_per_hour
@@ -263,13 +280,21 @@ def occupancy_warnings(plan: Plan, records: Sequence[ReplicationRecords]) -> lis
 
 def customer_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
     """(entry queues + processes + 1, len(CUSTOMER_KPIS)): what happened to each customer who
-    first called in the measured period, grouped by where they first entered."""
+    first called in the measured period, grouped by where they first entered. Customers whose
+    outcome still hangs on a service running at the end are left out of a share: of fcr,
+    transferred and escalated while the first contact is in service with no transfer (no
+    escalation) yet, of resolved while any of their contacts is in service and none resolved."""
     c = rec.contacts
     first = (c["kind"] == FRESH) & (c["attempt"] == 1)
     customer = np.where(c["customer"] >= 0, c["customer"], np.arange(c["kind"].size))
     n = c["kind"].size
     attempts = np.bincount(customer, minlength=n)
     resolved_any = np.bincount(customer, weights=c["resolved"].astype(float), minlength=n) > 0
+    running = c["at_end"] == IN_SERVICE_AT_END
+    in_service = np.bincount(customer, weights=running.astype(float), minlength=n) > 0
+    moved, raised = c["transfers"] > 0, c["escalations"] > 0
+    undecided = {"fcr": running & ~moved & ~raised, "transferred": running & ~moved, "escalated": running & ~raised,
+                 "resolved": in_service & ~resolved_any}
     fcr = c["resolved"] & (c["transfers"] == 0) & (c["escalations"] == 0)
     entry = np.where(c["process"] >= 0, plan.n_queues + c["process"], c["queue"])
     rows = []
@@ -278,10 +303,13 @@ def customer_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
         same = np.ones(n, bool) if e is None else entry[np.clip(customer, 0, n - 1)] == e
         res = c["resolution_s"][mine & c["resolved"]]
         customers = mine.sum()
+
+        def share(event: np.ndarray, kpi: str) -> float:
+            return ratio((mine & event).sum(), (mine & ~undecided[kpi]).sum())
+
         rows.append([
-            customers, ratio(attempts[mine].sum(), customers), ratio((mine & fcr).sum(), customers),
-            ratio(resolved_any[mine].sum(), customers), ratio((mine & (c["transfers"] > 0)).sum(), customers),
-            ratio((mine & (c["escalations"] > 0)).sum(), customers),
+            customers, ratio(attempts[mine].sum(), customers), share(fcr, "fcr"), share(resolved_any, "resolved"),
+            share(moved, "transferred"), share(raised, "escalated"),
             (same & (c["kind"] == REPEAT)).sum(), (same & (c["kind"] == RETRIAL)).sum(),
             res.mean() if res.size else np.nan, np.percentile(res, 90) if res.size else np.nan,
         ])
@@ -303,18 +331,20 @@ def stage_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
 
 
 def process_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
-    """(processes, len(PROCESS_KPIS)): started, completed, mean end-to-end time, and the share done
-    within the promise among contacts whose promise fell due before the end of the horizon."""
+    """(processes, len(PROCESS_KPIS)): started, completed, mean end-to-end time, the share done
+    within the promise among tickets that can be judged, and the censored ones (still open at the
+    end and not yet past their promise, see `censored`)."""
     c = rec.contacts
+    open_at_end = c["at_end"] != DONE
     rows = []
     for p, promise in enumerate(plan.promise_s):
         mine = c["process"] == p
         done = mine & c["resolved"]
         times = c["resolution_s"][done]
-        due = mine & (c["arrival_s"] + promise <= plan.end_s)
+        unknown = mine & censored(open_at_end, plan.end_s - c["arrival_s"], promise)
         rows.append([mine.sum(), done.sum(), times.mean() if times.size else np.nan,
-                     ratio((due & done & (c["resolution_s"] <= promise)).sum(), due.sum())
-                     if np.isfinite(promise) else np.nan])
+                     ratio((done & (c["resolution_s"] <= promise)).sum(), (mine & ~unknown).sum())
+                     if np.isfinite(promise) else np.nan, unknown.sum() if np.isfinite(promise) else np.nan])
     return np.array(rows, dtype=float).reshape(-1, len(PROCESS_KPIS))
 
 

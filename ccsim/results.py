@@ -11,7 +11,7 @@ import pandas as pd
 from ccsim import kpis
 from ccsim.model.plan import Plan
 from ccsim.model.replication import ReplicationRecords
-from ccsim.model.states import LEG_STATES, ORIGINS
+from ccsim.model.states import IN_SERVICE_AT_END, LEG_STATES, ORIGINS
 from ccsim.scenario.models import Scenario
 
 
@@ -120,6 +120,7 @@ class Results:
             "resolved": get("resolved"),
             "resolution_time": get("resolution_s"),
             "pilot": get("pilot"),
+            "in_service": get("at_end") == IN_SERVICE_AT_END,
         })
 
     @cached_property
@@ -141,4 +142,5 @@ class Results:
             "agent_group": self._categorical(get("group"), plan.group_names),
             "handle_time": np.where(get("outcome") == 1, get("handle_s"), np.nan),
             "stage": get("stage"),
+            "in_service": get("at_end") == IN_SERVICE_AT_END,
         })

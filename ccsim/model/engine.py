@@ -25,7 +25,7 @@ from ccsim.model.availability import AvailabilityMixin
 from ccsim.model.chat import ChatMixin
 from ccsim.model.flows import FlowMixin
 from ccsim.model.plan import Plan
-from ccsim.model.states import ANSWERED, FRESH, RESOLVED, WAITING
+from ccsim.model.states import ANSWERED, FRESH, IN_SERVICE_AT_END, OPEN, RESOLVED, WAITING, WAITING_AT_END
 from ccsim.model.streams import stream
 from ccsim.policies import get_blending, get_policy
 
@@ -158,7 +158,9 @@ class Engine(FlowMixin, ChatMixin, AvailabilityMixin):
         env.process(self._staffing())
         env.run(until=self.plan.end_s)
         self._account_all()
+        at_end = self._legs_at_end()
         legs = {name: np.array(getattr(self, f"leg_{name}"), dtype=t) for name, t in LEG_FIELDS.items()}
+        legs["at_end"] = at_end
         answered = legs["state"] == ANSWERED    # a service ends one handle time after its answer
         legs["end"][answered] = legs["answer"][answered] + legs["handle"][answered]
         contacts = {name: np.array(getattr(self, f"contact_{name}"), dtype=t) for name, t in CONTACT_FIELDS.items()}
@@ -167,6 +169,29 @@ class Engine(FlowMixin, ChatMixin, AvailabilityMixin):
         return EngineRecords(legs, contacts, stages, off, self.present_s[:, :-1].copy(),
                              self.returns_scheduled - self.returns_arrived,
                              np.array(self.pilot_customer or [], dtype=bool))
+
+    def _legs_at_end(self) -> np.ndarray:
+        """Per leg at the end: DONE, WAITING_AT_END (found in a waiting line) or IN_SERVICE_AT_END
+        (its service completion still scheduled), counted from the lines and pending events, not
+        from the outcomes; a leg in service gets the result OPEN (no after-service decision ran)."""
+        at_end = np.zeros(len(self.leg_state), dtype=np.int8)
+        state, leg_line = self.leg_state, self.leg_line
+        for line, waiting in enumerate(self.waiting):
+            for leg in waiting:           # skip moved and finished legs, as `next_waiting` does
+                if state[leg] == WAITING and leg_line[leg] == line:
+                    at_end[leg] = WAITING_AT_END
+        finish, finish_chat = self._finish, self._finish_chat
+        for *_, event in self._heap:
+            callback = event.callbacks[0] if event.callbacks else None
+            if callback == finish:
+                leg = event._value.leg
+            elif callback == finish_chat:
+                leg = event._value[1]
+            else:
+                continue
+            at_end[leg] = IN_SERVICE_AT_END
+            self.leg_result[leg] = OPEN
+        return at_end
 
     def _preallocate_fresh(self) -> None:
         """Records for every fresh contact and its first leg, filled from the pre-drawn arrivals.

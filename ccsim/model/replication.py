@@ -9,7 +9,7 @@ import numpy as np
 from ccsim.model.availability import BREAK
 from ccsim.model.engine import Engine
 from ccsim.model.plan import Plan
-from ccsim.model.states import ANSWERED, RESOLVED, WAITING
+from ccsim.model.states import ANSWERED, DONE, RESOLVED, WAITING, WAITING_AT_END
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,10 +18,11 @@ class ReplicationRecords:
 
     `legs` (queue visits entering after the warmup): queue, origin, outcome, wait_s, enqueue_s,
     answer_s, end_s, group, handle_s, result, stage, process, contact (row in `contacts`, or -1),
-    pilot.
+    pilot, at_end (DONE, WAITING_AT_END or IN_SERVICE_AT_END, as the engine found the leg at the end).
     `contacts` (attempts arriving after the warmup): customer, attempt, kind, queue, arrival_s,
     wait_s, outcome, answer_s, end_s, group, handle_s, transfers, escalations, process,
-    stages_completed, resolved, resolution_s, pilot (the customer is in a pilot on contacts).
+    stages_completed, resolved, resolution_s, pilot (the customer is in a pilot on contacts),
+    at_end (of its last leg; WAITING_AT_END while a delayed stage is pending).
     `stages` (completed process stages of those contacts): process, stage, entry_s, done_s, wait_s,
     handle_s. Waits are to the answer, to leaving the line, or (still waiting) to the end.
     """
@@ -100,6 +101,7 @@ def run_replication(plan: Plan, seed: int, replication: int) -> ReplicationRecor
         "transfers": contacts["transfers"], "escalations": contacts["escalations"], "process": process,
         "stages_completed": done_stages, "resolved": resolved, "pilot": pilot,
         "resolution_s": np.where(resolved, end - contacts["arrival"], np.nan),
+        "at_end": np.where(pending, WAITING_AT_END, of_leg(legs["at_end"], last_leg, DONE)),
     }
     contact_table = {k: np.asarray(v)[rows] for k, v in contact_table.items()}
     contact_table["customer"] = index[contact_table["customer"]]
@@ -109,6 +111,7 @@ def run_replication(plan: Plan, seed: int, replication: int) -> ReplicationRecor
         "enqueue_s": legs["enqueue"], "answer_s": legs["answer"], "end_s": legs["end"], "group": legs["group"],
         "handle_s": legs["handle"], "result": legs["result"], "stage": legs["stage"],
         "process": process[contact_of_leg], "contact": index[contact_of_leg], "pilot": pilot[contact_of_leg],
+        "at_end": legs["at_end"],
     }
     leg_table = {k: np.asarray(v)[leg_measured] for k, v in leg_table.items()}
     return ReplicationRecords(replication, leg_table, contact_table,

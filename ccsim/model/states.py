@@ -8,5 +8,9 @@ LEG_STATES = ("in_system", "answered", "abandoned", "escalated", "callback")
 FRESH, REPEAT, RETRIAL, TRANSFER, ESCALATION, TIER, STAGE, CALLBACK_LEG = range(8)
 ORIGINS = ("fresh", "repeat", "retrial", "transfer", "escalation", "tier", "stage", "callback")
 
-# what a finished service decided
-RESOLVED, TRANSFERRED, UNRESOLVED = 0, 1, 2
+# what a finished service decided (OPEN: the service was still running at the end, nothing decided)
+RESOLVED, TRANSFERRED, UNRESOLVED, OPEN = 0, 1, 2, 3
+
+# where the engine found a leg when the replication ended: finished, still in a waiting line,
+# or with its service still running
+DONE, WAITING_AT_END, IN_SERVICE_AT_END = 0, 1, 2

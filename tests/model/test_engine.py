@@ -12,6 +12,7 @@ import ccsim
 from ccsim.model.arrivals import draw_arrivals
 from ccsim.model.engine import Engine
 from ccsim.model.plan import compile_plan
+from ccsim.model.states import ABANDONED, ANSWERED, IN_SERVICE_AT_END, WAITING, WAITING_AT_END
 from ccsim.stats import mean_ci
 from tests.model.helpers import kpi_samples, single_queue
 
@@ -39,7 +40,10 @@ def two_queue(priority_a: int, priority_b: int, agents: int = 9, policy: str = "
     seed=hs.integers(0, 2**32 - 1),
 )
 def test_every_arrival_is_accounted_for(rates, staff, patience, warmup, seed):
-    """offered = answered + abandoned + in_system in every replication, for any load and staffing."""
+    """offered = answered + abandoned + in_system in every replication, for any load and staffing.
+    Each side is counted on its own: offered from the drawn arrivals, answered and abandoned from
+    the legs' outcomes, in_system by the engine walking its waiting lines at the end; in_service
+    (agents still busy) against the services ending at or after the end."""
     queue = {"arrivals": {"per_interval": [r / 2 for r in rates]}, "handle_time": {"dist": "lognormal", "mean": 300, "cv": 1.2}}
     if patience is not None:
         queue["patience"] = {"dist": "exponential", "mean": patience}
@@ -50,12 +54,27 @@ def test_every_arrival_is_accounted_for(rates, staff, patience, warmup, seed):
     })
     res = ccsim.simulate(sc, replications=2, seed=seed)
     plan = res.plan
-    for rec in res.records:
+    k = kpi_samples(res, "ALL")
+    for i, rec in enumerate(res.records):
         drawn = draw_arrivals(plan, seed, rec.replication)
-        assert rec.contacts["arrival_s"].size == np.sum(drawn.time >= plan.start_s)
-    for queue_name in ("q", "r", "ALL"):
+        offered = np.sum(drawn.time >= plan.start_s)
+        assert rec.contacts["arrival_s"].size == offered
+        outcome = rec.legs["outcome"]
+        answered, abandoned = (outcome == ANSWERED).sum(), (outcome == ABANDONED).sum()
+        assert offered == answered + abandoned + k["in_system"][i]
+        assert k["answered"][i] == answered and k["abandoned"][i] == abandoned
+        running = (outcome == ANSWERED) & (rec.legs["end_s"] >= plan.end_s)
+        assert k["in_service"][i] == running.sum()
+    for queue_name in ("q", "r"):
         k = kpi_samples(res, queue_name)
-        np.testing.assert_array_equal(k["offered"], k["answered"] + k["abandoned"] + k["in_system"])
+        q = plan.queue_names.index(queue_name)
+        waiting = [((rec.legs["queue"] == q) & (rec.legs["outcome"] == WAITING)).sum() for rec in res.records]
+        np.testing.assert_array_equal(k["in_system"], waiting)
+    # the engine's walk agrees with its own running counters: waiting per line, busy agents per group
+    engine = Engine(plan, seed, 0)
+    at_end = engine.run().legs["at_end"]
+    assert (at_end == WAITING_AT_END).sum() == sum(engine.n_waiting)
+    assert (at_end == IN_SERVICE_AT_END).sum() == sum(engine.busy)
     contacts = res.contacts
     answered = contacts[contacts.outcome == "answered"]
     assert (answered.wait >= 0).all() and answered.agent_group.notna().all()

@@ -11,8 +11,8 @@ from ccsim import erlang
 from ccsim.model.arrivals import draw_arrivals
 from ccsim.model.engine import Engine
 from ccsim.model.states import (
-    ABANDONED, ANSWERED, CALLBACK, CALLBACK_LEG, ESCALATED, ESCALATION, FRESH, REPEAT, RETRIAL, TIER,
-    TRANSFER, TRANSFERRED, UNRESOLVED, WAITING,
+    ABANDONED, ANSWERED, CALLBACK, CALLBACK_LEG, ESCALATED, ESCALATION, FRESH, IN_SERVICE_AT_END, REPEAT, RETRIAL,
+    TIER, TRANSFER, TRANSFERRED, UNRESOLVED, WAITING, WAITING_AT_END,
 )
 from ccsim.stats import mean_ci
 from tests.model.helpers import assert_in_ci, kpi_samples
@@ -114,6 +114,9 @@ def test_every_arrival_of_every_kind_ends_in_one_outcome(staff):
         raw = engine.run()
         assert (kind != FRESH).sum() == engine.returns_arrived == raw.contacts["kind"].size - len(drawn)
         assert engine.returns_scheduled == engine.returns_arrived + rec.returns_pending
+        # what is left at the end, walked by the engine, agrees with its running counters
+        assert (raw.legs["at_end"] == WAITING_AT_END).sum() == sum(engine.n_waiting)
+        assert (raw.legs["at_end"] == IN_SERVICE_AT_END).sum() == sum(engine.busy)
         # each move out of a leg created exactly one new leg of the matching origin
         answered = outcome == ANSWERED
         assert (origin == TRANSFER).sum() == (answered & (result == TRANSFERRED)).sum()
@@ -128,13 +131,38 @@ def test_every_arrival_of_every_kind_ends_in_one_outcome(staff):
         assert contacts["attempt"].max() <= 3
         # every leg belongs to a contact, every contact has a leg or waits for a delayed stage
         assert (legs["contact"] >= 0).all()
+    # each side counted on its own: outcomes from the legs, in_system from the engine's walk
     for name in (*plan.queue_names, "ALL"):
         k = kpi_samples(res, name)
-        np.testing.assert_array_equal(
-            k["offered"], k["answered"] + k["abandoned"] + k["in_system"] + k["escalated"] + k["callbacks"])
-        np.testing.assert_array_equal(
-            k["offered"], k["offered_fresh"] + k["offered_repeat"] + k["offered_retrial"] + k["offered_transfer"]
-            + k["offered_escalation"] + _stage_legs(res, name))
+        counted = {kpi: _inbound(res, name, outcome) for kpi, outcome in (
+            ("answered", ANSWERED), ("abandoned", ABANDONED), ("escalated", ESCALATED), ("callbacks", CALLBACK))}
+        for kpi, count in counted.items():
+            np.testing.assert_array_equal(k[kpi], count)
+        np.testing.assert_array_equal(k["offered"], sum(counted.values()) + k["in_system"])
+    # where the offered legs came from, counted from contacts, drawn arrivals and decisions
+    k = kpi_samples(res, "ALL")
+    for i, rec in enumerate(res.records):
+        legs, kind = rec.legs, rec.contacts["kind"]
+        answered = legs["outcome"] == ANSWERED
+        l1 = plan.queue_names.index("l1")
+        assert k["offered_fresh"][i] == len(draw_arrivals(plan, 5, rec.replication))
+        assert k["offered_repeat"][i] == (kind == REPEAT).sum() and k["offered_retrial"][i] == (kind == RETRIAL).sum()
+        assert k["offered_transfer"][i] == (answered & (legs["result"] == TRANSFERRED)).sum()
+        assert k["offered_escalation"][i] == (legs["outcome"] == ESCALATED).sum() \
+            + (answered & (legs["result"] == UNRESOLVED) & (legs["queue"] == l1)).sum()
+    np.testing.assert_array_equal(
+        k["offered"], k["offered_fresh"] + k["offered_repeat"] + k["offered_retrial"] + k["offered_transfer"]
+        + k["offered_escalation"] + _stage_legs(res, "ALL"))
+
+
+def _inbound(res: ccsim.Results, name: str, outcome: int) -> np.ndarray:
+    """Inbound (not callback) legs of queue `name` (or "ALL") with `outcome`, per replication."""
+    rows = []
+    for rec in res.records:
+        legs = rec.legs
+        mine = np.ones(legs["queue"].size, bool) if name == "ALL" else legs["queue"] == res.plan.queue_names.index(name)
+        rows.append((mine & (legs["origin"] != CALLBACK_LEG) & (legs["outcome"] == outcome)).sum())
+    return np.array(rows)
 
 
 def _stage_legs(res: ccsim.Results, name: str) -> np.ndarray:
@@ -200,7 +228,9 @@ def test_retrials_follow_abandonments():
                       for rec in res.records])
     assert_in_ci(share, 0.4)
     k = res.kpis.loc["q"]
-    assert k["offered_retrial"] > 0 and k["offered"] == k["offered_fresh"] + k["offered_retrial"]
+    retrials = np.mean([(rec.contacts["kind"] == RETRIAL).sum() for rec in res.records])
+    fresh = np.mean([(rec.contacts["kind"] == FRESH).sum() for rec in res.records])
+    assert k["offered_retrial"] == pytest.approx(retrials) and retrials > 0 and k["offered_fresh"] == pytest.approx(fresh)
     # eventually served: more than first-attempt answers, since retrials get through
     served = np.array([_customer(res, rec, "resolved") for rec in res.records])
     first = np.array([np.mean(rec.contacts["outcome"][rec.contacts["attempt"] == 1] == ANSWERED)
@@ -309,6 +339,8 @@ def test_stages_with_ample_agents_finish_within_their_limits_exactly():
     assert res.processes.loc["repair", "completed"] < res.processes.loc["repair", "started"]
     late = res.contacts[~res.contacts.resolved]
     assert (late.arrival > 20 * 3600 - 4800).all()
+    # the tickets still open at the end are younger than their promise: censored, not missed
+    assert len(late) > 0 and res.processes.loc["repair", "censored"] == pytest.approx(len(late) / res.replications)
 
 
 def test_stage_limit_shorter_than_the_work_is_always_missed():
