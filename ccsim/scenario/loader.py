@@ -8,74 +8,24 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from ccsim.distributions import ParameterError
 from ccsim.errors import Problem, ScenarioError
 from ccsim.scenario.models import Scenario
+from ccsim.scenario.yamltext import read_yaml
 from ccsim.scenario.variants import expand_dotted, layer, resolve_extends
 
 Path_ = tuple[Any, ...]
 M = typing.TypeVar("M", bound=BaseModel)
 
 
-class _Loader(yaml.SafeLoader):
-    """YAML 1.2-like scalars: "20:00" stays a string (YAML 1.1 would read base-60 1200)."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$"), list("-+0123456789"))
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(r"^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]+(?:[eE][-+]?[0-9]+)?$|^[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+$"
-               r"|^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$"),
-    list("-+0123456789."))
-
-
 def parse_yaml(text: str, file: str) -> tuple[Any, dict[Path_, int]]:
-    """The YAML document and a map from field path to 1-based line number."""
-    try:
-        node = yaml.compose(text, Loader=_Loader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        reason = getattr(exc, "problem", None) or str(exc)
-        raise ScenarioError(f"not valid YAML: {reason}", line=line, file=file) from None
-    if node is None:
+    """The YAML document and a map from field path to 1-based line number (see `yamltext`)."""
+    found = read_yaml(text, file)
+    if found is None:
         raise ScenarioError("the file is empty; a scenario needs horizon, queues and agent_groups", file=file)
-    lines: dict[Path_, int] = {}
-    duplicates: list[Problem] = []
-    _index(node, (), lines, duplicates)
-    if duplicates:
-        raise ScenarioError(problems=[Problem(p.path, p.message, p.line, file) for p in duplicates])
-    data = yaml.load(text, Loader=_Loader)
-    return data, lines
-
-
-def _index(node: yaml.Node, path: Path_, lines: dict[Path_, int], duplicates: list[Problem]) -> None:
-    lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        seen: set[Any] = set()
-        for key_node, value_node in node.value:
-            key = key_node.value
-            if key in seen:
-                duplicates.append(Problem(_dotted(path + (key,)), "key given twice", key_node.start_mark.line + 1))
-            seen.add(key)
-            lines[path + (key,)] = key_node.start_mark.line + 1
-            _index(value_node, path + (key,), lines, duplicates)
-            lines[path + (key,)] = key_node.start_mark.line + 1
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _index(item, path + (i,), lines, duplicates)
-
-
-def _dotted(path: Path_) -> str:
-    return ".".join(str(p) for p in path)
+    return found
 
 
 def validate_data(data: Any, *, base_dir: Path | str = ".", file: str | None = None,
@@ -112,6 +62,10 @@ def _origin(where: Mapping[Path_, tuple[str | None, int]], path: Path_, file: st
             origin_file, line = where[path[:end]]
             return origin_file or file, line or None
     return file, None
+
+
+def _dotted(path: Path_) -> str:
+    return ".".join(str(p) for p in path)
 
 
 def _split(dotted: str) -> Path_:
