@@ -64,12 +64,10 @@ class Distribution:
 
 
 def _duration(key: str, value: Any, *, positive: bool) -> float:
-    if positive and isinstance(value, (int, float)) and not isinstance(value, bool) and value <= 0:
-        raise ParameterError(key, f"must be > 0 seconds, got {value!r}")
     try:
         seconds = parse_duration(value)
     except ValueError as exc:
-        raise ParameterError(key, str(exc)) from None
+        raise ParameterError(key, f"{exc}; {key} must be > 0 seconds" if positive else str(exc)) from None
     if positive and seconds <= 0:
         raise ParameterError(key, f"must be > 0 seconds, got {value!r}")
     return seconds
@@ -267,6 +265,14 @@ def _is_number(text: str) -> bool:
         return False
 
 
+def positive_mean(dist: Distribution) -> Distribution:
+    """`dist` if its mean is > 0 seconds; work and patience that take no time on average make no sense."""
+    if not dist.mean > 0:
+        raise ParameterError("", (f"{dist!r} has a mean of {dist.mean:g} seconds; this duration must be "
+                                  "> 0 seconds on average (a fixed time such as 90s, or a distribution with mean > 0)"))
+    return dist
+
+
 def build_distribution(spec: Any, base_dir: Path | str = ".") -> Distribution:
     """A `Distribution` from a scenario mapping such as {dist: lognormal, mean: 240, cv: 0.8},
     or from a plain duration (`1h`, `90`), which is a fixed (deterministic) time.
@@ -276,17 +282,24 @@ def build_distribution(spec: Any, base_dir: Path | str = ".") -> Distribution:
     """
     if isinstance(spec, Distribution):
         return spec
+    if isinstance(spec, str) and spec.strip() in DISTRIBUTIONS:
+        cls = DISTRIBUTIONS.get(spec.strip())
+        raise ParameterError("", (f"{spec.strip()} needs its parameters: write "
+                                  f"{{dist: {cls.name}, {', '.join(f'{k}: ...' for k in cls.params or cls.optional)}}}"))
     if isinstance(spec, (int, float, str)) and not isinstance(spec, bool):
         try:  # a plain duration is a fixed time: 1h == {dist: deterministic, value: 1h}
             return Deterministic(parse_duration(spec))
-        except ValueError:
-            pass
+        except ValueError as exc:
+            raise ParameterError("", f"{exc}; or give a distribution such as {{dist: exponential, mean: 3m}}") from None
     if not isinstance(spec, Mapping):
-        raise ParameterError("dist", (
+        raise ParameterError("", (
             f"expected a fixed duration such as 90s or 1h, or a mapping with 'dist' and its parameters, got {spec!r}"))
-    name = spec.get("dist")
-    if name not in DISTRIBUTIONS:
-        raise ParameterError("dist", f"unknown distribution {name!r}; allowed: {', '.join(distribution_names())}")
+    allowed_names = ", ".join(distribution_names())
+    if "dist" not in spec or spec["dist"] is None:
+        raise ParameterError("dist", f"dist is missing; allowed: {allowed_names}")
+    name = spec["dist"]
+    if not isinstance(name, str) or name not in DISTRIBUTIONS:
+        raise ParameterError("dist", f"unknown distribution {name!r}; allowed: {allowed_names}")
     cls = DISTRIBUTIONS.get(name)
     params = {k: v for k, v in spec.items() if k != "dist"}
     allowed = set(cls.params) | set(cls.optional)
