@@ -8,6 +8,7 @@ distributions plug in with `@register_distribution("name")`.
 from __future__ import annotations
 
 import csv
+import io
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ccsim.registry import Registry
+from ccsim.textfiles import TextFileError, read_text
 from ccsim.units import parse_duration
 
 
@@ -234,8 +236,15 @@ class Empirical(Distribution):
 def _read_samples(path: Path, column: str | None) -> np.ndarray:
     if not path.is_file():
         raise ParameterError("csv", f"file not found: {path}")
-    with path.open(newline="") as handle:
-        rows = list(csv.reader(handle))
+    try:
+        text = read_text(path)
+    except TextFileError as exc:
+        raise ParameterError("csv", str(exc)) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise ParameterError("csv", f"{path}:{reader.line_num + 1}: not a readable CSV row: {exc}") from None
     if not rows:
         raise ParameterError("csv", f"{path} is empty")
     header = [h.strip() for h in rows[0]]
@@ -247,8 +256,10 @@ def _read_samples(path: Path, column: str | None) -> np.ndarray:
         index = header.index(column)
     values = []
     for lineno, row in enumerate(rows[1:] if has_header else rows, start=2 if has_header else 1):
-        if not row or not row[index].strip():
+        if not "".join(row).strip():
             continue
+        if len(row) <= index or not row[index].strip():
+            raise ParameterError("csv", f"{path}:{lineno}: no value in column {index + 1}")
         cell = row[index].strip()
         if not _is_number(cell) or float(cell) < 0:
             raise ParameterError("csv", f"{path}:{lineno}: {cell!r} is not a duration >= 0 seconds")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import typing
 from collections.abc import Mapping
@@ -12,9 +13,10 @@ from pydantic import BaseModel, ValidationError
 
 from ccsim.distributions import ParameterError
 from ccsim.errors import Problem, ScenarioError
+from ccsim.textfiles import TextFileError, read_text
 from ccsim.scenario.models import Scenario
 from ccsim.scenario.yamltext import read_yaml
-from ccsim.scenario.variants import expand_dotted, layer, resolve_extends
+from ccsim.scenario.variants import expand_dotted, layer, resolve_extends, unknown_entries
 
 Path_ = tuple[Any, ...]
 M = typing.TypeVar("M", bound=BaseModel)
@@ -157,19 +159,48 @@ def load_model(source: str | Path | Mapping[str, Any], model: type[M], overrides
     field path) on any mistake. A file's stem is its default `name`, where the model has one."""
     if isinstance(source, Mapping):
         data, where, chain, base_dir = dict(source), {}, None, "."
-    else:
+    elif isinstance(source, (str, os.PathLike)):
         path = Path(source)
         data, where = _read(path, display=str(source))
+        _refuse_other_kind(data, where, model, str(source))
         data, where, chain = resolve_extends(data, where, path, _read)
         if isinstance(data, dict) and "name" in model.model_fields:
             data.setdefault("name", path.stem)
         base_dir = path.parent
+    else:
+        raise ValueError(f"source must be a path to a YAML file or a mapping, got {type(source).__name__}")
+    if overrides is not None and not isinstance(overrides, Mapping):
+        raise ValueError(f"overrides must be a mapping of dotted keys to values, got {type(overrides).__name__}")
     if overrides:
+        typos = unknown_entries(data, {k: ("--set", None) for k in overrides})
+        if typos:
+            raise ScenarioError(problems=typos)
         marks = {(k, *inner): ("--set", 0) for k, v in overrides.items() for inner in _inner_paths(v)}
         extra, extra_where = expand_dotted(dict(overrides), marks)
         data, where = layer(data, where, extra, extra_where)
     file = None if isinstance(source, Mapping) else str(source)
     return validate_data(data, base_dir=base_dir, file=file, model=model, where=where, chain=chain)
+
+
+# Files of other kinds that a command may be given by mistake: key that marks them, what they are,
+# and the command that reads them.
+OTHER_KINDS = (
+    ("templates", "a shift-template file", "ccsim staff SCENARIO --shifts {file}"),
+    ("queues", "a scenario file", "ccsim run {file} (or validate, staff, compare)"),
+)
+
+
+def _refuse_other_kind(data: Any, where: Mapping[Path_, tuple[str, int]], model: type[BaseModel], file: str) -> None:
+    """A clear error when the file is of another kind than `model` reads (a shift-template file
+    given where a scenario is expected, and the other way round)."""
+    if not isinstance(data, Mapping):
+        return
+    for marker, kind, usage in OTHER_KINDS:
+        required = {name for name, field in model.model_fields.items() if field.is_required()}
+        if marker in data and marker not in model.model_fields and not required & set(data):
+            line = where.get((marker,), (file, None))[1]
+            raise ScenarioError(f"this is {kind} (it has '{marker}:'), not the file this command reads; "
+                                f"use it with: {usage.format(file=file)}", file=file, line=line)
 
 
 def _inner_paths(value: Any) -> list[Path_]:
@@ -181,11 +212,11 @@ def _inner_paths(value: Any) -> list[Path_]:
 def _read(path: Path, display: str | None = None) -> tuple[Any, dict[Path_, tuple[str, int]]]:
     """A YAML file's data and, for every field path, (file, line)."""
     file = display or str(path)
+    if not path.is_file():
+        raise ScenarioError("file not found" if not path.exists() else "not a file", file=file)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError("file not found", file=file) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"cannot read the file: {exc}", file=file) from None
+        text = read_text(path)
+    except TextFileError as exc:
+        raise ScenarioError(exc.reason, file=file, line=exc.line) from None
     data, lines = parse_yaml(text, file)
     return data, {p: (file, line) for p, line in lines.items()}
