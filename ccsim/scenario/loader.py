@@ -52,9 +52,35 @@ def validate_data(data: Any, *, base_dir: Path | str = ".", file: str | None = N
         return model.model_validate(data, context={"base_dir": str(base_dir)})
     except ValidationError as exc:
         found = list(dict.fromkeys(_problem(err, model) for err in _one_branch(exc.errors())))
+        found += [(p.path, p.message) for p in _problems_beside(data, exc.errors(), model, base_dir)]
         raise ScenarioError(problems=[located(path, message) for path, message in found]) from None
     except ScenarioError as exc:
         raise ScenarioError(problems=[located(p.path, p.message, p.line, p.file) for p in exc.problems]) from None
+
+
+def _problems_beside(data: Mapping[str, Any], errors: list[Any], model: type[BaseModel],
+                     base_dir: Path | str) -> list[Problem]:
+    """Cross-field problems of the parts of `data` that validated, so that one bad field does not
+    hide them: entries of named maps (queues.X) and top-level fields with errors are left out
+    (fields with a default take it) and the rest is validated again, told the names of every entry."""
+    named = [name for name, field in model.model_fields.items() if typing.get_origin(field.annotation) is dict]
+    repaired = {key: dict(value) if key in named and isinstance(value, Mapping) else value for key, value in data.items()}
+    for err in errors:
+        loc = tuple(err["loc"])
+        if not loc or loc[0] not in repaired:
+            continue
+        if loc[0] in named and len(loc) > 1 and isinstance(repaired[loc[0]], dict):
+            repaired[loc[0]].pop(loc[1], None)
+        else:
+            repaired.pop(loc[0])
+    names = {key: [str(k) for k in data[key]] if isinstance(data.get(key), Mapping) else [] for key in named}
+    try:
+        model.model_validate(repaired, context={"base_dir": str(base_dir), "entry_names": names})
+    except ValidationError:
+        return []          # what is left cannot be judged as a whole
+    except ScenarioError as exc:
+        return exc.problems
+    return []
 
 
 def _origin(where: Mapping[Path_, tuple[str | None, int]], path: Path_, file: str | None) -> tuple[str | None, int | None]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, model_validator
 
 from ccsim.scenario.arrivals import Arrivals
 from ccsim.scenario.economics import Costs, Investment
@@ -175,10 +175,10 @@ class Scenario(Strict):
     investment: Investment | None = None
 
     @model_validator(mode="after")
-    def _cross_field(self) -> "Scenario":
+    def _cross_field(self, info: ValidationInfo) -> "Scenario":
         from ccsim.scenario.checks import raise_problems
 
-        raise_problems(self)
+        raise_problems(self, (info.context or {}).get("entry_names"))
         return self
 
     # -- derived, read-only views the engine and reports use -------------------------
