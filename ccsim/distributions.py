@@ -8,6 +8,7 @@ distributions plug in with `@register_distribution("name")`.
 from __future__ import annotations
 
 import csv
+import io
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ccsim.registry import Registry
+from ccsim.textfiles import TextFileError, read_text
 from ccsim.units import parse_duration
 
 
@@ -64,12 +66,10 @@ class Distribution:
 
 
 def _duration(key: str, value: Any, *, positive: bool) -> float:
-    if positive and isinstance(value, (int, float)) and not isinstance(value, bool) and value <= 0:
-        raise ParameterError(key, f"must be > 0 seconds, got {value!r}")
     try:
         seconds = parse_duration(value)
     except ValueError as exc:
-        raise ParameterError(key, str(exc)) from None
+        raise ParameterError(key, f"{exc}; {key} must be > 0 seconds" if positive else str(exc)) from None
     if positive and seconds <= 0:
         raise ParameterError(key, f"must be > 0 seconds, got {value!r}")
     return seconds
@@ -236,8 +236,15 @@ class Empirical(Distribution):
 def _read_samples(path: Path, column: str | None) -> np.ndarray:
     if not path.is_file():
         raise ParameterError("csv", f"file not found: {path}")
-    with path.open(newline="") as handle:
-        rows = list(csv.reader(handle))
+    try:
+        text = read_text(path)
+    except TextFileError as exc:
+        raise ParameterError("csv", str(exc)) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise ParameterError("csv", f"{path}:{reader.line_num + 1}: not a readable CSV row: {exc}") from None
     if not rows:
         raise ParameterError("csv", f"{path} is empty")
     header = [h.strip() for h in rows[0]]
@@ -249,8 +256,10 @@ def _read_samples(path: Path, column: str | None) -> np.ndarray:
         index = header.index(column)
     values = []
     for lineno, row in enumerate(rows[1:] if has_header else rows, start=2 if has_header else 1):
-        if not row or not row[index].strip():
+        if not "".join(row).strip():
             continue
+        if len(row) <= index or not row[index].strip():
+            raise ParameterError("csv", f"{path}:{lineno}: no value in column {index + 1}")
         cell = row[index].strip()
         if not _is_number(cell) or float(cell) < 0:
             raise ParameterError("csv", f"{path}:{lineno}: {cell!r} is not a duration >= 0 seconds")
@@ -267,6 +276,14 @@ def _is_number(text: str) -> bool:
         return False
 
 
+def positive_mean(dist: Distribution) -> Distribution:
+    """`dist` if its mean is > 0 seconds; work and patience that take no time on average make no sense."""
+    if not dist.mean > 0:
+        raise ParameterError("", (f"{dist!r} has a mean of {dist.mean:g} seconds; this duration must be "
+                                  "> 0 seconds on average (a fixed time such as 90s, or a distribution with mean > 0)"))
+    return dist
+
+
 def build_distribution(spec: Any, base_dir: Path | str = ".") -> Distribution:
     """A `Distribution` from a scenario mapping such as {dist: lognormal, mean: 240, cv: 0.8},
     or from a plain duration (`1h`, `90`), which is a fixed (deterministic) time.
@@ -276,17 +293,24 @@ def build_distribution(spec: Any, base_dir: Path | str = ".") -> Distribution:
     """
     if isinstance(spec, Distribution):
         return spec
+    if isinstance(spec, str) and spec.strip() in DISTRIBUTIONS:
+        cls = DISTRIBUTIONS.get(spec.strip())
+        raise ParameterError("", (f"{spec.strip()} needs its parameters: write "
+                                  f"{{dist: {cls.name}, {', '.join(f'{k}: ...' for k in cls.params or cls.optional)}}}"))
     if isinstance(spec, (int, float, str)) and not isinstance(spec, bool):
         try:  # a plain duration is a fixed time: 1h == {dist: deterministic, value: 1h}
             return Deterministic(parse_duration(spec))
-        except ValueError:
-            pass
+        except ValueError as exc:
+            raise ParameterError("", f"{exc}; or give a distribution such as {{dist: exponential, mean: 3m}}") from None
     if not isinstance(spec, Mapping):
-        raise ParameterError("dist", (
+        raise ParameterError("", (
             f"expected a fixed duration such as 90s or 1h, or a mapping with 'dist' and its parameters, got {spec!r}"))
-    name = spec.get("dist")
-    if name not in DISTRIBUTIONS:
-        raise ParameterError("dist", f"unknown distribution {name!r}; allowed: {', '.join(distribution_names())}")
+    allowed_names = ", ".join(distribution_names())
+    if "dist" not in spec or spec["dist"] is None:
+        raise ParameterError("dist", f"dist is missing; allowed: {allowed_names}")
+    name = spec["dist"]
+    if not isinstance(name, str) or name not in DISTRIBUTIONS:
+        raise ParameterError("dist", f"unknown distribution {name!r}; allowed: {allowed_names}")
     cls = DISTRIBUTIONS.get(name)
     params = {k: v for k, v in spec.items() if k != "dist"}
     allowed = set(cls.params) | set(cls.optional)

@@ -23,13 +23,18 @@ def parse_duration(value: object) -> float:
         seconds = _parse_duration_text(value)
     else:
         raise ValueError(f"expected a duration such as 20, '20s', '4m30s' or '2h', got {value!r}")
-    if not math.isfinite(seconds) or seconds < 0:
+    if seconds < 0:
+        raise ValueError(f"{value!r} is negative; a duration is a number of seconds >= 0 or a text such as "
+                         "'20s', '4m30s', '2h'")
+    if not math.isfinite(seconds):
         raise ValueError(f"a duration must be a finite number of seconds >= 0, got {value!r}")
     return seconds
 
 
 def _parse_duration_text(text: str) -> float:
     compact = text.strip().lower().replace(" ", "")
+    if compact.startswith("-") and compact[1:2].isdigit():   # "-3m": read it, so the caller can say it is negative
+        return -_parse_duration_text(compact[1:])
     try:
         return float(compact)
     except ValueError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -17,8 +18,16 @@ if TYPE_CHECKING:
 RESERVED_QUEUE_NAMES = ("ALL",)
 
 
-def problems(sc: "Scenario") -> list[Problem]:
-    """Every cross-field mistake in `sc`, one `Problem` each."""
+def problems(sc: "Scenario", names: Mapping[str, Collection[str]] | None = None) -> list[Problem]:
+    """Every cross-field mistake in `sc`, one `Problem` each.
+
+    `names` ({"queues": [...], "agent_groups": [...]}) are the entries the file has when `sc` holds
+    only those that validated (the others have problems of their own): references are checked
+    against them, and rules that need every entry are left until the entries are all valid.
+    """
+    complete = names is None
+    names = {key: list(getattr(sc, key)) for key in ("queues", "agent_groups")} if names is None else names
+    queue_names, group_names = set(names["queues"]), set(names["agent_groups"])
     found: list[Problem] = []
     slots = sc.horizon.open_s / sc.interval
     if abs(slots - round(slots)) > 1e-9 or round(slots) < 1:
@@ -36,12 +45,12 @@ def problems(sc: "Scenario") -> list[Problem]:
             key = "per_interval" if queue.arrivals.per_interval is not None else "csv"
             found.append(Problem(f"queues.{name}.arrivals.{key}", (
                 f"has {len(volumes)} values; the horizon has {_lengths_text(sc)} intervals")))
-        if not any(name in group.skills for group in sc.agent_groups.values()):
+        if complete and not any(name in group.skills for group in sc.agent_groups.values()):
             found.append(Problem(f"queues.{name}", "no agent group has this queue among its skills"))
-    found += _flow_problems(sc)
-    found += _lever_problems(sc)
+    found += _flow_problems(sc, names["queues"], complete)
+    found += _lever_problems(sc, names)
     for name, process in sc.processes.items():
-        if name in sc.queues or name in RESERVED_QUEUE_NAMES:
+        if name in queue_names or name in RESERVED_QUEUE_NAMES:
             found.append(Problem(f"processes.{name}", "a process needs a name of its own, not a queue's or 'ALL'"))
         volumes = process.arrivals.volumes
         if volumes is not None and len(volumes) not in lengths:
@@ -50,9 +59,9 @@ def problems(sc: "Scenario") -> list[Problem]:
                 f"has {len(volumes)} values; the horizon has {_lengths_text(sc)} intervals")))
     for name, group in sc.agent_groups.items():
         for skill in group.skills:
-            if skill not in sc.queues:
+            if skill not in queue_names:
                 found.append(Problem(f"agent_groups.{name}.skills", (
-                    f"names unknown queue {skill!r}; queues: {', '.join(sc.queues)}")))
+                    f"names unknown queue {skill!r}; queues: {', '.join(names['queues'])}")))
         if isinstance(group.staff, tuple) and len(group.staff) not in lengths:
             found.append(Problem(f"agent_groups.{name}.staff", (
                 f"has {len(group.staff)} values; the horizon has {_lengths_text(sc)} intervals")))
@@ -120,30 +129,31 @@ def _clock(seconds: float) -> str:
     return format_clock(seconds) + (" the next day" if seconds > 86400 else "")
 
 
-def _lever_problems(sc: "Scenario") -> list[Problem]:
+def _lever_problems(sc: "Scenario", names: Mapping[str, Collection[str]]) -> list[Problem]:
     """Levers and penalties must name known queues, and a pilot a known group."""
     found = []
     owners = [(f"agent_groups.{g}", group) for g, group in sc.agent_groups.items()] + [("costs", sc.costs)]
     if sc.pilot is not None:
         owners.append(("pilot", sc.pilot))
-        if sc.pilot.group is not None and sc.pilot.group not in sc.agent_groups:
+        if sc.pilot.group is not None and sc.pilot.group not in names["agent_groups"]:
             found.append(Problem("pilot.group", (
-                f"names unknown agent group {sc.pilot.group!r}; groups: {', '.join(sc.agent_groups)}")))
+                f"names unknown agent group {sc.pilot.group!r}; groups: {', '.join(names['agent_groups'])}")))
     for prefix, owner in owners:
         for field, queue in owner.queues_named():
-            if queue not in sc.queues:
+            if queue not in names["queues"]:
                 found.append(Problem(f"{prefix}.{field}.{queue}", (
-                    f"names unknown queue {queue!r}; queues: {', '.join(sc.queues)}")))
+                    f"names unknown queue {queue!r}; queues: {', '.join(names['queues'])}")))
     return found
 
 
-def _flow_problems(sc: "Scenario") -> list[Problem]:
-    """Flows must name known queues, split at most all contacts, and be able to end."""
+def _flow_problems(sc: "Scenario", queue_names: Collection[str], complete: bool) -> list[Problem]:
+    """Flows must name known queues, split at most all contacts, and be able to end (judged
+    only when every queue is `complete`ly valid)."""
     found: list[Problem] = []
-    known = ", ".join(sc.queues)
+    known = ", ".join(queue_names)
 
     def check_queue(path: str, name: str | None) -> None:
-        if name is not None and name not in sc.queues:
+        if name is not None and name not in queue_names:
             found.append(Problem(path, f"names unknown queue {name!r}; queues: {known}"))
 
     for name, queue in sc.queues.items():
@@ -160,7 +170,7 @@ def _flow_problems(sc: "Scenario") -> list[Problem]:
         for i, stage in enumerate(process.stages):
             check_queue(f"processes.{pname}.stages.{i}.queue", stage.queue)
             check_queue(f"processes.{pname}.stages.{i}.escalate_to", stage.escalate_to)
-    if found:
+    if found or not complete:
         return found
     for name in _endless(sc):
         found.append(Problem(f"queues.{name}", (
@@ -230,9 +240,9 @@ def _lengths_text(sc: "Scenario") -> str:
     return f"{sc.intervals_per_day} per day (or {sc.n_intervals} for all {sc.horizon.days} days)"
 
 
-def raise_problems(sc: "Scenario") -> None:
-    """Raise ScenarioError listing every cross-field problem, if any."""
-    found = problems(sc)
+def raise_problems(sc: "Scenario", names: Mapping[str, Collection[str]] | None = None) -> None:
+    """Raise ScenarioError listing every cross-field problem, if any (see `problems`)."""
+    found = problems(sc, names)
     if found:
         raise ScenarioError(problems=found)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from ccsim.scenario.arrivals import Arrivals
-from ccsim.scenario.types import Duration, DistributionSpec, PositiveDuration, Probability, Strict
+from ccsim.scenario.types import Duration, DistributionSpec, PositiveDuration, Probability, Strict, Whole
 
 
 class Transfer(Strict):
@@ -17,7 +17,7 @@ class Transfer(Strict):
 
     to: str
     probability: Probability
-    priority: int | None = None
+    priority: Whole | None = None
 
 
 class Escalation(Strict):
@@ -26,7 +26,7 @@ class Escalation(Strict):
 
     after: Duration
     to: str | None = None
-    priority: int | None = None
+    priority: Whole | None = None
 
     @model_validator(mode="after")
     def _somewhere(self) -> "Escalation":
@@ -40,7 +40,7 @@ class Attempts(Strict):
 
     probability: Probability = 1.0
     delay: DistributionSpec
-    max_attempts: int = Field(3, ge=1)
+    max_attempts: Whole = Field(3, ge=1)
 
 
 class Unresolved(Strict):
@@ -66,7 +66,7 @@ class Callback(Strict):
     offer_over: PositiveDuration
     acceptance: Probability
     due: PositiveDuration
-    priority: int | None = None
+    priority: Whole | None = None
 
 
 class Stage(Strict):
@@ -82,7 +82,7 @@ class Stage(Strict):
     delay: Duration = 0.0
     time_limit: PositiveDuration | None = None
     escalate_to: str | None = None
-    escalate_priority: int | None = None
+    escalate_priority: Whole | None = None
 
     @model_validator(mode="after")
     def _limit_for_escalation(self) -> "Stage":

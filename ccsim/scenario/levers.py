@@ -16,6 +16,7 @@ import numpy as np
 from pydantic import Field, model_validator
 
 from ccsim.scenario.per_queue import PerQueue
+from ccsim.scenario.types import Whole
 
 if TYPE_CHECKING:
     from ccsim.scenario.models import Scenario
@@ -48,7 +49,7 @@ class Pilot(Proficiency):
     contacts (repeats and transfers included) are handled under the change by whoever serves them."""
 
     share: float | None = Field(None, gt=0, lt=1)
-    agents: int | None = Field(None, ge=1)
+    agents: Whole | None = Field(None, ge=1)
     group: str | None = None
     contacts: float | None = Field(None, gt=0, lt=1)
 

@@ -2,80 +2,32 @@
 
 from __future__ import annotations
 
+import os
 import re
 import typing
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from ccsim.distributions import ParameterError
 from ccsim.errors import Problem, ScenarioError
+from ccsim.textfiles import TextFileError, read_text
 from ccsim.scenario.models import Scenario
-from ccsim.scenario.variants import expand_dotted, layer, resolve_extends
+from ccsim.scenario.yamltext import read_yaml
+from ccsim.scenario.variants import expand_dotted, layer, resolve_extends, unknown_entries
 
 Path_ = tuple[Any, ...]
 M = typing.TypeVar("M", bound=BaseModel)
 
 
-class _Loader(yaml.SafeLoader):
-    """YAML 1.2-like scalars: "20:00" stays a string (YAML 1.1 would read base-60 1200)."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$"), list("-+0123456789"))
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(r"^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]+(?:[eE][-+]?[0-9]+)?$|^[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+$"
-               r"|^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$"),
-    list("-+0123456789."))
-
-
 def parse_yaml(text: str, file: str) -> tuple[Any, dict[Path_, int]]:
-    """The YAML document and a map from field path to 1-based line number."""
-    try:
-        node = yaml.compose(text, Loader=_Loader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        reason = getattr(exc, "problem", None) or str(exc)
-        raise ScenarioError(f"not valid YAML: {reason}", line=line, file=file) from None
-    if node is None:
+    """The YAML document and a map from field path to 1-based line number (see `yamltext`)."""
+    found = read_yaml(text, file)
+    if found is None:
         raise ScenarioError("the file is empty; a scenario needs horizon, queues and agent_groups", file=file)
-    lines: dict[Path_, int] = {}
-    duplicates: list[Problem] = []
-    _index(node, (), lines, duplicates)
-    if duplicates:
-        raise ScenarioError(problems=[Problem(p.path, p.message, p.line, file) for p in duplicates])
-    data = yaml.load(text, Loader=_Loader)
-    return data, lines
-
-
-def _index(node: yaml.Node, path: Path_, lines: dict[Path_, int], duplicates: list[Problem]) -> None:
-    lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        seen: set[Any] = set()
-        for key_node, value_node in node.value:
-            key = key_node.value
-            if key in seen:
-                duplicates.append(Problem(_dotted(path + (key,)), "key given twice", key_node.start_mark.line + 1))
-            seen.add(key)
-            lines[path + (key,)] = key_node.start_mark.line + 1
-            _index(value_node, path + (key,), lines, duplicates)
-            lines[path + (key,)] = key_node.start_mark.line + 1
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _index(item, path + (i,), lines, duplicates)
-
-
-def _dotted(path: Path_) -> str:
-    return ".".join(str(p) for p in path)
+    return found
 
 
 def validate_data(data: Any, *, base_dir: Path | str = ".", file: str | None = None,
@@ -100,9 +52,35 @@ def validate_data(data: Any, *, base_dir: Path | str = ".", file: str | None = N
         return model.model_validate(data, context={"base_dir": str(base_dir)})
     except ValidationError as exc:
         found = list(dict.fromkeys(_problem(err, model) for err in _one_branch(exc.errors())))
+        found += [(p.path, p.message) for p in _problems_beside(data, exc.errors(), model, base_dir)]
         raise ScenarioError(problems=[located(path, message) for path, message in found]) from None
     except ScenarioError as exc:
         raise ScenarioError(problems=[located(p.path, p.message, p.line, p.file) for p in exc.problems]) from None
+
+
+def _problems_beside(data: Mapping[str, Any], errors: list[Any], model: type[BaseModel],
+                     base_dir: Path | str) -> list[Problem]:
+    """Cross-field problems of the parts of `data` that validated, so that one bad field does not
+    hide them: entries of named maps (queues.X) and top-level fields with errors are left out
+    (fields with a default take it) and the rest is validated again, told the names of every entry."""
+    named = [name for name, field in model.model_fields.items() if typing.get_origin(field.annotation) is dict]
+    repaired = {key: dict(value) if key in named and isinstance(value, Mapping) else value for key, value in data.items()}
+    for err in errors:
+        loc = tuple(err["loc"])
+        if not loc or loc[0] not in repaired:
+            continue
+        if loc[0] in named and len(loc) > 1 and isinstance(repaired[loc[0]], dict):
+            repaired[loc[0]].pop(loc[1], None)
+        else:
+            repaired.pop(loc[0])
+    names = {key: [str(k) for k in data[key]] if isinstance(data.get(key), Mapping) else [] for key in named}
+    try:
+        model.model_validate(repaired, context={"base_dir": str(base_dir), "entry_names": names})
+    except ValidationError:
+        return []          # what is left cannot be judged as a whole
+    except ScenarioError as exc:
+        return exc.problems
+    return []
 
 
 def _origin(where: Mapping[Path_, tuple[str | None, int]], path: Path_, file: str | None) -> tuple[str | None, int | None]:
@@ -112,6 +90,10 @@ def _origin(where: Mapping[Path_, tuple[str | None, int]], path: Path_, file: st
             origin_file, line = where[path[:end]]
             return origin_file or file, line or None
     return file, None
+
+
+def _dotted(path: Path_) -> str:
+    return ".".join(str(p) for p in path)
 
 
 def _split(dotted: str) -> Path_:
@@ -203,19 +185,48 @@ def load_model(source: str | Path | Mapping[str, Any], model: type[M], overrides
     field path) on any mistake. A file's stem is its default `name`, where the model has one."""
     if isinstance(source, Mapping):
         data, where, chain, base_dir = dict(source), {}, None, "."
-    else:
+    elif isinstance(source, (str, os.PathLike)):
         path = Path(source)
         data, where = _read(path, display=str(source))
+        _refuse_other_kind(data, where, model, str(source))
         data, where, chain = resolve_extends(data, where, path, _read)
         if isinstance(data, dict) and "name" in model.model_fields:
             data.setdefault("name", path.stem)
         base_dir = path.parent
+    else:
+        raise ValueError(f"source must be a path to a YAML file or a mapping, got {type(source).__name__}")
+    if overrides is not None and not isinstance(overrides, Mapping):
+        raise ValueError(f"overrides must be a mapping of dotted keys to values, got {type(overrides).__name__}")
     if overrides:
+        typos = unknown_entries(data, {k: ("--set", None) for k in overrides})
+        if typos:
+            raise ScenarioError(problems=typos)
         marks = {(k, *inner): ("--set", 0) for k, v in overrides.items() for inner in _inner_paths(v)}
         extra, extra_where = expand_dotted(dict(overrides), marks)
         data, where = layer(data, where, extra, extra_where)
     file = None if isinstance(source, Mapping) else str(source)
     return validate_data(data, base_dir=base_dir, file=file, model=model, where=where, chain=chain)
+
+
+# Files of other kinds that a command may be given by mistake: key that marks them, what they are,
+# and the command that reads them.
+OTHER_KINDS = (
+    ("templates", "a shift-template file", "ccsim staff SCENARIO --shifts {file}"),
+    ("queues", "a scenario file", "ccsim run {file} (or validate, staff, compare)"),
+)
+
+
+def _refuse_other_kind(data: Any, where: Mapping[Path_, tuple[str, int]], model: type[BaseModel], file: str) -> None:
+    """A clear error when the file is of another kind than `model` reads (a shift-template file
+    given where a scenario is expected, and the other way round)."""
+    if not isinstance(data, Mapping):
+        return
+    for marker, kind, usage in OTHER_KINDS:
+        required = {name for name, field in model.model_fields.items() if field.is_required()}
+        if marker in data and marker not in model.model_fields and not required & set(data):
+            line = where.get((marker,), (file, None))[1]
+            raise ScenarioError(f"this is {kind} (it has '{marker}:'), not the file this command reads; "
+                                f"use it with: {usage.format(file=file)}", file=file, line=line)
 
 
 def _inner_paths(value: Any) -> list[Path_]:
@@ -227,11 +238,11 @@ def _inner_paths(value: Any) -> list[Path_]:
 def _read(path: Path, display: str | None = None) -> tuple[Any, dict[Path_, tuple[str, int]]]:
     """A YAML file's data and, for every field path, (file, line)."""
     file = display or str(path)
+    if not path.is_file():
+        raise ScenarioError("file not found" if not path.exists() else "not a file", file=file)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError("file not found", file=file) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"cannot read the file: {exc}", file=file) from None
+        text = read_text(path)
+    except TextFileError as exc:
+        raise ScenarioError(exc.reason, file=file, line=exc.line) from None
     data, lines = parse_yaml(text, file)
     return data, {p: (file, line) for p, line in lines.items()}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, model_validator
 
 from ccsim.scenario.arrivals import Arrivals
 from ccsim.scenario.economics import Costs, Investment
@@ -18,7 +18,7 @@ from ccsim.scenario.levers import Pilot, Proficiency
 from ccsim.scenario.flows import Attempts, Callback, Escalation, Process, Transfer, Unresolved
 from ccsim.scenario.shifts import Shifts, break_requests, shift_staff
 from ccsim.scenario.types import (
-    Clock, Counts, Duration, DistributionSpec, PositiveDuration, Probability, Skills, Strict, WEEKDAYS, Weekday,
+    Clock, Counts, Duration, PositiveDistributionSpec, PositiveDuration, Probability, Seed, Skills, Strict, WEEKDAYS, Weekday, Whole,
 )
 from ccsim.units import format_clock
 
@@ -31,7 +31,7 @@ class Horizon(Strict):
 
     start: Clock
     end: Clock
-    days: int = Field(1, ge=1)
+    days: Whole = Field(1, ge=1)
     first_day: Weekday = "mon"
 
     @model_validator(mode="after")
@@ -78,12 +78,12 @@ class Queue(Strict):
 
     channel: Literal["voice", "chat", "email", "outbound"] = "voice"
     arrivals: Arrivals | None = None
-    handle_time: DistributionSpec
-    patience: DistributionSpec | None = None
+    handle_time: PositiveDistributionSpec
+    patience: PositiveDistributionSpec | None = None
     service_level: ServiceLevel = ServiceLevel()
-    priority: int = 1
+    priority: Whole = 1
     deflection: Probability = 0.0
-    concurrency: int = Field(1, ge=1)
+    concurrency: Whole = Field(1, ge=1)
     slowdown: float = Field(0.0, ge=0, allow_inf_nan=False)
     transfers: tuple[Transfer, ...] = ()
     escalation: Escalation | None = None
@@ -133,7 +133,7 @@ class Routing(Strict):
 
     policy: str = "priority_then_longest_wait"
     blending: str = "live_first"
-    reserve: int = Field(0, ge=0)
+    reserve: Whole = Field(0, ge=0)
     live_quiet: Duration = 0.0
 
     @model_validator(mode="after")
@@ -163,8 +163,8 @@ class Scenario(Strict):
     horizon: Horizon
     interval: PositiveDuration = 1800.0
     warmup: Duration = 0.0
-    seed: int = 1
-    replications: int = Field(10, ge=1)
+    seed: Seed = 1
+    replications: Whole = Field(10, ge=1)
     queues: dict[str, Queue] = Field(min_length=1)
     agent_groups: dict[str, AgentGroup] = Field(min_length=1)
     routing: Routing = Routing()
@@ -175,10 +175,10 @@ class Scenario(Strict):
     investment: Investment | None = None
 
     @model_validator(mode="after")
-    def _cross_field(self) -> "Scenario":
+    def _cross_field(self, info: ValidationInfo) -> "Scenario":
         from ccsim.scenario.checks import raise_problems
 
-        raise_problems(self)
+        raise_problems(self, (info.context or {}).get("entry_names"))
         return self
 
     # -- derived, read-only views the engine and reports use -------------------------

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import numpy as np
 from pydantic import BeforeValidator, Field, PlainValidator, model_validator
 
-from ccsim.scenario.types import WEEKDAYS, Clock, Duration, PositiveDuration, Strict
+from ccsim.scenario.types import WEEKDAYS, Clock, Duration, PositiveDuration, Strict, Whole
 from ccsim.units import format_duration
 
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ class Rhythm(Strict):
 
     work: PositiveDuration
     rest: PositiveDuration
-    cycles: int = Field(4, ge=1)
+    cycles: Whole = Field(4, ge=1)
     long_rest: PositiveDuration | None = None
 
 

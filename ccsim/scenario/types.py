@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from typing import Annotated, Any
 
 from pydantic import (
@@ -15,7 +16,7 @@ from pydantic import (
     ValidationInfo,
 )
 
-from ccsim.distributions import Distribution, build_distribution
+from ccsim.distributions import Distribution, build_distribution, positive_mean
 from ccsim.units import format_clock, parse_clock, parse_duration
 
 
@@ -25,9 +26,32 @@ def _positive(seconds: float) -> float:
     return seconds
 
 
+def _whole(value: Any) -> int:
+    """A whole number: an int, or a float without fraction (2.0); never a bool or a string."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return int(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    raise ValueError(f"expected a whole number, got {value!r}")
+
+
+SEED_MAX = 2**63 - 1
+
+
+def _seed(value: int) -> int:
+    if not 0 <= value <= SEED_MAX:
+        raise ValueError(f"a seed must be a whole number from 0 to 2**63-1 (random streams need seeds >= 0), "
+                         f"got {value}")
+    return value
+
+
 def _distribution(value: Any, info: ValidationInfo) -> Distribution:
     base_dir = (info.context or {}).get("base_dir", ".")
     return build_distribution(value, base_dir)
+
+
+def _positive_distribution(value: Any, info: ValidationInfo) -> Distribution:
+    return positive_mean(_distribution(value, info))
 
 
 def _counts(value: Any) -> tuple[int, ...] | int:
@@ -72,6 +96,8 @@ def _skills(value: Any) -> dict[str, int]:
     raise ValueError("expected a non-empty list of queue names or a mapping {queue: rank}")
 
 
+Whole = Annotated[int, BeforeValidator(_whole)]
+Seed = Annotated[int, BeforeValidator(_whole), AfterValidator(_seed)]
 Duration = Annotated[float, BeforeValidator(parse_duration)]
 PositiveDuration = Annotated[float, BeforeValidator(parse_duration), AfterValidator(_positive)]
 def _clock_text(seconds: float) -> str:
@@ -81,6 +107,9 @@ def _clock_text(seconds: float) -> str:
 
 Clock = Annotated[float, BeforeValidator(parse_clock), PlainSerializer(_clock_text)]
 DistributionSpec = Annotated[Distribution, PlainValidator(_distribution), PlainSerializer(lambda d: d.spec())]
+# Work and patience: a mean of 0 seconds makes no sense (delays may be 0).
+PositiveDistributionSpec = Annotated[Distribution, PlainValidator(_positive_distribution),
+                                     PlainSerializer(lambda d: d.spec())]
 Counts = Annotated[int | tuple[int, ...], PlainValidator(_counts),
                    PlainSerializer(lambda v: list(v) if isinstance(v, (list, tuple)) else v)]
 Skills = Annotated[dict[str, int], PlainValidator(_skills)]

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ccsim.errors import ScenarioError
+from ccsim.errors import Problem, ScenarioError
 
 Path_ = tuple[Any, ...]
 Where = dict[Path_, tuple[str, int]]      # field path -> (file, line) that set it
@@ -63,14 +63,43 @@ def layer(base: Any, base_where: Where, override: Any, override_where: Where) ->
 
 
 def parse_assignment(text: str) -> tuple[str, Any]:
-    """`key.path=value` with the value read as YAML (numbers, strings, lists, mappings)."""
-    from ccsim.scenario.loader import parse_yaml
+    """`key.path=value` with the value read as YAML (numbers, strings, lists, mappings);
+    `key.path=null` removes the key. An empty value is an error, never a silent removal."""
+    from ccsim.scenario.yamltext import read_yaml
 
     key, sep, raw = text.partition("=")
-    if not sep or not key.strip():
-        raise ScenarioError(f"--set expects key.path=value, got {text!r}")
-    value, _ = parse_yaml(raw, "--set") if raw.strip() else (None, {})
-    return key.strip(), value
+    key = key.strip()
+    if not sep or not key or any(not part.strip() for part in key.split(".")):
+        raise ScenarioError(f"expects key.path=value (e.g. queues.billing.handle_time.mean=210), got {text!r}",
+                            file="--set")
+    try:
+        found = read_yaml(raw, "--set")
+    except ScenarioError as exc:
+        raise ScenarioError(problems=[Problem(key, p.message, None, "--set") for p in exc.problems]) from None
+    if found is None:
+        raise ScenarioError(f"empty value for {key}; to remove a key write {key}=null", path=key, file="--set")
+    return key, found[0]
+
+
+NAMED_ENTRIES = {"queues": "queue", "agent_groups": "agent group", "processes": "process",
+                 "templates": "shift template"}
+
+
+def unknown_entries(base: Any, keys: Mapping[str, tuple[str | None, int | None]]) -> list[Problem]:
+    """Dotted keys that reach inside a named entry `base` does not have (`queues.bilign.priority`
+    when there is no queue bilign): a typo, not a new entry. `keys` maps each key to (file, line)."""
+    found = []
+    for key, (file, line) in keys.items():
+        parts = key.split(".") if isinstance(key, str) else []
+        if len(parts) < 3 or parts[0] not in NAMED_ENTRIES or not isinstance(base, Mapping):
+            continue
+        known = base.get(parts[0])
+        known = list(known) if isinstance(known, Mapping) else []
+        if parts[1] not in known:
+            noun = NAMED_ENTRIES[parts[0]]
+            found.append(Problem(key, f"unknown {noun} {parts[1]!r}; {parts[0].replace('_', ' ')}: "
+                                      f"{', '.join(map(str, known)) or 'none'}", line or None, file))
+    return found
 
 
 def _get(data: Any, path: Path_) -> Any:
@@ -103,6 +132,9 @@ def resolve_extends(data: Any, where: Where, path: Path, read, seen: tuple[Path,
         raise ScenarioError(f"extends: file not found: {base_path}", file=str(path), line=line)
     base, base_where = read(base_path)
     base, base_where, base_chain = resolve_extends(base, base_where, base_path, read, (*seen, path.resolve()))
+    typos = unknown_entries(base, {k: where.get((k,), (str(path), 0)) for k in data})
+    if typos:
+        raise ScenarioError(problems=typos)
     own_where = {p: o for p, o in where.items() if p != ("extends",)}
     overrides, own_where = expand_dotted(data, own_where)
     merged, merged_where = layer(base, base_where, overrides, own_where)

@@ -51,7 +51,7 @@ def assert_billing_problem(write_scenario, extra: str, path: str, words: str) ->
     ("    escalation: {after: 1m, to: ghost}\n", "queues.billing.escalation.to", "unknown queue 'ghost'"),
     ("    fcr: 0.7\n    unresolved: {escalate_to: tech, repeat: {delay: 1h}}\n", "queues.billing.unresolved",
      "not both"),
-    ("    retrial: {delay: soon}\n", "queues.billing.retrial.delay.dist", "fixed duration such as 90s"),
+    ("    retrial: {delay: soon}\n", "queues.billing.retrial.delay", "cannot read duration 'soon'"),
     ("    retrial: {probability: 0.5, delay: {dist: exponential, mean: 10m}, max_attempts: 0}\n",
      "queues.billing.retrial.max_attempts", "greater than or equal to 1"),
     ("    callback: {offer_over: 0, acceptance: 0.5, due: 1h}\n", "queues.billing.callback.offer_over", "> 0"),
