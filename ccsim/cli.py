@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import json
 import sys
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
@@ -68,7 +69,9 @@ def _clean_exit() -> Iterator[None]:
     file-system errors (a file that cannot be read or written) are user mistakes too. Ctrl-C
     exits 130 with one line."""
     try:
-        yield
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            yield
     except CcsimError as exc:
         for line in str(exc).splitlines():
             click.echo(f"error: {line}", err=True)
@@ -80,6 +83,22 @@ def _clean_exit() -> Iterator[None]:
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(INTERRUPTED)
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """A Python warning from the library (e.g. a long run ahead) as one line on stderr."""
+    click.echo(f"warning: {message}", err=True)
+
+
+@contextmanager
+def _blamed_on(file: Path) -> Iterator[None]:
+    """Problems found in an already loaded scenario name its file."""
+    from ccsim.errors import ScenarioError
+
+    try:
+        yield
+    except ScenarioError as exc:
+        raise exc.with_file(str(file)) from None
 
 
 def _fail_cleanly(command: Callable) -> Callable:
@@ -184,7 +203,7 @@ def run(scenario: Path, replications: int | None, seed: int | None, workers: int
     sc = load_scenario(scenario, overrides)
     total = replications or sc.replications
     err = _stderr()
-    with _progress_bar(err, fmt == "table" and err.is_terminal) as bar:
+    with _blamed_on(scenario), _progress_bar(err, fmt == "table" and err.is_terminal) as bar:
         task = None if bar is None else bar.add_task(f"simulating {sc.name}", total=total)
         res = simulate(sc, replications, seed, workers, force=force,
                        progress=None if bar is None else lambda done, _: bar.update(task, completed=done))
@@ -223,8 +242,9 @@ def validate(scenario: Path) -> None:
     """Check SCENARIO; exit 0 if it is valid, 2 with one line per problem if not."""
     from ccsim.scenario import load_scenario, load_warnings
 
-    sc = load_scenario(scenario)
     from ccsim.budget import check_size
+
+    sc = load_scenario(scenario)
     check_size(sc, file=str(scenario))   # sizes this machine cannot run, before the per-interval warnings
     for warning in load_warnings(sc):
         click.echo(f"warning: {scenario}: {warning.path}: {warning.message}", err=True)
@@ -314,7 +334,7 @@ def staff(scenario: Path, method: str, shifts_file: Path | None, out_dir: Path |
     err = _stderr()
     options = dict(method=method, shifts=shifts_file, replications=replications, seed=seed,
                    max_iterations=max_iterations, time_budget_s=time_budget, max_occupancy=max_occupancy, force=force)
-    with _progress_bar(err, method == "simulate" and fmt == "table" and err.is_terminal) as bar:
+    with _blamed_on(scenario), _progress_bar(err, method == "simulate" and fmt == "table" and err.is_terminal) as bar:
         task = None if bar is None else bar.add_task("searching staff in simulation", total=max_iterations)
         result = plan_staff(sc, progress=None if bar is None else lambda done, total, note: bar.update(
             task, completed=done, description=f"searching: {note}"), **options)

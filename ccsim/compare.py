@@ -74,7 +74,7 @@ def compare(scenarios: Sequence[Scenario | str | Path | Mapping[str, Any]], repl
         raise ValueError("compare needs a baseline and at least one variant")
     files = [str(s) if isinstance(s, (str, Path)) else None for s in scenarios]
     replications = loaded[0].replications if replications is None else replications
-    replications, seed, workers = run_arguments(loaded[0], replications, seed, workers, files[0])
+    replications, seed, workers = run_arguments(loaded[0], replications, seed, workers)
     if replications < 2:
         raise arguments.ArgumentError(f"replications must be >= 2 for paired confidence intervals, got {replications}")
     if precision is not None:

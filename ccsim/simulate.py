@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import Any
 
 from ccsim import arguments
 from ccsim.budget import check_size
-from ccsim.errors import CcsimError, Problem, ScenarioError
+from ccsim.errors import CcsimError
 from ccsim.kpis import occupancy_warnings
 from ccsim.model.plan import compile_plan
 from ccsim.model.replication import ReplicationRecords, run_replication
@@ -39,7 +40,7 @@ def simulate(
     """
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     file = None if isinstance(scenario, (Scenario, Mapping)) else str(scenario)
-    replications, seed, workers = run_arguments(sc, replications, seed, workers, file)
+    replications, seed, workers = run_arguments(sc, replications, seed, workers)
     check_size(sc, replications, workers, force=force, file=file)
     try:
         return _run(sc, replications, seed, workers, progress)
@@ -48,16 +49,17 @@ def simulate(
                          "arrivals, horizon.days, warmup or replications") from None
 
 
-def run_arguments(sc: Scenario, replications: object, seed: object, workers: object,
-                  file: str | None = None) -> tuple[int, int, int]:
-    """(replications, seed, workers) checked, the scenario's where None. A negative seed in the
-    scenario is a ScenarioError at `seed`; a bad argument an ArgumentError naming it."""
+def run_arguments(sc: Scenario, replications: object, seed: object, workers: object) -> tuple[int, int, int]:
+    """(replications, seed, workers) checked, the scenario's where None; a bad argument raises an
+    ArgumentError naming it."""
     replications = sc.replications if replications is None else arguments.whole("replications", replications, 1)
-    if seed is None:
-        if sc.seed < 0:
-            raise ScenarioError(problems=[Problem("seed", f"must be a whole number >= 0, got {sc.seed}", file=file)])
-        seed = sc.seed
-    return replications, arguments.seed(seed), arguments.whole("workers", workers, 1)
+    seed = sc.seed if seed is None else arguments.seed(seed)
+    return replications, seed, arguments.whole("workers", workers, 1)
+
+
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the parent, which cancels what is left and stops them."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _run(sc: Scenario, replications: int, seed: int, workers: int, progress: Progress | None) -> Results:
@@ -69,11 +71,14 @@ def _run(sc: Scenario, replications: int, seed: int, workers: int, progress: Pro
             if progress:
                 progress(r + 1, replications)
     else:
-        with ProcessPoolExecutor(max_workers=min(workers, replications)) as pool:
+        pool = ProcessPoolExecutor(max_workers=min(workers, replications), initializer=_ignore_interrupts)
+        try:
             futures = {pool.submit(run_replication, plan, seed, r): r for r in range(replications)}
             for done, future in enumerate(as_completed(futures), start=1):
                 records[futures[future]] = future.result()
                 if progress:
                     progress(done, replications)
+        finally:            # on Ctrl-C or an error, queued replications are dropped, not run
+            pool.shutdown(cancel_futures=True)
     warnings = [str(w) for w in load_warnings(sc)] + occupancy_warnings(plan, records)
     return Results(scenario=sc, plan=plan, seed=seed, records=records, warnings=warnings)

@@ -64,7 +64,7 @@ def staff(scenario: Scenario | str | Path | Mapping[str, Any], method: str = "er
         raise arguments.ArgumentError(f"method: unknown method {method!r}; allowed: {', '.join(METHODS)}")
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     file = None if isinstance(scenario, (Scenario, Mapping)) else str(scenario)
-    replications, seed, _ = run_arguments(sc, replications, seed, 1, file)
+    replications, seed, _ = run_arguments(sc, replications, seed, 1)
     max_iterations = arguments.whole("max_iterations", max_iterations, 1)
     time_budget_s = arguments.number("time_budget_s", time_budget_s)
     if max_occupancy is not None:

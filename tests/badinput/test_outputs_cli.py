@@ -218,6 +218,11 @@ def _wait_until_simulating(process: subprocess.Popen) -> None:
         time.sleep(0.05)
 
 
+def _default_sigint() -> None:
+    """A terminal's default for Ctrl-C: test runners and background jobs may start with it ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="needs /proc to see the command start")
 @pytest.mark.parametrize("command", ["run", "compare"])
 def test_ctrl_c_exits_130_with_one_line_and_leaves_the_folder_as_it_was(tmp_path, write_scenario, command):
@@ -226,8 +231,9 @@ def test_ctrl_c_exits_130_with_one_line_and_leaves_the_folder_as_it_was(tmp_path
     old = entries(out)
     scenario = write_scenario(LONG_YAML, "long.yml")
     args = {"run": ["run", scenario], "compare": ["compare", scenario, scenario]}[command]
-    process = subprocess.Popen([sys.executable, "-m", "ccsim", *map(str, [*args, "-r", 200, "--out", out])],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    process = subprocess.Popen([sys.executable, "-m", "ccsim", *map(str, [*args, "-r", 20, "--out", out])],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                               preexec_fn=_default_sigint)
     try:
         _wait_until_simulating(process)
         os.killpg(process.pid, signal.SIGINT)         # as a terminal's Ctrl-C: the whole process group

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 import ccsim
-from ccsim.errors import CcsimError, ScenarioError
+from ccsim.errors import CcsimError
 from tests.conftest import BASE_YAML
 
 BAD_RUN_ARGUMENTS = [
@@ -32,12 +32,6 @@ def test_whole_numbers_of_numpy_types_are_accepted(sc):
     import numpy as np
 
     assert ccsim.simulate(sc, replications=np.int64(2), seed=np.int32(4)).replications == 2
-
-
-def test_a_negative_seed_in_the_scenario_is_a_scenario_error(write_scenario):
-    sc = ccsim.load_scenario(write_scenario(BASE_YAML + "seed: -1\n"))
-    with pytest.raises(ScenarioError, match="seed: must be a whole number >= 0, got -1"):
-        ccsim.simulate(sc)
 
 
 @pytest.mark.parametrize("name, value", [*BAD_RUN_ARGUMENTS, ("replications", 1), ("precision", 0),
