@@ -21,7 +21,8 @@ class ErlangArgumentError(ValueError):
 
     def __init__(self, arguments: tuple[str, ...], detail: str):
         self.arguments, self.detail = arguments, detail
-        super().__init__(f"{' and '.join(arguments)} {detail}")
+        names = " and ".join(arguments) if len(arguments) < 3 else f"{', '.join(arguments[:-1])} and {arguments[-1]}"
+        super().__init__(f"{names} {detail}")
 
 
 # name -> (positive test on a float array, what is allowed); NaN fails every test.
