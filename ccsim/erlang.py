@@ -248,10 +248,10 @@ def _erlang_a_measures(lam_s, s, n, theta, t, with_asa: bool) -> dict[str, np.nd
     # both in terms of A: P(x, z) = z^x e^-z A(x, z) / Gamma(x + 1).
     z = y * np.exp(-theta * t)
     log_a_z = _log_kummer(x, z)
-    scale = np.exp(-x * theta * t + y - z - log_a_y)          # z^x e^-z / (y^x e^-y A(x, y))
-    a_z = np.exp(log_a_z)
-    answered_within_given_wait = ((1.0 - inv_a_y) - scale * (a_z - 1.0)) / rho
-    abandon_within_given_wait = ((y - x * (1.0 - inv_a_y)) - scale * (z * a_z - x * (a_z - 1.0))) / y
+    log_scale = -x * theta * t + y - z - log_a_y              # ln of z^x e^-z / (y^x e^-y A(x, y))
+    scale, scale_a_z = np.exp(log_scale), np.exp(log_scale + log_a_z)   # the product, not A(x, z): no overflow
+    answered_within_given_wait = ((1.0 - inv_a_y) - (scale_a_z - scale)) / rho
+    abandon_within_given_wait = ((y - x * (1.0 - inv_a_y)) - (z * scale_a_z - x * (scale_a_z - scale))) / y
     p_abandon = p_wait * p_abandon_given_wait
     out = {
         "p_wait": p_wait,

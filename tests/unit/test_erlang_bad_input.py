@@ -177,3 +177,10 @@ def test_search_returns_the_smallest_agent_count_meeting_the_target(rate, aht, t
 
     assert sl(n) >= target
     assert n == 0 or sl(n - 1) < target
+
+
+def test_erlang_a_stays_finite_when_the_kummer_function_overflows():
+    """200 contacts/s on 1 agent: A(x, y) overflows a double; the threshold terms are formed in log space."""
+    got = erlang.erlang_a(28800, 1, 1, 144, 0)
+    assert all(np.isfinite(v) for v in got.values())
+    assert got["p_abandon_within"] == 0.0 and got["p_abandon"] == pytest.approx(0.875)
