@@ -155,17 +155,24 @@ class AgentsType(click.ParamType):
 
     name = "agents"
 
+    MAX_ROWS = 10_000       # agent counts one range may list
+
     def convert(self, value, param, ctx):
+        from ccsim.erlang_checks import MAX_AGENTS
+
         if isinstance(value, np.ndarray):
             return value
         try:
             low, _, high = str(value).partition(":")
-            agents = np.arange(int(low), int(high or low) + 1)
+            low, high = int(low), int(high or low)
         except ValueError:
             self.fail(f"expected a whole number or a range such as 20:30, got {value!r}", param, ctx)
-        if agents.size == 0 or agents[0] < 0:
-            self.fail(f"expected agents >= 0 and FROM <= TO, got {value!r}", param, ctx)
-        return agents
+        if not 0 <= low <= high <= MAX_AGENTS:
+            self.fail(f"expected whole numbers 0 <= FROM <= TO <= {MAX_AGENTS}, got {value!r}", param, ctx)
+        if high - low + 1 > self.MAX_ROWS:
+            self.fail(f"a range lists at most {self.MAX_ROWS} agent counts, got {high - low + 1} in {value!r}",
+                      param, ctx)
+        return np.arange(low, high + 1)
 
 
 DURATION = DurationType()
@@ -361,20 +368,31 @@ def staff(scenario: Path, method: str, shifts_file: Path | None, out_dir: Path |
 @click.option("--max-abandon", type=click.FloatRange(0, 1, min_open=True), help="Maximum abandon rate (needs --patience).")
 @click.option("--max-occupancy", type=click.FloatRange(0, 1, min_open=True), help="Occupancy cap for required agents.")
 @click.option("--format", "-f", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def erlang(rate, aht, agents, threshold, patience, target, asa_target, max_abandon, max_occupancy, fmt) -> None:
+def erlang(**options) -> None:
     """Analytic answers: Erlang C (or Erlang A with --patience) for given agents, or required agents.
 
     \b
     ccsim erlang --rate 120 --aht 240 --agents 25
     ccsim erlang --rate 120 --aht 240 --agents 5:12 --patience 180
     ccsim erlang --rate 120 --aht 240 --target 0.8 --threshold 20
+
+    Traffic is limited to 1e6 Erlangs, agents to 1e9. ASA shows "unstable" (JSON null)
+    when Erlang C has agents <= traffic: the queue grows without bound.
     """
+    from ccsim.erlang import ErlangArgumentError
+
+    try:
+        _erlang(**options)
+    except ErlangArgumentError as exc:           # name the option, not the Python argument
+        options = {"rate_per_hour": "--rate", "traffic": "--rate", "target_asa": "--asa-target"}
+        hints = list(dict.fromkeys(options.get(a, "--" + a.replace("_", "-")) for a in exc.arguments))
+        raise click.BadParameter(exc.detail, param_hint=hints) from None
+
+
+def _erlang(rate, aht, agents, threshold, patience, target, asa_target, max_abandon, max_occupancy, fmt) -> None:
     from ccsim import erlang as erl
 
-    if aht <= 0:
-        raise click.BadParameter("must be > 0 seconds", param_hint="--aht")
-    if patience is not None and patience <= 0:
-        raise click.BadParameter("must be > 0 seconds", param_hint="--patience")
+    erl.traffic(rate, aht)                       # checks --rate and --aht before anything else
     if max_abandon is not None and patience is None:
         raise click.UsageError("--max-abandon needs --patience (abandonment is modelled by Erlang A)")
     goals = {"service_level": target, "asa": asa_target, "abandon_rate": max_abandon}
@@ -411,7 +429,7 @@ def erlang(rate, aht, agents, threshold, patience, target, asa_target, max_aband
     for column in rows[0]:
         table.add_column(column, justify="right")
     for row in rows:
-        table.add_row(*(_fmt_erlang(k, v) for k, v in row.items()))
+        table.add_row(*(_fmt_erlang(k, v, abandons=patience is not None) for k, v in row.items()))
     console.print(table)
 
 
@@ -444,9 +462,10 @@ def _goal_text(goal: str, value: float, threshold: float) -> str:
     return f"<= {100 * value:.1f}%"
 
 
-def _fmt_erlang(key: str, value) -> str:
+def _fmt_erlang(key: str, value, abandons: bool) -> str:
+    """A table cell; a missing value (JSON null) is ASA without a finite mean, said in words."""
     if value is None:
-        return "inf"
+        return "none answered" if abandons else "unstable"
     if key == "agents":
         return str(value)
     if key == "asa":

@@ -9,6 +9,10 @@ abandonment gets a defined answer (P(wait) = 1, service level 0, ASA infinite).
 Erlang A follows Mandelbaum & Zeltyn ("The M/M/n+G queue: summary of performance
 measures"), written with the Kummer series A(x, y) = sum_j y^j / ((x+1)...(x+j)),
 x = n*mu/theta, y = lambda/theta. This module never imports the simulation.
+
+Arguments are checked first (`ccsim.erlang_checks`): a bad one raises `ErlangArgumentError`, a
+`ValueError` naming it. Traffic is limited to MAX_TRAFFIC_ERLANGS, agents to MAX_AGENTS, and every
+staffing search stops at `search_bound` (traffic + 10 sqrt(traffic) + 100, or traffic / max_occupancy).
 """
 
 from __future__ import annotations
@@ -18,9 +22,13 @@ from collections.abc import Callable
 import numpy as np
 from scipy import special
 
+from ccsim.erlang_checks import (MAX_AGENTS, MAX_ARRIVALS_PER_PATIENCE, MAX_TRAFFIC_ERLANGS, ErlangArgumentError,
+                                 check_load, check_search_size, checked, search_bound)
+
 __all__ = [
     "agents_for_abandon_rate", "agents_for_asa", "agents_for_service_level",
     "asa", "erlang_a", "erlang_b", "erlang_c", "occupancy", "service_level", "traffic",
+    "ErlangArgumentError", "MAX_AGENTS", "MAX_ARRIVALS_PER_PATIENCE", "MAX_TRAFFIC_ERLANGS",
 ]
 
 _BLOCK = 1024         # most series terms evaluated per vectorized step
@@ -29,38 +37,39 @@ _TAIL = -40.0         # stop a series once its terms are below e^-40 of the sum
 
 def traffic(rate_per_hour, aht):
     """Offered load in Erlangs: arrivals per hour times handle time (s) / 3600."""
-    return _out(np.asarray(rate_per_hour, dtype=float) * np.asarray(aht, dtype=float) / 3600.0)
+    lam, s = _valid(rate_per_hour=rate_per_hour, aht=aht)
+    return _out(lam * s / 3600.0)
 
 
 def erlang_b(traffic, agents):
     """Blocking probability of M/M/n/n (Erlang B) for traffic in Erlangs and n agents."""
-    a, n = _arrays(traffic, agents)
+    a, n = _valid(traffic=traffic, agents=agents)
     return _out(np.exp(-_log_inv_erlang_b(a, n)))
 
 
 def erlang_c(traffic, agents):
     """P(wait > 0) in M/M/n (Erlang C) for traffic in Erlangs and n agents; 1 when traffic >= agents."""
-    a, n = _arrays(traffic, agents)
+    a, n = _valid(traffic=traffic, agents=agents)
     return _out(_erlang_c(a, n))
 
 
 def service_level(rate_per_hour, aht, agents, threshold):
     """P(wait <= threshold) in M/M/n; aht and threshold in seconds. 0 when overloaded."""
-    lam, s, n, t = _arrays(rate_per_hour, aht, agents, threshold)
+    lam, s, n, t = _valid(rate_per_hour=rate_per_hour, aht=aht, agents=agents, threshold=threshold)
     a = lam * s / 3600.0
     return _out(_service_level(a, s, n, t, _erlang_c(a, n)))
 
 
 def asa(rate_per_hour, aht, agents):
     """Mean wait (s) in M/M/n over all contacts; infinite when overloaded."""
-    lam, s, n = _arrays(rate_per_hour, aht, agents)
+    lam, s, n = _valid(rate_per_hour=rate_per_hour, aht=aht, agents=agents)
     a = lam * s / 3600.0
     return _out(_asa(a, s, n, _erlang_c(a, n)))
 
 
 def occupancy(rate_per_hour, aht, agents):
     """Share of agent time busy in M/M/n: traffic / agents, capped at 1."""
-    lam, s, n = _arrays(rate_per_hour, aht, agents)
+    lam, s, n = _valid(rate_per_hour=rate_per_hour, aht=aht, agents=agents)
     return _out(_occupancy(lam * s / 3600.0, n))
 
 
@@ -71,7 +80,8 @@ def erlang_a(rate_per_hour, aht, agents, patience, threshold=20.0) -> dict[str, 
     threshold in seconds), service_level = p_answered_within / (1 - p_abandon_within),
     asa (mean wait of answered contacts, s), occupancy. An infinite patience gives Erlang C.
     """
-    return _erlang_a(*_arrays(rate_per_hour, aht, agents, patience, threshold), with_asa=True)
+    args = _valid(rate_per_hour=rate_per_hour, aht=aht, agents=agents, patience=patience, threshold=threshold)
+    return _erlang_a(*args, with_asa=True)
 
 
 def agents_for_service_level(rate_per_hour, aht, target, threshold, patience=None, max_occupancy=None):
@@ -80,31 +90,33 @@ def agents_for_service_level(rate_per_hour, aht, target, threshold, patience=Non
     Erlang C without patience, Erlang A with it (the service level of `erlang_a`).
     `max_occupancy` (0-1] adds the condition occupancy <= cap.
     """
-    shape, (lam, s, tgt, t, pat) = _flat(rate_per_hour, aht, target, threshold,
-                                         np.inf if patience is None else patience)
+    shape, (lam, s, tgt, t, pat) = _flat(rate_per_hour=rate_per_hour, aht=aht, target=target, threshold=threshold,
+                                         patience=np.inf if patience is None else patience)
     if patience is None:
         meets = lambda n, i: _service_level(_a(lam, s, i), s[i], n, t[i], _erlang_c(_a(lam, s, i), n)) >= tgt[i]  # noqa: E731
     else:
         meets = lambda n, i: _erlang_a(lam[i], s[i], n, pat[i], t[i], with_asa=False)["service_level"] >= tgt[i]  # noqa: E731
-    return _smallest_agents(meets, lam, s, pat, max_occupancy, shape)
+    return _smallest_agents(meets, lam, s, pat, max_occupancy, shape, ("target", tgt))
 
 
 def agents_for_asa(rate_per_hour, aht, target_asa, patience=None, max_occupancy=None):
     """Smallest number of agents with ASA <= target_asa seconds (Erlang A: answered contacts)."""
-    shape, (lam, s, tgt, pat) = _flat(rate_per_hour, aht, target_asa, np.inf if patience is None else patience)
+    shape, (lam, s, tgt, pat) = _flat(rate_per_hour=rate_per_hour, aht=aht, target_asa=target_asa,
+                                      patience=np.inf if patience is None else patience)
     if patience is None:
         meets = lambda n, i: _asa(_a(lam, s, i), s[i], n, _erlang_c(_a(lam, s, i), n)) <= tgt[i]  # noqa: E731
     else:
         meets = lambda n, i: np.nan_to_num(  # noqa: E731
             _erlang_a(lam[i], s[i], n, pat[i], np.zeros_like(n), with_asa=True)["asa"], nan=np.inf) <= tgt[i]
-    return _smallest_agents(meets, lam, s, pat, max_occupancy, shape)
+    return _smallest_agents(meets, lam, s, pat, max_occupancy, shape, ("target_asa", tgt))
 
 
 def agents_for_abandon_rate(rate_per_hour, aht, max_abandon, patience, max_occupancy=None):
     """Smallest number of agents with Erlang A P(abandon) <= max_abandon (patience mean in seconds)."""
-    shape, (lam, s, tgt, pat) = _flat(rate_per_hour, aht, max_abandon, patience)
+    shape, (lam, s, tgt, pat) = _flat(rate_per_hour=rate_per_hour, aht=aht, max_abandon=max_abandon,
+                                      patience=patience)
     meets = lambda n, i: _erlang_a(lam[i], s[i], n, pat[i], np.zeros_like(n), with_asa=False)["p_abandon"] <= tgt[i]  # noqa: E731
-    return _smallest_agents(meets, lam, s, pat, max_occupancy, shape)
+    return _smallest_agents(meets, lam, s, pat, max_occupancy, shape, ("max_abandon", tgt))
 
 
 # --- internals -------------------------------------------------------------------------------
@@ -115,9 +127,22 @@ def _arrays(*values) -> list[np.ndarray]:
     return [np.array(x, dtype=float) for x in arrays]
 
 
-def _flat(*values) -> tuple[tuple[int, ...], list[np.ndarray]]:
-    """The broadcast shape of `values`, and each of them broadcast and flattened."""
-    arrays = _arrays(*values)
+def _valid(**named) -> list[np.ndarray]:
+    """The named arguments checked (`erlang_checks`) and broadcast together, in order."""
+    arrays = dict(zip(named, (checked(name, value) for name, value in named.items())))
+    try:
+        out = _arrays(*arrays.values())
+    except ValueError:
+        shapes = ", ".join(f"{name} {x.shape}" for name, x in arrays.items())
+        raise ErlangArgumentError(tuple(named), f"must broadcast together, got shapes {shapes}") from None
+    if "rate_per_hour" in arrays:                # load limits, indexed by the arrays that set the load
+        check_load(*_arrays(*(arrays[k] for k in ("rate_per_hour", "aht", "patience") if k in arrays)))
+    return out
+
+
+def _flat(**named) -> tuple[tuple[int, ...], list[np.ndarray]]:
+    """The broadcast shape of the checked arguments, and each of them broadcast and flattened."""
+    arrays = _valid(**named)
     return arrays[0].shape, [x.ravel() for x in arrays]
 
 
@@ -223,10 +248,10 @@ def _erlang_a_measures(lam_s, s, n, theta, t, with_asa: bool) -> dict[str, np.nd
     # both in terms of A: P(x, z) = z^x e^-z A(x, z) / Gamma(x + 1).
     z = y * np.exp(-theta * t)
     log_a_z = _log_kummer(x, z)
-    scale = np.exp(-x * theta * t + y - z - log_a_y)          # z^x e^-z / (y^x e^-y A(x, y))
-    a_z = np.exp(log_a_z)
-    answered_within_given_wait = ((1.0 - inv_a_y) - scale * (a_z - 1.0)) / rho
-    abandon_within_given_wait = ((y - x * (1.0 - inv_a_y)) - scale * (z * a_z - x * (a_z - 1.0))) / y
+    log_scale = -x * theta * t + y - z - log_a_y              # ln of z^x e^-z / (y^x e^-y A(x, y))
+    scale, scale_a_z = np.exp(log_scale), np.exp(log_scale + log_a_z)   # the product, not A(x, z): no overflow
+    answered_within_given_wait = ((1.0 - inv_a_y) - (scale_a_z - scale)) / rho
+    abandon_within_given_wait = ((y - x * (1.0 - inv_a_y)) - (z * scale_a_z - x * (scale_a_z - scale))) / y
     p_abandon = p_wait * p_abandon_given_wait
     out = {
         "p_wait": p_wait,
@@ -285,12 +310,24 @@ def _log_series(log_ratio: Callable[[np.ndarray, np.ndarray], np.ndarray], size:
 
 
 def _harmonic_kummer(x: np.ndarray, y: np.ndarray, log_a_y: np.ndarray) -> np.ndarray:
-    """sum_{j>=1} (u_j / A(x, y)) H_j with u_j = y^j / ((x+1)...(x+j)), H_j = sum_{i=1..j} 1/(x+i)."""
+    """sum_{j>=1} (u_j / A(x, y)) H_j with u_j = y^j / ((x+1)...(x+j)), H_j = sum_{i=1..j} 1/(x+i).
+
+    When overloaded (y > x) the terms peak near j = y - x; those more than
+    d = sqrt(2 y (50 + ln(1 + y) / 2)) before the peak add up to less than e^-50 of it and
+    are skipped, so the sum costs O(sqrt(y)) terms, not O(y - x).
+    """
+    skip = np.floor(np.maximum(y - x - np.sqrt(2.0 * y * (50.0 + 0.5 * np.log1p(y))), 0.0))
+    far = skip > 0
+    log_u, harmonic = -log_a_y.copy(), np.zeros_like(x)       # u_0 = 1, H_0 = 0
+    xf, sf = x[far], skip[far]
+    log_u[far] += sf * np.log(y[far]) - (special.gammaln(xf + sf + 1.0) - special.gammaln(xf + 1.0))
+    harmonic[far] = special.digamma(xf + sf + 1.0) - special.digamma(xf + 1.0)
     total = np.zeros_like(x)
     for rows, j, carry in _blocks(x.size):
-        steps = np.log(y[rows, None] / (x[rows, None] + j))
-        logs = carry.get("log_u", -log_a_y[rows, None]) + np.cumsum(steps, axis=1)
-        h = carry.get("harmonic", 0.0) + np.cumsum(1.0 / (x[rows, None] + j), axis=1)
+        x_j = x[rows, None] + skip[rows, None] + j
+        steps = np.log(y[rows, None] / x_j)
+        logs = carry.get("log_u", log_u[rows, None]) + np.cumsum(steps, axis=1)
+        h = carry.get("harmonic", harmonic[rows, None]) + np.cumsum(1.0 / x_j, axis=1)
         total[rows] += np.sum(np.exp(logs) * h, axis=1)
         carry["log_u"], carry["harmonic"] = logs[:, -1:], h[:, -1:]
         carry["done"] = (steps[:, -1] < 0) & (np.exp(logs[:, -1]) * h[:, -1] <= 1e-17 * total[rows])
@@ -321,15 +358,19 @@ def _a(lam: np.ndarray, s: np.ndarray, rows: np.ndarray) -> np.ndarray:
     return lam[rows] * s[rows] / 3600.0
 
 
-def _smallest_agents(meets, lam, s, patience, max_occupancy, shape: tuple[int, ...]) -> np.ndarray | int:
+def _smallest_agents(meets, lam, s, patience, max_occupancy, shape: tuple[int, ...],
+                     goal: tuple[str, np.ndarray]) -> np.ndarray | int:
     """Smallest integer n >= 0 with meets(n) and occupancy <= max_occupancy, by stepping up then bisection.
 
     `lam`, `s` and `patience` are flat; `meets(n, rows)` judges agents `n` for the elements
     `rows` only, so elements that are settled cost nothing more. The answer has `shape`. No
-    arrivals need no agents; the criteria are monotone in n.
+    arrivals need no agents; the criteria are monotone in n. No search goes past
+    `search_bound`: a goal (name, flat values) still unmet there raises ErlangArgumentError.
     """
     a = lam * s / 3600.0
-    cap = 1.0 if max_occupancy is None else float(max_occupancy)
+    cap = 1.0 if max_occupancy is None else float(_valid(max_occupancy=max_occupancy)[0])
+    check_search_size(a.reshape(shape), cap)
+    bound = search_bound(a, cap)
 
     def ok(n: np.ndarray, rows: np.ndarray) -> np.ndarray:
         passed = (a[rows] == 0) | meets(n, rows)
@@ -338,14 +379,14 @@ def _smallest_agents(meets, lam, s, patience, max_occupancy, shape: tuple[int, .
             return (a[rows] == 0) | (passed & (busy <= cap * n))
         if cap < 1.0:
             return (a[rows] == 0) | (passed & (a[rows] <= cap * n))
-        return passed
+        return np.asarray(passed, dtype=bool)
 
     everyone = np.arange(a.size)
     step = np.ceil(2.0 * np.sqrt(a)) + 1.0               # square-root staffing: the answer is usually close
     # Without abandonment (or with a cap) fewer than traffic / cap agents never suffice;
     # with abandonment the answer may lie below the traffic, so the first guess is below it.
     low = np.where((a > 0) & ~np.isfinite(patience), np.floor(a / cap), np.maximum(np.floor(a) - step, 0.0))
-    high = low + step
+    high = np.minimum(low + step, bound)
     passed = np.asarray(ok(low, everyone), dtype=bool)
     high[passed] = low[passed]
     rows, down = everyone[passed], step.copy()
@@ -356,10 +397,11 @@ def _smallest_agents(meets, lam, s, patience, max_occupancy, shape: tuple[int, .
         high[still], down[still] = low[still], 2.0 * down[still]
         rows = still
     rows = everyone[~passed]
-    while rows.size:                                     # step up until high passes
+    while rows.size:                                     # step up until high passes, at most to the bound
         failed = rows[~np.asarray(ok(high[rows], rows), dtype=bool)]
+        _refuse_unmet(goal, failed[high[failed] >= bound[failed]], a, bound, shape)
         low[failed] = high[failed]
-        high[failed] += step[failed]
+        high[failed] = np.minimum(high[failed] + step[failed], bound[failed])
         step[failed] *= 2.0
         rows = failed
     rows = everyone[high - low > 1.0]                    # now low fails (or is -1) and high passes
@@ -370,3 +412,16 @@ def _smallest_agents(meets, lam, s, patience, max_occupancy, shape: tuple[int, .
         low[rows[~passed]] = mid[~passed]
         rows = rows[high[rows] - low[rows] > 1.0]
     return int(high[0]) if shape == () else high.reshape(shape).astype(np.int64)
+
+
+def _refuse_unmet(goal: tuple[str, np.ndarray], unmet: np.ndarray, a: np.ndarray, bound: np.ndarray,
+                  shape: tuple[int, ...]) -> None:
+    """Raise for the first element whose goal is still unmet at the search bound."""
+    if not unmet.size:
+        return
+    name, values = goal
+    i = int(unmet[0])
+    where = "" if shape == () else f" at index {np.unravel_index(i, shape)[0] if len(shape) == 1 else np.unravel_index(i, shape)}"
+    raise ErlangArgumentError((name,), f"{values[i]:g} is not met with {bound[i]:.0f} agents, the most searched for "
+                              f"traffic {a[i]:g} Erlangs (traffic + 10 sqrt(traffic) + 100, or traffic / "
+                              f"max_occupancy){where}; ask for a less extreme target")
