@@ -105,6 +105,11 @@ def test_a_marked_snippet_is_saved_before_the_commands_run(tmp_path):
     assert (tmp_path / "scenarios" / "variant.yml").read_text() == "extends: hotline.yml\n"
 
 
+def test_marks_quoted_as_code_are_prose(tmp_path):
+    text = "A mark reads `<!-- readme-check json NAME: COMMAND -->` or `<!-- readme-check value 1 -->2`.\n"
+    assert check(text, tmp_path, {}) == ([], text)
+
+
 @pytest.mark.parametrize(("shown", "fresh", "matches"), [
     ("│ 12 │ 44.9% ...", "│ 12 │ 44.9% │ 64.0% │", True),
     ("│ 12 │ 44.9% ...", "│ 12 │ 45.0% │ 64.0% │", False),

@@ -39,7 +39,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 ELLIPSIS = "..."
-MARK = re.compile(r"<!--\s*readme-check\s+(file|json|value)\s+(.*?)\s*-->")
+MARK = re.compile(r"(?<!`)<!--\s*readme-check\s+(file|json|value)\s+(.*?)\s*-->")  # not `quoted`
 FENCE = re.compile(r"^(\s*)```(\S*)(.*)$")
 VALUE = re.compile(r"[-+−]?\d[\d,]*(?:\.\d+)?")
 COMMAND_TIMEOUT_S = 900
@@ -268,7 +268,7 @@ def check(text: str, workdir: Path, run: Runner = run_in_shell,
             problems.append(Problem(command.line, f"`{command.text}` exits with {status}, expected "
                                     f"{command.expect_exit}", "", (err or out).strip()[-2000:], fixable=False))
             continue
-        found, updated = compare_output(command, out + err)
+        found, updated = compare_output(command, (out + err).replace(f"{workdir}{os.sep}", ""))
         problems += found
         replacements[command.line] = updated
     names: dict[str, object] = {}
