@@ -105,6 +105,13 @@ def test_a_marked_snippet_is_saved_before_the_commands_run(tmp_path):
     assert (tmp_path / "scenarios" / "variant.yml").read_text() == "extends: hotline.yml\n"
 
 
+def test_an_indented_block_is_updated_in_place(tmp_path):
+    text = "1. Run it:\n\n   ```console\n   $ erlang\n   ...\n       14          88.1%\n   ```\n"
+    problems, updated = check(text, tmp_path, {"erlang": (0, ERLANG_OUTPUT)})
+    assert [(p.line, p.readme, p.fresh) for p in problems] == [(5, "    14          88.1%", "    14          88.8%")]
+    assert updated == text.replace("88.1%", "88.8%")
+
+
 def test_marks_quoted_as_code_are_prose(tmp_path):
     text = "A mark reads `<!-- readme-check json NAME: COMMAND -->` or `<!-- readme-check value 1 -->2`.\n"
     assert check(text, tmp_path, {}) == ([], text)

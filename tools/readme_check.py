@@ -54,6 +54,7 @@ class Command:
     line: int                       # 0-based index of the `$` line in the README
     text: str
     expect_exit: int
+    indent: str = ""                # the fence's indentation (a block inside a list item)
     shown: list[str] = field(default_factory=list)
 
 
@@ -101,7 +102,7 @@ def parse_console(lines: list[str]) -> tuple[list[Command], dict[str, str], list
             for offset, line in enumerate(body):
                 index = i + 1 + offset
                 if line.startswith("$ "):
-                    commands.append(Command(index, line[2:].strip(), expect_exit))
+                    commands.append(Command(index, line[2:].strip(), expect_exit, indent))
                 elif commands and commands[-1].line > i:
                     commands[-1].shown.append(line.rstrip())
                 elif line.strip():
@@ -289,9 +290,10 @@ def check(text: str, workdir: Path, run: Runner = run_in_shell,
                                         fixable=False))
     value_problems, lines = check_values(lines, names)
     problems += value_problems
-    for index in sorted(replacements, reverse=True):
-        shown = len(next(c for c in commands if c.line == index).shown)
-        lines[index + 1: index + 1 + shown] = replacements[index]
+    for command in sorted(commands, key=lambda c: c.line, reverse=True):
+        if command.line in replacements:
+            lines[command.line + 1: command.line + 1 + len(command.shown)] = [
+                (command.indent + line).rstrip() for line in replacements[command.line]]
     return sorted(problems, key=lambda p: p.line), "\n".join(lines)
 
 
