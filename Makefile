@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench clean
+.PHONY: run test bench readme-check readme-update clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,13 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_engine.py
+
+# Every console block and marked number of README.md against a fresh run; readme-update writes them in.
+readme-check: $(STAMP)
+	$(BIN)/python tools/readme_check.py
+
+readme-update: $(STAMP)
+	$(BIN)/python tools/readme_check.py --update
 
 clean:
 	rm -rf $(VENV) .pytest_cache
