@@ -1,0 +1,89 @@
+"""Do two checkouts of ccsim give the same answers? Every bundled scenario, KPI by KPI, within CIs.
+
+    .venv/bin/python tools/same_answers.py OLD_TREE [NEW_TREE] [--replications 30] [--seed 7]
+
+Runs `ccsim run SCENARIO --format json` from each checkout (scenarios from the new one) and
+compares each KPI mean of queues, agent groups and processes. Random streams may differ between
+versions, so agreement means statistical agreement: a difference is flagged when it exceeds
+`--sigmas` times the standard error of the difference of two independent means, taken from the
+two 95% CIs (half-width / t quantile). With a few hundred KPIs some flags at 3 sigmas are
+expected by chance only rarely (about 0.3% each); flags that cluster on one KPI are a real change.
+Prints one row per flagged KPI and a summary per scenario; exits 1 if anything is flagged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from scipy import stats
+
+SECTIONS = ("kpis", "groups", "processes")
+
+
+def run(tree: Path, scenario: Path, replications: int, seed: int) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    cli = "import sys; from ccsim.cli import main; sys.argv[0] = 'ccsim'; main()"   # older trees lack __main__
+    out = subprocess.run([sys.executable, "-c", cli, "run", str(scenario), "-r", str(replications),
+                          "--seed", str(seed), "--format", "json"], env=env, capture_output=True, text=True,
+                         check=True, cwd=scenario.parent)
+    return json.loads(out.stdout)
+
+
+def cells(data: dict) -> dict[tuple[str, str, str], dict]:
+    """(section, row, kpi) -> {mean, ci_low, ci_high} for every KPI with a confidence interval."""
+    found = {}
+    for section in SECTIONS:
+        for row, kpis in (data.get(section) or {}).items():
+            if isinstance(kpis, dict):
+                for kpi, value in kpis.items():
+                    if isinstance(value, dict) and {"mean", "ci_low", "ci_high"} <= value.keys():
+                        found[section, row, kpi] = value
+    return found
+
+
+def standard_error(cell: dict, replications: int) -> float:
+    """Standard error of a mean from its 95% Student-t interval (0 when undefined)."""
+    if cell["ci_low"] is None or cell["ci_high"] is None:
+        return 0.0
+    return (cell["ci_high"] - cell["ci_low"]) / 2 / stats.t.ppf(0.975, replications - 1)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("old", type=Path)
+    parser.add_argument("new", type=Path, nargs="?", default=Path(__file__).resolve().parents[1])
+    parser.add_argument("--replications", "-r", type=int, default=30)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--sigmas", type=float, default=3.0)
+    args = parser.parse_args()
+    flagged_total = 0
+    for scenario in sorted((args.new / "scenarios").glob("*.yml")):
+        old = cells(run(args.old.resolve(), scenario.resolve(), args.replications, args.seed))
+        new = cells(run(args.new.resolve(), scenario.resolve(), args.replications, args.seed))
+        compared, flagged = 0, []
+        for key in sorted(old.keys() & new.keys()):
+            a, b = old[key], new[key]
+            if a["mean"] is None or b["mean"] is None:
+                continue
+            compared += 1
+            se = math.hypot(standard_error(a, args.replications), standard_error(b, args.replications))
+            gap = abs(b["mean"] - a["mean"])
+            if gap > args.sigmas * se and gap > 1e-9 * max(1.0, abs(a["mean"])):
+                flagged.append((key, a["mean"], b["mean"], gap / se if se else math.inf))
+        missing = sorted(old.keys() ^ new.keys())
+        print(f"{scenario.name}: {compared} KPIs compared, {len(flagged)} beyond {args.sigmas:g} sigmas"
+              + (f", {len(missing)} only on one side" if missing else ""))
+        for (section, row, kpi), a, b, z in flagged:
+            print(f"    {section}/{row}/{kpi}: {a:.6g} -> {b:.6g} ({z:.1f} sigmas)")
+        flagged_total += len(flagged)
+    return 1 if flagged_total else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
