@@ -22,7 +22,7 @@ def compile_plan(sc: Scenario) -> Plan:
     stages = compile_stages(sc, lines)
     return Plan(
         queue_names=tuple(sc.queues), group_names=tuple(sc.agent_groups), process_names=tuple(sc.processes),
-        lines=lines.compile(), queue_line=tuple(range(len(sc.queues))), flows=flows, stages=stages,
+        lines=lines.compile(), flows=flows, stages=stages,
         **_queues(sc), **_routing(sc), **_sources(sc), **_workforce(sc), **_levers(sc), **_economics(sc),
         **_clock(sc),
     )
@@ -35,7 +35,6 @@ def _key(name: str) -> int:
 def _queues(sc: Scenario) -> dict[str, Any]:
     queues = sc.queues.values()
     return dict(
-        priority=tuple(q.priority for q in queues),
         threshold_s=np.array([q.service_level.threshold for q in queues]),
         abandon_rule=tuple(q.service_level.abandons for q in queues),
         stream_key=tuple(_key(name) for name in sc.queues),

@@ -27,15 +27,13 @@ class Plan:
     group_names: tuple[str, ...]
     process_names: tuple[str, ...]
     # queues
-    priority: tuple[int, ...]                 # per queue; lower is served first
     threshold_s: np.ndarray                   # per queue
     abandon_rule: tuple[str, ...]             # per queue, one of ABANDON_RULES
     stream_key: tuple[int, ...]               # per queue: a stable key for its random streams
     handle_time: tuple[Distribution, ...]     # per queue
     patience: tuple[Distribution | None, ...]  # per queue
     # lines, routing and flows
-    lines: tuple[Line, ...]                   # per line; line q is queue q's base line
-    queue_line: tuple[int, ...]               # per queue: its base line
+    lines: tuple[Line, ...]                   # per line; line q is queue q's base line (its own priority)
     rank: tuple[dict[int, int], ...]          # per group: {queue index: preference rank}
     policy: str
     blending: str
@@ -73,6 +71,8 @@ class Plan:
     line_priority: tuple[int, ...] = _derived()
     line_deferred: tuple[bool, ...] = _derived()   # email/back-office or callback work
     # views of the base lines, per queue
+    queue_line: tuple[int, ...] = _derived()  # its base line
+    priority: tuple[int, ...] = _derived()    # lower is served first
     channel: tuple[str, ...] = _derived()     # a name in ccsim.channels.CHANNELS
     concurrency: tuple[int, ...] = _derived()  # contacts an agent holds at once (1: one at a time)
     slowdown: tuple[float, ...] = _derived()  # handle-time stretch per extra contact in hand
@@ -80,12 +80,14 @@ class Plan:
     chat_capacity: tuple[int, ...] = _derived()  # per group: chats an agent holds at once (its chat queues')
 
     def __post_init__(self) -> None:
-        base = [self.lines[line] for line in self.queue_line]
+        base = self.lines[:len(self.queue_names)]
         concurrency = tuple(line.concurrency for line in base)
         views = {
             "line_queue": tuple(line.queue for line in self.lines),
             "line_priority": tuple(line.priority for line in self.lines),
             "line_deferred": tuple(not line.live for line in self.lines),
+            "queue_line": tuple(range(len(base))),
+            "priority": tuple(line.priority for line in base),
             "channel": tuple(line.channel.name for line in base),
             "concurrency": concurrency,
             "slowdown": tuple(line.slowdown for line in base),
