@@ -12,6 +12,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import Field, ValidationInfo, model_validator
 
+from ccsim.channels import CHANNEL_NAMES, CHANNELS, CONCURRENT_CHANNELS, LIVE_CHANNELS
 from ccsim.scenario.arrivals import Arrivals
 from ccsim.scenario.economics import Costs, Investment
 from ccsim.scenario.levers import Pilot, Proficiency
@@ -62,9 +63,6 @@ class ServiceLevel(Strict):
     max_abandon: float | None = Field(None, gt=0, lt=1)
 
 
-DEFERRED_CHANNELS = ("email", "outbound")
-
-
 class Queue(Strict):
     """One contact type and its waiting line, and where its contacts go next.
 
@@ -76,7 +74,7 @@ class Queue(Strict):
     they wait in a backlog, never abandon, and are due within the service-level threshold.
     """
 
-    channel: Literal["voice", "chat", "email", "outbound"] = "voice"
+    channel: Literal[CHANNEL_NAMES] = "voice"                       # declared in ccsim.channels
     arrivals: Arrivals | None = None
     handle_time: PositiveDistributionSpec
     patience: PositiveDistributionSpec | None = None
@@ -94,11 +92,13 @@ class Queue(Strict):
 
     @model_validator(mode="after")
     def _channel_rules(self) -> "Queue":
-        if self.channel != "chat" and (self.concurrency != 1 or self.slowdown != 0):
-            raise ValueError(f"concurrency and slowdown apply to chat queues; this queue's channel is {self.channel}")
-        if self.channel in DEFERRED_CHANNELS and self.patience is not None:
+        channel = CHANNELS[self.channel]
+        if not channel.concurrent and (self.concurrency != 1 or self.slowdown != 0):
+            raise ValueError(f"concurrency and slowdown apply to {'/'.join(CONCURRENT_CHANNELS)} queues; "
+                             f"this queue's channel is {self.channel}")
+        if not channel.live and self.patience is not None:
             raise ValueError(f"{self.channel} is deferred work and never abandons: remove patience "
-                             "(or use channel: voice/chat)")
+                             f"(or use channel: {'/'.join(LIVE_CHANNELS)})")
         return self
 
 

@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 
 from ccsim import erlang
-from ccsim.scenario.models import DEFERRED_CHANNELS, Queue, Scenario
+from ccsim.channels import CHANNELS
+from ccsim.scenario.models import Queue, Scenario
 from ccsim.units import format_clock
 
 
@@ -63,9 +64,10 @@ def _required(queue: Queue, rate: np.ndarray, aht: float, interval_s: float,
               cap: float | None) -> dict[str, np.ndarray]:
     """Agents needed for each of the queue's targets, one value per interval (`aht` in seconds)."""
     sl = queue.service_level
-    if queue.channel in DEFERRED_CHANNELS:
+    channel = CHANNELS[queue.channel]
+    if not channel.live:
         return {"due_time": _deferred(rate, aht, sl.threshold, interval_s, cap)}
-    per_agent = queue.concurrency if queue.channel == "chat" else 1
+    per_agent = channel.concurrency(queue.concurrency)
     aht = aht * (1.0 + queue.slowdown * (per_agent - 1))
     patience = queue.patience.mean if queue.patience is not None else None
     servers = {"service_level": erlang.agents_for_service_level(rate, aht, sl.target, sl.threshold, patience, cap)}

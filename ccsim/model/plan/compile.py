@@ -1,0 +1,99 @@
+"""`compile_plan`: a validated scenario flattened into a `Plan`, one short step per concept."""
+
+from __future__ import annotations
+
+import zlib
+from typing import Any
+
+import numpy as np
+
+from ccsim.model.plan.compiled import PENALTIES, Plan
+from ccsim.model.plan.flows import compile_flows, compile_stages
+from ccsim.model.plan.lines import LineTable
+from ccsim.scenario.levers import apply_pilot
+from ccsim.scenario.models import Scenario
+
+
+def compile_plan(sc: Scenario) -> Plan:
+    """Flatten a validated scenario into a `Plan` (a pilot becomes groups of its own)."""
+    sc = apply_pilot(sc)
+    lines = LineTable(sc)
+    flows = compile_flows(sc, lines)            # flows, then stages, name their lines: keep this order
+    stages = compile_stages(sc, lines)
+    return Plan(
+        queue_names=tuple(sc.queues), group_names=tuple(sc.agent_groups), process_names=tuple(sc.processes),
+        lines=lines.compile(), flows=flows, stages=stages,
+        **_queues(sc), **_routing(sc), **_sources(sc), **_workforce(sc), **_levers(sc), **_economics(sc),
+        **_clock(sc),
+    )
+
+
+def _key(name: str) -> int:
+    return zlib.crc32(name.encode())
+
+
+def _queues(sc: Scenario) -> dict[str, Any]:
+    queues = sc.queues.values()
+    return dict(
+        threshold_s=np.array([q.service_level.threshold for q in queues]),
+        abandon_rule=tuple(q.service_level.abandons for q in queues),
+        stream_key=tuple(_key(name) for name in sc.queues),
+        handle_time=tuple(q.handle_time for q in queues),
+        patience=tuple(q.patience for q in queues),
+    )
+
+
+def _routing(sc: Scenario) -> dict[str, Any]:
+    index = {name: q for q, name in enumerate(sc.queues)}
+    return dict(
+        rank=tuple({index[q]: r for q, r in group.skills.items()} for group in sc.agent_groups.values()),
+        promise_s=tuple(p.promise if p.promise is not None else np.inf for p in sc.processes.values()),
+        policy=sc.routing.policy, blending=sc.routing.blending, reserve=sc.routing.reserve,
+        live_quiet_s=float(sc.routing.live_quiet),
+    )
+
+
+def _sources(sc: Scenario) -> dict[str, Any]:
+    """Fresh arrivals: the queues, then the processes."""
+    sources = [*sc.queues, *sc.processes]
+    return dict(
+        source_key=tuple(_key(s) for s in sources),
+        rates_per_s=np.array([sc.arrival_rates(s) / 3600.0 for s in sources]),
+        deflection=np.array([q.deflection for q in sc.queues.values()] + [0.0] * len(sc.processes)),
+        forecast_cv=sc.forecast_error.spread if sc.forecast_error else 0.0,
+    )
+
+
+def _workforce(sc: Scenario) -> dict[str, Any]:
+    groups = sc.agent_groups
+    return dict(
+        staff=np.array([sc.staff(g) for g in groups], dtype=int),
+        cost_per_hour=np.array([group.cost_per_hour for group in groups.values()]),
+        shrinkage=tuple(group.shrinkage for group in groups.values()),
+        breaks=tuple(sc.breaks(g) for g in groups),
+        max_occupancy=tuple(np.nan if group.max_occupancy is None else group.max_occupancy for group in groups.values()),
+    )
+
+
+def _levers(sc: Scenario) -> dict[str, Any]:
+    """How each group's work differs, and a pilot on contacts (what apply_pilot leaves of a pilot)."""
+    groups, pilot = sc.agent_groups.values(), sc.pilot
+    factors = np.array([[group.factor(q) for q in sc.queues] for group in groups])
+    return dict(
+        handle_factor=factors if np.any(factors != 1.0) else None,
+        fcr_change=np.array([[group.change(q) for q in sc.queues] for group in groups]),
+        pilot_contacts=pilot.contacts if pilot else 0.0,
+        pilot_handle_factor=np.array([pilot.factor(q) if pilot else 1.0 for q in sc.queues]),
+        pilot_fcr_change=np.array([pilot.change(q) if pilot else 0.0 for q in sc.queues]),
+    )
+
+
+def _economics(sc: Scenario) -> dict[str, Any]:
+    return dict(
+        sl_target=np.array([q.service_level.target for q in sc.queues.values()]),
+        penalties=np.array([[sc.costs.for_queue(name, q) for q in sc.queues] for name in PENALTIES]),
+    )
+
+
+def _clock(sc: Scenario) -> dict[str, Any]:
+    return dict(interval_start=sc.interval_starts(), interval_s=float(sc.interval), warmup_s=float(sc.warmup))
