@@ -169,6 +169,15 @@ ORDER = {
              "total_cost", "cost_per_contact", "total_cost_per_contact"),
 }
 
+# How each level's KPIs are computed: the function (plan, replication records) -> array whose last
+# axis holds the level's KPIs, filled by name.
+COMPUTED_BY = {
+    "queue": "ccsim.kpis.legs.queue_kpis", "channel": "ccsim.kpis.legs.channel_kpis",
+    "interval": "ccsim.kpis.legs.interval_kpis", "group": "ccsim.kpis.agents.group_kpis",
+    "customer": "ccsim.kpis.customers.customer_kpis", "stage": "ccsim.kpis.customers.stage_kpis",
+    "process": "ccsim.kpis.customers.process_kpis", "cost": "ccsim.kpis.agents.cost_kpis",
+}
+
 LEVELS: Mapping[str, Mapping[str, Kpi]] = {
     level: {name: next((k for k in LEVEL_SPECIFIC.get(level, ()) if k.name == name), None) or KPIS[name]
             for name in order}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,6 @@ from ccsim.report.charts import comparison_charts, run_charts
 from ccsim.report.html import comparison_report, run_report
 from ccsim.results import Results
 from ccsim.kpis import LEVELS, names
-from ccsim.kpis.registry import DIRECTION_WORDS
 from ccsim.stats import CONFIDENCE
 
 
@@ -38,14 +37,13 @@ def _estimates(table: pd.DataFrame, level: str) -> dict[str, dict[str, dict[str,
     }
 
 
-def kpi_metadata() -> dict[str, dict[str, dict[str, Any]]]:
+def kpi_metadata(levels: Iterable[str]) -> dict[str, dict[str, dict[str, Any]]]:
     """Per level and KPI: unit, whether it is a percent (a share, its differences in points),
-    direction (+1 higher is better, -1 lower is better, 0 neither), digits and definition."""
+    direction (1 higher is better, -1 lower is better, 0 neither) and definition."""
     return {level: {name: {"unit": k.unit, "percent": k.percent, "direction": k.direction,
-                           "direction_text": DIRECTION_WORDS[k.direction], "digits": k.digits,
                            "definition": k.definition}
-                    for name, k in kpis.items()}
-            for level, kpis in LEVELS.items()}
+                    for name, k in LEVELS[level].items()}
+            for level in levels}
 
 
 # JSON key -> (Results attribute, KPI level), in output order
@@ -69,7 +67,7 @@ def summary_dict(res: Results, overrides: Mapping[str, Any] | None = None) -> di
         **{key: _estimates(getattr(res, attribute), level) for key, (attribute, level) in LEVEL_TABLES.items()},
         "pilot": _records(res.pilot),
         "warnings": list(res.warnings),
-        "kpi_definitions": kpi_metadata(),
+        "kpi_definitions": kpi_metadata(level for _, level in LEVEL_TABLES.values()),
     }
 
 
@@ -147,7 +145,7 @@ def comparison_json(comparison) -> str:
                        "precision_reached": comparison.precise, "confidence": CONFIDENCE,
                        "rows": _records(comparison.table),
                        "cost_benefit": _records(comparison.cost_benefit.reset_index()),
-                       "kpi_definitions": kpi_metadata()}, indent=2)
+                       "kpi_definitions": kpi_metadata(dict.fromkeys(comparison.table.level))}, indent=2)
 
 
 def write_comparison(comparison, out_dir: Path | str) -> list[Path]:

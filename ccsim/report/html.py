@@ -189,6 +189,19 @@ def group_table(res: Results) -> str:
     return _table(headers, rows)
 
 
+def pilot_table(res: Results) -> str:
+    """Pilot versus control per group (or queue, for a pilot on contacts) and KPI: both means, the
+    paired difference ± CI half-width and the verdict."""
+    effects = res.pilot
+    rows = []
+    for _, row in effects.iterrows():
+        k = kpi(row.kpi, row.level)
+        rows.append(([row["name"], kpi_label(k), value_text(k, row.control), value_text(k, row.pilot),
+                      delta_text(k, row.delta, row.delta_ci_low, row.delta_ci_high, spaced=True),
+                      _verdict_cell(row.verdict)], ""))
+    return _table((effects.level.iloc[0], "KPI", "control", "pilot", "Δ ± CI", "verdict"), rows)
+
+
 def glossary(levels: Mapping[str, Sequence[str]]) -> str:
     """The declarations of the KPIs shown, per level and KPI name: unit, direction, definition."""
     rows = [([kpi_label(k), level, f"{k.unit} (shown as %)" if k.percent else k.unit,
@@ -225,7 +238,7 @@ def run_report(res: Results, charts: Sequence[Chart], overrides: Mapping[str, An
     markup = {
         "kpis": kpi_table(res),
         "groups": group_table(res),
-        "pilot": frame_table(res.pilot) if not res.pilot.empty else None,
+        "pilot": pilot_table(res) if not res.pilot.empty else None,
         "costs": frame_table(res.costs, "cost") if res.plan.penalties.any() or res.plan.cost_per_hour.any() else None,
         "waits": figures.get("waits", "") + "<h3>Percentiles of the wait of answered contacts</h3>"
                  + percentile_table(res),

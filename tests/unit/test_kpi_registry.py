@@ -3,6 +3,7 @@ direction, unit and percent-ness that the verdicts, the text and the exports the
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 from pathlib import Path
@@ -16,8 +17,8 @@ import ccsim
 from ccsim.cli import main
 from ccsim.compare import compare, verdict
 from ccsim.kpis import KPIS, LEVELS, kpi
-from ccsim.kpis.registry import HIGHER, LOWER, NEUTRAL, columns, glossary_markdown, stack_rows
-from ccsim.report.export import long_table, summary_dict
+from ccsim.kpis.registry import COMPUTED_BY, HIGHER, LOWER, NEUTRAL, columns, glossary_markdown, stack_rows
+from ccsim.report.export import comparison_json, long_table, summary_dict
 from ccsim.report.format import delta_text, value_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,11 +45,22 @@ def test_every_kpi_a_result_table_emits_is_declared_at_its_level(flows_run):
         assert kpi_columns(frame) == set(LEVELS[level]), attribute
 
 
+def test_each_level_is_computed_by_its_declared_function_with_one_column_per_kpi(flows_run):
+    assert set(COMPUTED_BY) == set(LEVELS)
+    rec = flows_run.records[0]
+    for level, path in COMPUTED_BY.items():
+        module, function = path.rsplit(".", 1)
+        values = getattr(importlib.import_module(module), function)(flows_run.plan, rec)
+        assert values.shape[-1] == len(LEVELS[level]), level
+
+
 def test_every_compared_kpi_is_declared_and_the_rows_say_its_unit():
     c = compare(["scenarios/hotline.yml", "scenarios/rollout_training.yml"], replications=3, seed=1)
     for row in c.table.itertuples():
         assert row.kpi in LEVELS[row.level], (row.level, row.kpi)
         assert row.unit == kpi(row.kpi, row.level).unit
+    meta = json.loads(comparison_json(c))["kpi_definitions"]
+    assert set(meta) == {"queue", "group", "cost"} and meta["cost"]["cost_per_contact"]["unit"] == "currency"
 
 
 def test_directions_of_known_kpis():
@@ -97,8 +109,7 @@ def test_json_and_csv_carry_units_and_definitions(flows_run):
     data = json.loads(json.dumps(summary_dict(flows_run), default=str))
     meta = data["kpi_definitions"]
     assert meta["queue"]["service_level"] == {
-        "unit": "share", "percent": True, "direction": 1, "direction_text": "higher is better", "digits": 1,
-        "definition": KPIS["service_level"].definition}
+        "unit": "share", "percent": True, "direction": 1, "definition": KPIS["service_level"].definition}
     assert meta["customer"]["escalated"]["percent"] and not meta["queue"]["escalated"]["percent"]
     long = long_table(flows_run)
     assert list(long.columns) == ["level", "name", "kpi", "mean", "ci_low", "ci_high", "unit"]
