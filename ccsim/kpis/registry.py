@@ -36,6 +36,11 @@ class Kpi:
             object.__setattr__(self, "label", self.name.replace("_", " "))
 
     @property
+    def levels(self) -> tuple[str, ...]:
+        """The levels whose tables hold this declaration, in LEVELS order."""
+        return tuple(level for level, kpis in LEVELS.items() if kpis.get(self.name) is self)
+
+    @property
     def delta_unit(self) -> str:
         """The unit of a difference of two values: percentage points for a percent KPI."""
         return "pts" if self.percent else self.unit
@@ -204,11 +209,6 @@ def index(level: str, name: str) -> int:
     return ORDER[level].index(name)
 
 
-def levels_of(name: str) -> tuple[str, ...]:
-    """The levels that have a KPI called `name`."""
-    return tuple(level for level, kpis in LEVELS.items() if name in kpis)
-
-
 def columns(level: str, values: Mapping[str, object]) -> np.ndarray:
     """The values of `level`'s KPIs stacked on a last axis in column order: `values` maps every KPI
     name of the level (no other) to a number or an array (all of one shape)."""
@@ -228,12 +228,10 @@ def glossary_markdown() -> str:
     """A Markdown table of every KPI: name, levels, unit, direction and definition (README's
     "KPI definitions" holds it; a test checks it matches)."""
     lines = ["| KPI | levels | unit | direction | definition |", "| --- | --- | --- | --- | --- |"]
-    for level in ORDER:
-        for k in LEVELS[level].values():
-            at = [lv for lv in ORDER if LEVELS[lv].get(k.name) is k]
-            if at[0] != level:
-                continue
-            unit = f"{k.unit} (%)" if k.percent else k.unit
-            lines.append(f"| `{k.name}` | {', '.join(at)} | {unit} | {DIRECTION_WORDS[k.direction]} | "
-                         f"{k.definition} |")
+    for level, kpis in LEVELS.items():
+        for k in kpis.values():
+            if k.levels[0] == level:                 # each declaration once, where it first appears
+                unit = f"{k.unit} (%)" if k.percent else k.unit
+                lines.append(f"| `{k.name}` | {', '.join(k.levels)} | {unit} | {DIRECTION_WORDS[k.direction]} | "
+                             f"{k.definition} |")
     return "\n".join(lines) + "\n"

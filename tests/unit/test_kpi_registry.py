@@ -75,6 +75,8 @@ def test_directions_of_known_kpis():
     assert kpi("aht", "group").direction == NEUTRAL and kpi("aht", "queue").direction == LOWER
     # "escalated" counts legs at a queue and is a share of customers at the customer level
     assert not kpi("escalated", "queue").percent and kpi("escalated", "customer").percent
+    assert kpi("escalated", "customer").levels == ("customer",)
+    assert KPIS["escalated"].levels == ("queue", "channel", "interval")
 
 
 def test_percent_kpis_are_shares_and_their_differences_points():
