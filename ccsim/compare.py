@@ -17,7 +17,8 @@ import pandas as pd
 from ccsim import arguments
 from ccsim.budget import SizeWarning, check_sizes, fits
 from ccsim.errors import Problem, ScenarioError
-from ccsim.kpis import COST_KPIS, GROUP_KPIS, QUEUE_KPIS, leg_kpis, cost_kpis, group_kpis, queue_kpis
+from ccsim.kpis import Kpi, cost_kpis, group_kpis, kpi, leg_kpis, names, queue_kpis
+from ccsim.kpis.registry import NEUTRAL, index
 from ccsim.results import Results
 from ccsim.scenario import Scenario, load_scenario
 from ccsim.scenario.economics import Investment
@@ -25,16 +26,12 @@ from ccsim.simulate import run_arguments, simulate
 from ccsim.units import format_clock, format_duration
 from ccsim.stats import mean_ci
 
-# +1: higher is better, -1: lower is better, 0: neither (a volume or a rate of use)
-DIRECTION = {
-    "offered": 0, "answered": 0, "abandoned": -1, "in_system": -1, "service_level": 1, "asa": -1, "wait_p90": -1,
-    "abandon_rate": -1, "aht": -1, "transfer_rate": -1, "fcr": 1, "escalated": -1, "occupancy": 0,
-    "staffed_hours": 0, "cost": -1, "offered_fresh": 0, "offered_repeat": 0, "handled": 0,
-    **{kpi: -1 for kpi in COST_KPIS},
-}
+# The KPIs a comparison shows per level, in this order (directions and units: `ccsim.kpis.KPIS`).
 QUEUE_COMPARED = ("offered", "offered_fresh", "offered_repeat", "answered", "abandoned", "service_level", "asa",
                   "wait_p90", "abandon_rate", "aht", "fcr", "transfer_rate", "escalated")
 GROUP_COMPARED = ("occupancy", "handled", "aht", "fcr", "staffed_hours", "cost")
+COST_COMPARED = names("cost")
+NOISE = 1e-9        # differences within this share of the values' size are rounding, not a change
 MAX_REPLICATIONS = 640
 
 
@@ -166,20 +163,20 @@ def pilot_effects(res: Results) -> pd.DataFrame:
     else:
         level, pairs, kpis = "group", _group_pairs(res), PILOT_KPIS
     rows = []
-    for name, (control, trial) in pairs.items():
-        for kpi in kpis:
-            j = (QUEUE_KPIS if level == "queue" else GROUP_KPIS).index(kpi)
+    for subject, (control, trial) in pairs.items():
+        for name in kpis:
+            k, j = kpi(name, level), index(level, name)
             diff = trial[:, j] - control[:, j]
             mean, low, high = mean_ci(diff)
-            rows.append({"level": level, "name": name, "kpi": kpi, "control": mean_ci(control[:, j])[0],
-                         "pilot": mean_ci(trial[:, j])[0], "delta": mean, "delta_ci_low": low,
-                         "delta_ci_high": high, "verdict": _verdict(diff, low, high, DIRECTION[kpi])})
+            rows.append({"level": level, "name": subject, "kpi": name, "control": mean_ci(control[:, j])[0],
+                         "pilot": mean_ci(trial[:, j])[0], "delta": mean, "delta_ci_low": low, "delta_ci_high": high,
+                         "verdict": verdict(diff, low, high, k, _size(control[:, j], trial[:, j])), "unit": k.unit})
     return pd.DataFrame(rows, columns=["level", "name", "kpi", "control", "pilot", "delta", "delta_ci_low",
-                                       "delta_ci_high", "verdict"])
+                                       "delta_ci_high", "verdict", "unit"])
 
 
 def _group_pairs(res: Results) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Control group -> (control, pilot) GROUP_KPIS per replication, for every piloting group."""
+    """Control group -> (control, pilot) group KPIs per replication, for every piloting group."""
     names = res.plan.group_names
     groups = np.stack([group_kpis(res.plan, rec) for rec in res.records])
     return {name.removesuffix(" (pilot)"): (groups[:, names.index(name.removesuffix(" (pilot)"))], groups[:, i])
@@ -188,7 +185,7 @@ def _group_pairs(res: Results) -> dict[str, tuple[np.ndarray, np.ndarray]]:
 
 
 def _contact_pairs(res: Results) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Queue (and "ALL") -> (control, pilot) QUEUE_KPIS per replication, by the legs' customers."""
+    """Queue (and "ALL") -> (control, pilot) queue KPIs per replication, by the legs' customers."""
     plan = res.plan
     out = {name: ([], []) for name in [*plan.queue_names, "ALL"]}
     for rec in res.records:
@@ -219,21 +216,21 @@ def _samples(res: Results) -> dict[tuple[str, str, str], np.ndarray]:
     out = {}
     queues = np.stack([queue_kpis(plan, rec) for rec in res.records])
     for i, name in enumerate([*plan.queue_names, "ALL"]):
-        for kpi in QUEUE_COMPARED:
-            out["queue", name, kpi] = queues[:, i, QUEUE_KPIS.index(kpi)]
+        for k in QUEUE_COMPARED:
+            out["queue", name, k] = queues[:, i, index("queue", k)]
     groups = np.stack([group_kpis(plan, rec) for rec in res.records])
     for i, name in enumerate([*plan.group_names, "ALL"]):
-        for kpi in GROUP_COMPARED:
-            out["group", name, kpi] = groups[:, i, GROUP_KPIS.index(kpi)]
+        for k in GROUP_COMPARED:
+            out["group", name, k] = groups[:, i, index("group", k)]
     costs = np.stack([cost_kpis(plan, rec, q, g)[-1] for rec, q, g in zip(res.records, queues, groups)])
-    for j, kpi in enumerate(COST_KPIS):
-        out["cost", "ALL", kpi] = costs[:, j]
+    for k in COST_COMPARED:
+        out["cost", "ALL", k] = costs[:, index("cost", k)]
     return out
 
 
 def _table(results: list[Results], names: list[str]) -> pd.DataFrame:
     """Columns: level, name, kpi, then per scenario its mean and, after the baseline,
-    "<scenario> delta", "... delta_ci_low", "... delta_ci_high", "... verdict"."""
+    "<scenario> delta", "... delta_ci_low", "... delta_ci_high", "... verdict"; last the KPI's unit."""
     samples = [_samples(res) for res in results]
     keys = list(dict.fromkeys(key for values in samples for key in values))   # pilot groups too
     rows = []
@@ -249,19 +246,30 @@ def _table(results: list[Results], names: list[str]) -> pd.DataFrame:
                 diff = values[key] - base
                 mean, low, high = mean_ci(diff)
                 row |= {f"{label} delta": mean, f"{label} delta_ci_low": low, f"{label} delta_ci_high": high,
-                        f"{label} verdict": _verdict(diff, low, high, DIRECTION.get(key[2], 0))}
-        rows.append(row)
+                        f"{label} verdict": verdict(diff, low, high, kpi(key[2], key[0]), _size(base, values[key]))}
+        rows.append(row | {"unit": kpi(key[2], key[0]).unit})
     return pd.DataFrame(rows)
 
 
-def _verdict(diff: np.ndarray, low: float, high: float, direction: int) -> str:
+def _size(*samples: np.ndarray) -> float:
+    """The largest finite magnitude among the samples (0 when none)."""
+    values = np.abs(np.concatenate(samples))
+    values = values[np.isfinite(values)]
+    return float(values.max()) if values.size else 0.0
+
+
+def verdict(diff: np.ndarray, low: float, high: float, k: Kpi, size: float = 0.0) -> str:
+    """The verdict on paired differences `diff` of KPI `k` with CI [low, high]: "identical" (every
+    replication equal, up to NOISE × `size`, the values' magnitude), "no significant difference"
+    (the CI holds 0), else "better"/"worse" by the KPI's direction, or "higher"/"lower" for a
+    neutral one."""
     finite = diff[np.isfinite(diff)]
-    if finite.size and np.all(finite == 0):
+    if finite.size and np.all(np.abs(finite) <= NOISE * size):
         return "identical"
     if not (np.isfinite(low) and np.isfinite(high)) or low <= 0 <= high:
         return "no significant difference"
     up = low > 0
-    if direction == 0:
+    if k.direction == NEUTRAL:
         return "higher" if up else "lower"
-    return "better" if up == (direction > 0) else "worse"
+    return "better" if up == (k.direction > 0) else "worse"
 

@@ -82,7 +82,8 @@ def test_pilot_versus_control_is_paired_within_one_simulation():
     res = ccsim.simulate("scenarios/pilot_training.yml", replications=8, seed=4)
     effects = res.pilot.set_index(["name", "kpi"])
     billing = effects.loc[("billing_team", "aht")]
-    assert billing.verdict == "better" and billing.pilot == pytest.approx(0.85 * billing.control, rel=0.05)
+    # a group's AHT mixes the contact types it served, so its verdict says lower, not better
+    assert billing.verdict == "lower" and billing.pilot == pytest.approx(0.85 * billing.control, rel=0.05)
     assert effects.loc[("billing_team", "fcr"), "delta"] == pytest.approx(0.05, abs=0.02)
     assert effects.loc[("tech_team", "fcr"), "verdict"] == "identical"     # no billing calls, no FCR change
     assert ccsim.simulate(HOTLINE, replications=2).pilot.empty

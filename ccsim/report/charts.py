@@ -13,6 +13,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from ccsim.kpis import kpi
 from ccsim.report.plots import (
     coverage_figure, interval_axis, interval_figure, interval_labels, legend_outside, plt, save_figure, step,
 )
@@ -23,15 +24,10 @@ from ccsim.units import format_duration
 
 VERDICT_COLORS = {"better": "tab:green", "worse": "tab:red", "higher": "tab:blue", "lower": "tab:blue",
                   "no significant difference": "tab:gray", "identical": "tab:gray"}
-# (level, name, kpi, axis label, scale): the paired differences a comparison chart shows
-KEY_DELTAS = (
-    ("queue", "ALL", "service_level", "service level (percentage points)", 100.0),
-    ("queue", "ALL", "asa", "ASA (s)", 1.0),
-    ("queue", "ALL", "abandon_rate", "abandon rate (percentage points)", 100.0),
-    ("group", "ALL", "occupancy", "occupancy (percentage points)", 100.0),
-    ("group", "ALL", "cost", "agent cost over the horizon (currency units)", 1.0),
-    ("cost", "ALL", "total_cost", "total cost with penalties over the horizon (currency units)", 1.0),
-)
+# (level, name, kpi): the paired differences a comparison chart shows
+KEY_DELTAS = (("queue", "ALL", "service_level"), ("queue", "ALL", "asa"), ("queue", "ALL", "abandon_rate"),
+              ("group", "ALL", "occupancy"), ("group", "ALL", "cost"), ("cost", "ALL", "total_cost"))
+UNIT_WORDS = {"pts": "percentage points", "currency": "currency units over the horizon"}
 
 
 @dataclass(frozen=True)
@@ -227,12 +223,14 @@ def delta_figure(comparison, title: str) -> Figure:
     coloured by verdict, against a zero line."""
     rows = comparison.table.set_index(["level", "name", "kpi"])
     variants = comparison.names[1:]
-    keys = [k for k in KEY_DELTAS if k[:3] in rows.index]
+    keys = [k for k in KEY_DELTAS if k in rows.index]
     fig, axes = plt.subplots(len(keys), 1, squeeze=False, constrained_layout=True,
                              figsize=(10.0, 1.0 + len(keys) * (0.75 + 0.35 * len(variants))))
     seen = set()
-    for ax, (level, name, kpi, label, scale) in zip(axes[:, 0], keys):
-        row = rows.loc[(level, name, kpi)]
+    for ax, (level, name, kpi_name) in zip(axes[:, 0], keys):
+        row = rows.loc[(level, name, kpi_name)]
+        k = kpi(kpi_name, level)
+        scale = 100.0 if k.percent else 1.0
         for y, variant in enumerate(variants):
             delta, low, high = (scale * float(row[f"{variant} delta{s}"]) for s in ("", "_ci_low", "_ci_high"))
             verdict = row[f"{variant} verdict"]
@@ -244,7 +242,7 @@ def delta_figure(comparison, title: str) -> Figure:
         ax.axvline(0, color="black", linestyle="--", linewidth=1)
         ax.set_yticks(range(len(variants)), variants, fontsize=8)
         ax.set_ylim(len(variants) - 0.5, -0.5)
-        ax.set_xlabel(f"Δ {label}", fontsize=9)
+        ax.set_xlabel(f"Δ {k.label} ({UNIT_WORDS.get(k.delta_unit, k.delta_unit)})", fontsize=9)
         ax.grid(axis="x", alpha=0.3)
     handles = [Line2D([], [], marker="o", linestyle="", color=color, label=verdict)
                for verdict, color in VERDICT_COLORS.items() if verdict in seen]

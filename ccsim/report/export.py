@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,7 @@ from ccsim.atomic import atomic_write, output_folder
 from ccsim.report.charts import comparison_charts, run_charts
 from ccsim.report.html import comparison_report, run_report
 from ccsim.results import Results
-from ccsim.kpis import COST_KPIS, CUSTOMER_KPIS, GROUP_KPIS, PROCESS_KPIS, QUEUE_KPIS, STAGE_KPIS
+from ccsim.kpis import LEVELS, names
 from ccsim.stats import CONFIDENCE
 
 
@@ -26,15 +26,30 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _estimates(table: pd.DataFrame, kpis: tuple[str, ...]) -> dict[str, dict[str, dict[str, float | None]]]:
+def _estimates(table: pd.DataFrame, level: str) -> dict[str, dict[str, dict[str, float | None]]]:
     return {
         str(name): {
             k: {"mean": _clean(float(row[k])), "ci_low": _clean(float(row[f"{k}_ci_low"])),
                 "ci_high": _clean(float(row[f"{k}_ci_high"]))}
-            for k in kpis
+            for k in names(level)
         }
         for name, row in table.iterrows()
     }
+
+
+def kpi_metadata(levels: Iterable[str]) -> dict[str, dict[str, dict[str, Any]]]:
+    """Per level and KPI: unit, whether it is a percent (a share, its differences in points),
+    direction (1 higher is better, -1 lower is better, 0 neither) and definition."""
+    return {level: {name: {"unit": k.unit, "percent": k.percent, "direction": k.direction,
+                           "definition": k.definition}
+                    for name, k in LEVELS[level].items()}
+            for level in levels}
+
+
+# JSON key -> (Results attribute, KPI level), in output order
+LEVEL_TABLES = {"kpis": ("kpis", "queue"), "channels": ("channels", "channel"), "groups": ("groups", "group"),
+                "customers": ("customers", "customer"), "stages": ("stages", "stage"),
+                "processes": ("processes", "process"), "costs": ("costs", "cost")}
 
 
 def summary_dict(res: Results, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -49,15 +64,10 @@ def summary_dict(res: Results, overrides: Mapping[str, Any] | None = None) -> di
         "confidence": CONFIDENCE,
         "targets": {q: {"threshold_s": queue.service_level.threshold, "target": queue.service_level.target}
                     for q, queue in sc.queues.items()},
-        "kpis": _estimates(res.kpis, QUEUE_KPIS),
-        "channels": _estimates(res.channels, QUEUE_KPIS),
-        "groups": _estimates(res.groups, GROUP_KPIS),
-        "customers": _estimates(res.customers, CUSTOMER_KPIS),
-        "stages": _estimates(res.stages, STAGE_KPIS),
-        "processes": _estimates(res.processes, PROCESS_KPIS),
-        "costs": _estimates(res.costs, COST_KPIS),
+        **{key: _estimates(getattr(res, attribute), level) for key, (attribute, level) in LEVEL_TABLES.items()},
         "pilot": _records(res.pilot),
         "warnings": list(res.warnings),
+        "kpi_definitions": kpi_metadata(level for _, level in LEVEL_TABLES.values()),
     }
 
 
@@ -70,17 +80,15 @@ def to_json(res: Results, overrides: Mapping[str, Any] | None = None) -> str:
 
 
 def long_table(res: Results) -> pd.DataFrame:
-    """KPIs of queues, groups, customers (by entry point), process stages and processes in long
-    format: level, name, kpi, mean, ci_low, ci_high."""
+    """KPIs of queues, channels, groups, customers (by entry point), process stages, processes and
+    costs in long format: level, name, kpi, mean, ci_low, ci_high, unit ("share" for a percent KPI,
+    whose values are shares of 1)."""
     rows = []
-    levels = (("queue", res.kpis, QUEUE_KPIS), ("channel", res.channels, QUEUE_KPIS), ("group", res.groups, GROUP_KPIS),
-              ("customer", res.customers, CUSTOMER_KPIS), ("stage", res.stages, STAGE_KPIS),
-              ("process", res.processes, PROCESS_KPIS), ("cost", res.costs, COST_KPIS))
-    for level, table, kpis in levels:
-        for name, row in table.iterrows():
-            for k in kpis:
-                rows.append((level, name, k, row[k], row[f"{k}_ci_low"], row[f"{k}_ci_high"]))
-    return pd.DataFrame(rows, columns=["level", "name", "kpi", "mean", "ci_low", "ci_high"])
+    for attribute, level in LEVEL_TABLES.values():
+        for name, row in getattr(res, attribute).iterrows():
+            for k, declared in LEVELS[level].items():
+                rows.append((level, name, k, row[k], row[f"{k}_ci_low"], row[f"{k}_ci_high"], declared.unit))
+    return pd.DataFrame(rows, columns=["level", "name", "kpi", "mean", "ci_low", "ci_high", "unit"])
 
 
 def write_outputs(res: Results, out_dir: Path | str, report: bool = True,
@@ -131,12 +139,13 @@ def _write_report(out: Path, text: str) -> Path:
 
 
 def comparison_json(comparison) -> str:
-    """One JSON object: scenario names, replications and the comparison rows."""
+    """One JSON object: scenario names, replications, the comparison rows and the KPI definitions."""
     return json.dumps({"scenarios": comparison.names, "baseline": comparison.names[0],
                        "replications": comparison.replications, "precision": comparison.precision,
                        "precision_reached": comparison.precise, "confidence": CONFIDENCE,
                        "rows": _records(comparison.table),
-                       "cost_benefit": _records(comparison.cost_benefit.reset_index())}, indent=2)
+                       "cost_benefit": _records(comparison.cost_benefit.reset_index()),
+                       "kpi_definitions": kpi_metadata(dict.fromkeys(comparison.table.level))}, indent=2)
 
 
 def write_comparison(comparison, out_dir: Path | str) -> list[Path]:

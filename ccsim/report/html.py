@@ -14,10 +14,11 @@ import numpy as np
 import pandas as pd
 
 from ccsim import __version__
+from ccsim.kpis import LEVELS, Kpi, kpi
+from ccsim.kpis.registry import DIRECTION_WORDS
 from ccsim.report.charts import Chart
-from ccsim.report.tables import (
-    PERCENT_KPIS, cell_text, key_rows, num_text, overrides_text, pct_estimate, pct_text,
-)
+from ccsim.report.format import cell_text, delta_text, num_estimate, value_text
+from ccsim.report.tables import key_rows, overrides_text
 from ccsim.results import Results
 from ccsim.stats import CONFIDENCE
 from ccsim.units import format_clock, format_duration
@@ -25,11 +26,13 @@ from ccsim.units import format_clock, format_duration
 # A cell is text, or (text, CSS class).
 Cell = str | tuple[str, str]
 MAX_COLUMNS = 10
-KPI_LABELS = {"asa": "ASA (s)", "wait_p90": "wait p90 (s)", "aht": "AHT (s)", "fcr": "FCR"}
 
 RUN_SECTIONS = (("kpis", "Queues"), ("groups", "Agent groups"), ("pilot", "Pilot versus control"), ("costs", "Costs"),
                 ("service-level", "Service level"), ("volumes", "Volumes"), ("waits", "Waits"),
-                ("occupancy", "Occupancy"), ("staffing", "Staffing"), ("warnings", "Warnings"))
+                ("occupancy", "Occupancy"), ("staffing", "Staffing"), ("warnings", "Warnings"),
+                ("definitions", "KPI definitions"))
+QUEUE_SHOWN = ("offered", "answered", "abandoned", "service_level", "asa", "wait_p90", "abandon_rate", "aht")
+GROUP_SHOWN = ("occupancy", "handled", "aht", "fcr", "staffed_hours", "cost")
 CSS = """
 :root { --fg: #1f2933; --muted: #616e7c; --line: #d9e2ec; --head: #eef2f7; --accent: #1f4e79;
         --good: #1b7f3b; --bad: #b42318; }
@@ -60,6 +63,7 @@ tr.total td { font-weight: 600; border-top: 2px solid #bcccdc; }
 .worse { color: var(--bad); font-weight: 600; }
 .neutral { color: var(--muted); }
 td.verdict { white-space: normal; min-width: 7em; }
+td.wrap { white-space: normal; text-align: left; }
 tr.subhead th { text-align: left; background: #fff; color: var(--accent); font-weight: 600; padding-top: 12px;
                 border-bottom: 1px solid #bcccdc; }
 figure { margin: 10px 0 4px; }
@@ -131,16 +135,31 @@ def _value(value: object) -> str:
     return str(value)
 
 
-def frame_table(frame: pd.DataFrame) -> str:
+def kpi_label(k: Kpi) -> str:
+    """A KPI's label with its unit where the unit is a time: "ASA (s)"."""
+    return f"{k.label} ({k.unit})" if k.unit in ("s", "h") else k.label
+
+
+def frame_table(frame: pd.DataFrame, level: str | None = None) -> str:
     """Any DataFrame as a table (the index too when it is named); floats with two decimals, and a
-    column `k` with `k_ci_low` and `k_ci_high` beside it shown as one "mean ±half-width" column.
+    column `k` with `k_ci_low` and `k_ci_high` beside it shown as one "mean ±half-width" column
+    (formatted as its KPI declares when `k` is a KPI of `level`).
     Wider than MAX_COLUMNS and with fewer rows than columns, it is transposed to fit a page."""
     shown = frame.reset_index() if frame.index.name is not None else frame
     columns = [str(c) for c in shown.columns]
     with_ci = {c for c in columns if f"{c}_ci_low" in columns and f"{c}_ci_high" in columns}
     kept = [c for c in columns if not any(c in (f"{k}_ci_low", f"{k}_ci_high") for k in with_ci)]
     headers = [c.replace("_", " ") for c in kept]
-    grid = [[cell_text(row, c, digits=2) if c in with_ci else _value(row[c]) for c in kept]
+    kpis = LEVELS.get(level, {})
+
+    def text(row, c):
+        if c not in with_ci:
+            return _value(row[c])
+        if c in kpis:
+            return cell_text(row, c, level)
+        return num_estimate(row[c], row[f"{c}_ci_low"], row[f"{c}_ci_high"], digits=2)
+
+    grid = [[text(row, c) for c in kept]
             for _, row in shown.set_axis(columns, axis=1).iterrows()]
     if len(kept) > MAX_COLUMNS and len(grid) < len(kept):
         headers, grid = [headers[0], *(r[0] for r in grid)], [[h, *(r[j] for r in grid)]
@@ -151,25 +170,44 @@ def frame_table(frame: pd.DataFrame) -> str:
 def kpi_table(res: Results) -> str:
     """Queues and all queues: volumes, service level against target, waits, abandonment, AHT (± CI)."""
     queues = res.scenario.queues
-    headers = ("queue", "offered", "answered", "abandoned", "service level", "target", "ASA (s)",
-               "wait p90 (s)", "abandon rate", "AHT (s)")
+    labels = [kpi_label(kpi(k, "queue")) for k in QUEUE_SHOWN]
+    headers = ("queue", *labels[:4], "target", *labels[4:])
     rows = []
     for name, row in res.kpis.iterrows():
         sl = queues[name].service_level if name in queues else None
         target = f"{100 * sl.target:.0f}% in {format_duration(sl.threshold)}" if sl else ""
-        rows.append(([str(name), cell_text(row, "offered"), cell_text(row, "answered"), cell_text(row, "abandoned"),
-                      cell_text(row, "service_level", pct_estimate), target, cell_text(row, "asa"), cell_text(row, "wait_p90"),
-                      cell_text(row, "abandon_rate", pct_estimate), cell_text(row, "aht")], "total" if name == "ALL" else ""))
+        cells = [cell_text(row, k) for k in QUEUE_SHOWN]
+        rows.append(([str(name), *cells[:4], target, *cells[4:]], "total" if name == "ALL" else ""))
     return _table(headers, rows)
 
 
 def group_table(res: Results) -> str:
     """Agent groups and all agents: occupancy, contacts handled, AHT, FCR and cost (± CI)."""
-    headers = ("agent group", "occupancy", "handled", "AHT (s)", "FCR", "staffed hours", "cost")
-    rows = [([str(name), cell_text(row, "occupancy", pct_estimate), cell_text(row, "handled"), cell_text(row, "aht"),
-              cell_text(row, "fcr", pct_estimate), cell_text(row, "staffed_hours"), cell_text(row, "cost", digits=0)],
-             "total" if name == "ALL" else "") for name, row in res.groups.iterrows()]
+    headers = ("agent group", *(kpi_label(kpi(k, "group")) for k in GROUP_SHOWN))
+    rows = [([str(name), *(cell_text(row, k, "group") for k in GROUP_SHOWN)], "total" if name == "ALL" else "")
+            for name, row in res.groups.iterrows()]
     return _table(headers, rows)
+
+
+def pilot_table(res: Results) -> str:
+    """Pilot versus control per group (or queue, for a pilot on contacts) and KPI: both means, the
+    paired difference ± CI half-width and the verdict."""
+    effects = res.pilot
+    rows = []
+    for _, row in effects.iterrows():
+        k = kpi(row.kpi, row.level)
+        rows.append(([row["name"], kpi_label(k), value_text(k, row.control), value_text(k, row.pilot),
+                      delta_text(k, row.delta, row.delta_ci_low, row.delta_ci_high, spaced=True),
+                      _verdict_cell(row.verdict)], ""))
+    return _table((effects.level.iloc[0], "KPI", "control", "pilot", "Δ ± CI", "verdict"), rows)
+
+
+def glossary(levels: Mapping[str, Sequence[str]]) -> str:
+    """The declarations of the KPIs shown, per level and KPI name: unit, direction, definition."""
+    rows = [([kpi_label(k), level, f"{k.unit} (shown as %)" if k.percent else k.unit,
+              DIRECTION_WORDS[k.direction], (k.definition, "wrap")], "")
+            for level, shown in levels.items() for k in (kpi(name, level) for name in shown)]
+    return _table(("KPI", "level", "unit", "direction", "definition"), rows)
 
 
 def percentile_table(res: Results) -> str:
@@ -194,18 +232,19 @@ def _run_meta(res: Results, overrides: Mapping[str, Any] | None = None) -> str:
 
 def run_report(res: Results, charts: Sequence[Chart], overrides: Mapping[str, Any] | None = None) -> str:
     """The HTML report of one simulated scenario: KPIs with CIs, agent groups, pilot versus
-    control (with a pilot), costs (with costs or penalties set), the charts, and warnings; the
-    header lists the `--set` `overrides` the scenario was run with."""
+    control (with a pilot), costs (with costs or penalties set), the charts, warnings and the
+    definitions of the KPIs shown; the header lists the `--set` `overrides` the scenario was run with."""
     figures = {chart.section: _figure(chart) for chart in charts}
     markup = {
         "kpis": kpi_table(res),
         "groups": group_table(res),
-        "pilot": frame_table(res.pilot) if not res.pilot.empty else None,
-        "costs": frame_table(res.costs) if res.plan.penalties.any() or res.plan.cost_per_hour.any() else None,
+        "pilot": pilot_table(res) if not res.pilot.empty else None,
+        "costs": frame_table(res.costs, "cost") if res.plan.penalties.any() or res.plan.cost_per_hour.any() else None,
         "waits": figures.get("waits", "") + "<h3>Percentiles of the wait of answered contacts</h3>"
                  + percentile_table(res),
         "warnings": ('<ul class="warnings">' + "".join(f"<li>{_e(w)}</li>" for w in res.warnings) + "</ul>"
                      if res.warnings else None),
+        "definitions": glossary({"queue": QUEUE_SHOWN, "group": GROUP_SHOWN}),
     }
     sections = []
     for section_id, title in RUN_SECTIONS:
@@ -244,12 +283,12 @@ def comparison_table(comparison, rows: pd.DataFrame) -> str:
     for (level, name), part in parts:                     # per level "ALL" first, then the others in order
         body.append((_subject(level, name), ""))
         for _, row in part.iterrows():
-            fmt = pct_text if row.kpi in PERCENT_KPIS else num_text
-            cells: list[Cell] = [KPI_LABELS.get(row.kpi, row.kpi.replace("_", " ")), fmt(row[names[0]])]
+            k = kpi(row.kpi, level)
+            cells: list[Cell] = [kpi_label(k), value_text(k, row[names[0]])]
             for variant in names[1:]:
-                half = (row[f"{variant} delta_ci_high"] - row[f"{variant} delta_ci_low"]) / 2
-                delta = fmt(row[f"{variant} delta"], signed=True) + (f" ± {fmt(half)}" if math.isfinite(half) else "")
-                cells += [fmt(row[variant]), delta, _verdict_cell(row[f"{variant} verdict"])]
+                delta = delta_text(k, *(row[f"{variant} delta{end}"] for end in ("", "_ci_low", "_ci_high")),
+                                   spaced=True)
+                cells += [value_text(k, row[variant]), delta, _verdict_cell(row[f"{variant} verdict"])]
             body.append((cells, ""))
     return _table((), body, head=head, columns=2 + 3 * (len(names) - 1))
 
@@ -267,8 +306,8 @@ def _scenario_list(names: Sequence[str], results: Sequence[Results]) -> str:
 
 def comparison_report(comparison, charts: Sequence[Chart]) -> str:
     """The HTML report of a `ccsim.compare.Comparison`: the scenarios, the comparison table with
-    verdicts, the paired-difference and service-level charts, cost-benefit and a KPI summary per
-    scenario."""
+    verdicts, the paired-difference and service-level charts, cost-benefit, a KPI summary per
+    scenario and the definitions of the compared KPIs."""
     figures = {chart.section: _figure(chart) for chart in charts}
     names, results = comparison.names, comparison.results
     table = comparison.table
@@ -290,6 +329,8 @@ def comparison_report(comparison, charts: Sequence[Chart]) -> str:
     summaries = "".join(f'<div id="scenario-{i + 1}"><h3>{_e(n)}</h3>{kpi_table(r)}</div>'
                         for i, (n, r) in enumerate(zip(names, results)))
     sections.append(("summaries", "Scenario KPIs", _section("summaries", "Scenario KPIs", summaries)))
+    compared = {level: list(dict.fromkeys(part.kpi)) for level, part in table.groupby("level", sort=False)}
+    sections.append(("definitions", "KPI definitions", _section("definitions", "KPI definitions", glossary(compared))))
     meta = (f'<p class="meta">{_e(len(names))} scenarios, {_e(comparison.replications)} replications each, '
             f"seed {_e(results[0].seed)}, common random numbers</p>")
     variants = f"{len(names) - 1} variant" + ("s" if len(names) > 2 else "")

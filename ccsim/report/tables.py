@@ -10,26 +10,10 @@ from typing import Any
 import pandas as pd
 from rich.table import Table
 
+from ccsim.kpis import kpi
+from ccsim.report.format import cell_text, delta_text, value_text
 from ccsim.results import Results
 from ccsim.units import format_duration
-
-
-def pct_estimate(mean: float, lo: float, hi: float) -> str:
-    if not math.isfinite(mean):
-        return "-"
-    text = f"{100 * mean:.1f}%"
-    return text + (f" ±{100 * (hi - lo) / 2:.1f}" if math.isfinite(hi - lo) else "")
-
-
-def num_estimate(mean: float, lo: float, hi: float, digits: int = 1) -> str:
-    if not math.isfinite(mean):
-        return "-" if math.isnan(mean) else "inf"
-    text = f"{mean:,.{digits}f}"
-    return text + (f" ±{(hi - lo) / 2:,.{digits}f}" if math.isfinite(hi - lo) else "")
-
-
-def cell_text(row, kpi: str, fmt=num_estimate, **kw) -> str:
-    return fmt(row[kpi], row[f"{kpi}_ci_low"], row[f"{kpi}_ci_high"], **kw)
 
 
 def overrides_text(overrides: Mapping[str, Any] | None) -> str:
@@ -53,8 +37,8 @@ def kpi_table(res: Results, overrides: Mapping[str, Any] | None = None) -> Table
         table.add_row(
             str(name), queues[name].channel if name in queues else "",
             cell_text(row, "offered"), cell_text(row, "answered"), cell_text(row, "abandoned"),
-            cell_text(row, "in_system"), cell_text(row, "service_level", pct_estimate), target, cell_text(row, "asa"),
-            cell_text(row, "wait_p90"), cell_text(row, "abandon_rate", pct_estimate),
+            cell_text(row, "in_system"), cell_text(row, "service_level"), target, cell_text(row, "asa"),
+            cell_text(row, "wait_p90"), cell_text(row, "abandon_rate"),
             style="bold" if name == "ALL" else None, end_section=name == res.kpis.index[-2])
     return table
 
@@ -69,12 +53,10 @@ def group_table(res: Results) -> Table:
     for header in [*headers, "cost"]:
         table.add_column(header, justify="left" if header == "group" else "right")
     for name, row in res.groups.iterrows():
-        extra = [cell_text(row, "scheduled_hours"), cell_text(row, "off_hours"), cell_text(row, "shrinkage", pct_estimate),
-                 cell_text(row, "breaks", digits=0)] if off else []
+        shown = ["occupancy", "handled", "aht", "fcr", "busy_hours", "staffed_hours"]
+        shown += ["scheduled_hours", "off_hours", "shrinkage", "breaks"] if off else []
         table.add_row(
-            str(name), cell_text(row, "occupancy", pct_estimate), cell_text(row, "handled"), cell_text(row, "aht"), cell_text(row, "fcr", pct_estimate),
-            cell_text(row, "busy_hours"),
-            cell_text(row, "staffed_hours"), *extra, cell_text(row, "cost", digits=0),
+            str(name), *(cell_text(row, k, "group") for k in [*shown, "cost"]),
             style="bold" if name == "ALL" else None, end_section=name == res.groups.index[-2])
     return table
 
@@ -87,10 +69,10 @@ def channel_table(res: Results) -> Table:
                    "abandon rate", "waiting at end"):
         table.add_column(header, justify="left" if header == "channel" else "right")
     for name, row in res.channels.iterrows():
-        table.add_row(str(name), cell_text(row, "offered", digits=0), cell_text(row, "answered", digits=0),
-                      cell_text(row, "abandoned", digits=0), cell_text(row, "service_level", pct_estimate),
-                      _duration_cell(row, "asa"), _duration_cell(row, "wait_p90"), cell_text(row, "abandon_rate", pct_estimate),
-                      cell_text(row, "in_system", digits=0))
+        counts = [cell_text(row, k, "channel", digits=0) for k in ("offered", "answered", "abandoned")]
+        table.add_row(str(name), *counts, cell_text(row, "service_level", "channel"), _duration_cell(row, "asa"),
+                      _duration_cell(row, "wait_p90"), cell_text(row, "abandon_rate", "channel"),
+                      cell_text(row, "in_system", "channel", digits=0))
     return table
 
 
@@ -111,8 +93,8 @@ def flow_table(res: Results) -> Table:
             str(name), *(cell_text(row, k, digits=0) for k in (
                 "offered", "offered_fresh", "offered_repeat", "offered_retrial", "offered_transfer",
                 "offered_escalation")),
-            cell_text(row, "transfer_rate", pct_estimate), cell_text(row, "fcr", pct_estimate), cell_text(row, "escalated", digits=0),
-            cell_text(row, "callbacks", digits=0), cell_text(row, "callback_within_due", pct_estimate),
+            cell_text(row, "transfer_rate"), cell_text(row, "fcr"), cell_text(row, "escalated", digits=0),
+            cell_text(row, "callbacks", digits=0), cell_text(row, "callback_within_due"),
             style="bold" if name == "ALL" else None, end_section=name == res.kpis.index[-2])
     return table
 
@@ -127,9 +109,9 @@ def customer_table(res: Results) -> Table:
         if row["customers"] == 0 and name != "ALL":
             continue
         table.add_row(
-            str(name), cell_text(row, "customers", digits=0), cell_text(row, "contacts_per_customer", digits=2),
-            cell_text(row, "fcr", pct_estimate), cell_text(row, "resolved", pct_estimate), cell_text(row, "transferred", pct_estimate),
-            cell_text(row, "escalated", pct_estimate), cell_text(row, "repeat_contacts", digits=0), cell_text(row, "retrials", digits=0),
+            str(name), *(cell_text(row, k, "customer") for k in (
+                "customers", "contacts_per_customer", "fcr", "resolved", "transferred", "escalated", "repeat_contacts",
+                "retrials")),
             _duration_cell(row, "resolution_time"), _duration_cell(row, "resolution_p90"),
             style="bold" if name == "ALL" else None, end_section=name == res.customers.index[-2])
     return table
@@ -144,14 +126,14 @@ def stage_table(res: Results) -> Table:
               for i, stage in enumerate(process.stages)]
     for label, (_, row) in zip(labels, res.stages.iterrows()):
         limit = row["time_limit_s"]
-        table.add_row(label, cell_text(row, "completed", digits=0), _duration_cell(row, "wait"),
+        table.add_row(label, cell_text(row, "completed", "stage", digits=0), _duration_cell(row, "wait"),
                       _duration_cell(row, "processing"), _duration_cell(row, "stage_time"),
-                      format_duration(limit) if math.isfinite(limit) else "", cell_text(row, "within_limit", pct_estimate))
+                      format_duration(limit) if math.isfinite(limit) else "", cell_text(row, "within_limit", "stage"))
     for name, row in res.processes.iterrows():
         promise = row["promise_s"]
-        table.add_row(f"{name} end to end", cell_text(row, "completed", digits=0), "", "",
+        table.add_row(f"{name} end to end", cell_text(row, "completed", "process", digits=0), "", "",
                       _duration_cell(row, "resolution_time"), format_duration(promise) if math.isfinite(promise) else "",
-                      cell_text(row, "within_promise", pct_estimate), style="bold")
+                      cell_text(row, "within_promise", "process"), style="bold")
     return table
 
 
@@ -182,17 +164,16 @@ def comparison_table(comparison) -> Table:
         table.add_column(name, justify="right")
     colors = {"better": "green", "worse": "red", "identical": "dim", "no significant difference": "dim"}
     for _, row in key_rows(comparison.table, comparison.names).iterrows():
-        label = row.kpi.replace("_", " ") + ("" if row["name"] == "ALL" else f" ({row['name']})")
-        fmt = pct_text if row.kpi in PERCENT_KPIS else num_text
-        cells = [fmt(row[comparison.names[0]])]
+        k = kpi(row.kpi, row.level)
+        label = k.label + ("" if row["name"] == "ALL" else f" ({row['name']})")
+        cells = [value_text(k, row[comparison.names[0]])]
         for name in comparison.names[1:]:
             verdict = row.get(f"{name} verdict")
             if not isinstance(verdict, str):          # a group only this variant has
-                cells.append(fmt(row[name]))
+                cells.append(value_text(k, row[name]))
                 continue
-            half = (row[f"{name} delta_ci_high"] - row[f"{name} delta_ci_low"]) / 2
-            delta = f"Δ {fmt(row[f'{name} delta'], signed=True)}" + (f" ±{fmt(half)}" if math.isfinite(half) else "")
-            cells.append(f"{fmt(row[name])}  {delta}  [{colors.get(verdict, 'bold')}]{verdict}[/]")
+            delta = delta_text(k, *(row[f"{name} delta{end}"] for end in ("", "_ci_low", "_ci_high")))
+            cells.append(f"{value_text(k, row[name])}  Δ {delta}  [{colors.get(verdict, 'bold')}]{verdict}[/]")
         table.add_row(label, *cells)
     return table
 
@@ -206,10 +187,9 @@ def pilot_table(res: Results) -> Table:
         table.add_column(header, justify="right" if header in ("control", "pilot", "Δ") else "left")
     colors = {"better": "green", "worse": "red"}
     for _, row in effects.iterrows():
-        fmt = pct_text if row.kpi in PERCENT_KPIS else num_text
-        half = (row.delta_ci_high - row.delta_ci_low) / 2
-        table.add_row(row["name"], row.kpi.replace("_", " "), fmt(row.control), fmt(row.pilot),
-                      f"{fmt(row.delta, signed=True)} ±{fmt(half)}",
+        k = kpi(row.kpi, row.level)
+        table.add_row(row["name"], k.label, value_text(k, row.control), value_text(k, row.pilot),
+                      delta_text(k, row.delta, row.delta_ci_low, row.delta_ci_high),
                       f"[{colors.get(row.verdict, 'dim')}]{row.verdict}[/]")
     return table
 
@@ -224,7 +204,7 @@ def cost_table(res: Results) -> Table:
     for header in columns.values():
         table.add_column(header, justify="right")
     for name, row in res.costs.iterrows():
-        table.add_row(str(name), *(cell_text(row, k, digits=0 if "per_contact" not in k else 2) for k in columns),
+        table.add_row(str(name), *(cell_text(row, k, "cost") for k in columns),
                       style="bold" if name == "ALL" else None, end_section=name == res.costs.index[-2])
     return table
 
@@ -266,18 +246,3 @@ def key_rows(rows: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     by_group = order.level == 1
     order.loc[~by_group, ["base", "kpi"]] = 0
     return shown.loc[order.sort_values(["level", "base", "kpi", "pilot", "row"]).index]
-
-
-PERCENT_KPIS = {"service_level", "abandon_rate", "fcr", "transfer_rate", "occupancy"}
-
-
-def pct_text(value: float, signed: bool = False) -> str:
-    if not math.isfinite(value):
-        return "-"
-    return f"{100 * value:+.1f}%" if signed else f"{100 * value:.1f}%"
-
-
-def num_text(value: float, signed: bool = False) -> str:
-    if not math.isfinite(value):
-        return "-"
-    return f"{value:+,.1f}" if signed else f"{value:,.1f}"

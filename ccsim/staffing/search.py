@@ -19,14 +19,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ccsim.kpis import INTERVAL_KPIS, interval_kpis
+from ccsim.kpis import interval_kpis
+from ccsim.kpis.registry import index
 from ccsim.scenario.models import Scenario
 from ccsim.simulate import simulate
 from ccsim.staffing.requirements import primary_groups, requirements
 from ccsim.units import format_clock
 
 Progress = Callable[[int, int, str], None]
-SL, ASA, ABANDON, OFFERED = (INTERVAL_KPIS.index(k) for k in ("service_level", "asa", "abandon_rate", "offered"))
+SL, ASA, ABANDON, OFFERED = (index("interval", k) for k in ("service_level", "asa", "abandon_rate", "offered"))
 
 
 STOPS = ("done", "max_iterations", "time_budget")    # why a search ended; the last two are early
@@ -193,7 +194,7 @@ def _unmet(sc: Scenario, kpis: np.ndarray) -> pd.DataFrame:
 
 
 def _interval_means(sc: Scenario, replications: int, seed: int, force: bool = False) -> np.ndarray:
-    """(intervals, queues + 1, len(INTERVAL_KPIS)) means over replications (intervals without
+    """(intervals, queues + 1, interval KPIs) means over replications (intervals without
     contacts in some replications average over the others)."""
     res = simulate(sc, replications=replications, seed=seed, force=force)
     stacked = np.stack([interval_kpis(res.plan, rec) for rec in res.records])

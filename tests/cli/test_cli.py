@@ -38,7 +38,7 @@ def test_run_json_is_one_object_and_nothing_else():
 def test_run_csv_and_out_dir(tmp_path):
     result = invoke("run", "scenarios/hotline.yml", "-r", 2, "--format", "csv", "--out", tmp_path / "out")
     assert result.exit_code == 0
-    assert result.output.splitlines()[0] == "level,name,kpi,mean,ci_low,ci_high"
+    assert result.output.splitlines()[0] == "level,name,kpi,mean,ci_low,ci_high,unit"
     files = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert files == [".ccsim-output", "channels.csv", "contacts.csv", "costs.csv", "customers.csv", "days.csv", "group_intervals.csv", "groups.csv", "intervals.csv", "kpis.csv",
                      "legs.csv", "occupancy.png", "report.html", "service_level.png", "staffing.png", "summary.json",

@@ -1,0 +1,89 @@
+"""KPIs of the customers, process stages and processes of one replication, filled by KPI name
+(`registry.stack_rows`)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ccsim.kpis.legs import censored
+from ccsim.kpis.registry import stack_rows
+from ccsim.model.plan import Plan
+from ccsim.model.replication import ReplicationRecords
+from ccsim.model.states import DONE, FRESH, IN_SERVICE_AT_END, REPEAT, RETRIAL
+from ccsim.stats import ratio
+
+
+def customer_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
+    """(entry queues + processes + 1, customer KPIs): what happened to each customer who
+    first called in the measured period, grouped by where they first entered. Customers whose
+    outcome still hangs on a service running at the end are left out of a share: of fcr,
+    transferred and escalated while the first contact is in service with no transfer (no
+    escalation) yet, of resolved while any of their contacts is in service and none resolved."""
+    c = rec.contacts
+    first = (c["kind"] == FRESH) & (c["attempt"] == 1)
+    customer = np.where(c["customer"] >= 0, c["customer"], np.arange(c["kind"].size))
+    n = c["kind"].size
+    attempts = np.bincount(customer, minlength=n)
+    resolved_any = np.bincount(customer, weights=c["resolved"].astype(float), minlength=n) > 0
+    running = c["at_end"] == IN_SERVICE_AT_END
+    in_service = np.bincount(customer, weights=running.astype(float), minlength=n) > 0
+    moved, raised = c["transfers"] > 0, c["escalations"] > 0
+    undecided = {"fcr": running & ~moved & ~raised, "transferred": running & ~moved, "escalated": running & ~raised,
+                 "resolved": in_service & ~resolved_any}
+    fcr = c["resolved"] & (c["transfers"] == 0) & (c["escalations"] == 0)
+    entry = np.where(c["process"] >= 0, plan.n_queues + c["process"], c["queue"])
+    rows = []
+    for e in [*range(plan.n_queues + len(plan.process_names)), None]:
+        mine = first if e is None else first & (entry == e)
+        same = np.ones(n, bool) if e is None else entry[np.clip(customer, 0, n - 1)] == e
+        res = c["resolution_s"][mine & c["resolved"]]
+        customers = mine.sum()
+
+        def share(event: np.ndarray, kpi: str) -> float:
+            return ratio((mine & event).sum(), (mine & ~undecided[kpi]).sum())
+
+        rows.append({
+            "customers": customers, "contacts_per_customer": ratio(attempts[mine].sum(), customers),
+            "fcr": share(fcr, "fcr"), "resolved": share(resolved_any, "resolved"),
+            "transferred": share(moved, "transferred"), "escalated": share(raised, "escalated"),
+            "repeat_contacts": (same & (c["kind"] == REPEAT)).sum(), "retrials": (same & (c["kind"] == RETRIAL)).sum(),
+            "resolution_time": res.mean() if res.size else np.nan,
+            "resolution_p90": np.percentile(res, 90) if res.size else np.nan,
+        })
+    return stack_rows("customer", rows)
+
+
+def stage_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
+    """(all stages of all processes, stage KPIs) for one replication."""
+    s = rec.stages
+    rows = []
+    for p, stages in enumerate(plan.stages):
+        for i, stage in enumerate(stages):
+            mine = (s["process"] == p) & (s["stage"] == i)
+            time = s["done_s"][mine] - s["entry_s"][mine]
+            n = mine.sum()
+            rows.append({"completed": n, "wait": s["wait_s"][mine].mean() if n else np.nan,
+                         "processing": s["handle_s"][mine].mean() if n else np.nan,
+                         "stage_time": time.mean() if n else np.nan,
+                         "within_limit": ratio((time <= stage.time_limit_s).sum(), n)})
+    return stack_rows("stage", rows)
+
+
+def process_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
+    """(processes, process KPIs): started, completed, mean end-to-end time, the share done
+    within the promise among tickets that can be judged, and the censored ones (still open at the
+    end and not yet past their promise, see `censored`)."""
+    c = rec.contacts
+    open_at_end = c["at_end"] != DONE
+    rows = []
+    for p, promise in enumerate(plan.promise_s):
+        mine = c["process"] == p
+        done = mine & c["resolved"]
+        times = c["resolution_s"][done]
+        unknown = mine & censored(open_at_end, plan.end_s - c["arrival_s"], promise)
+        judged = np.isfinite(promise)
+        rows.append({"started": mine.sum(), "completed": done.sum(),
+                     "resolution_time": times.mean() if times.size else np.nan,
+                     "within_promise": ratio((done & (c["resolution_s"] <= promise)).sum(), (mine & ~unknown).sum())
+                     if judged else np.nan, "censored": unknown.sum() if judged else np.nan})
+    return stack_rows("process", rows)

@@ -1,0 +1,124 @@
+"""Result tables over replications: per level, one row per queue, channel, group, entry point,
+stage, process, interval or day with each KPI's mean and 95% CI bounds (columns in the level's
+order of `registry.ORDER`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ccsim.kpis.agents import cost_kpis, group_kpis
+from ccsim.kpis.customers import customer_kpis, process_kpis, stage_kpis
+from ccsim.kpis.legs import periods, channel_kpis, interval_kpis, queue_kpis
+from ccsim.kpis import registry
+from ccsim.model.plan import Plan
+from ccsim.model.replication import ReplicationRecords
+from ccsim.stats import mean_ci, ratio, wide_table
+from ccsim.units import format_clock
+
+
+def _stack(fn, plan: Plan, records: Sequence[ReplicationRecords]) -> np.ndarray:
+    return np.stack([fn(plan, rec) for rec in records])
+
+
+def kpi_table(plan: Plan, records: Sequence[ReplicationRecords]) -> pd.DataFrame:
+    """One row per queue plus "ALL": KPI means and 95% CI bounds, with the queue's SL threshold."""
+    table = wide_table([*plan.queue_names, "ALL"], registry.names("queue"), _stack(queue_kpis, plan, records), "queue")
+    table.insert(0, "threshold_s", [*plan.threshold_s, np.nan])
+    return table
+
+
+def channel_table(plan: Plan, records: Sequence[ReplicationRecords]) -> pd.DataFrame:
+    """One row per channel in use (voice, chat, email, outbound): the queue KPIs, queues pooled."""
+    samples = _stack(channel_kpis, plan, records)
+    return wide_table(list(plan.channels_used), registry.names("channel"), samples, "channel")
+
+
+def group_table(plan: Plan, records: Sequence[ReplicationRecords]) -> pd.DataFrame:
+    """One row per agent group plus "ALL": occupancy, handled contacts, hours and cost with CIs."""
+    return wide_table([*plan.group_names, "ALL"], registry.names("group"), _stack(group_kpis, plan, records), "group")
+
+
+def cost_table(plan: Plan, records: Sequence[ReplicationRecords]) -> pd.DataFrame:
+    """One row per queue plus "ALL": agent cost shared by handle time, penalties, cost per contact."""
+    return wide_table([*plan.queue_names, "ALL"], registry.names("cost"), _stack(cost_kpis, plan, records), "queue")
+
+
+def customer_table(plan: Plan, records: Sequence[ReplicationRecords]) -> pd.DataFrame:
+    """One row per entry point (queue or process) plus "ALL": customer-level outcomes."""
+    names = [*plan.queue_names, *plan.process_names, "ALL"]
+    return wide_table(names, registry.names("customer"), _stack(customer_kpis, plan, records), "entry")
+
+
+def stage_table(plan: Plan, records: Sequence[ReplicationRecords]) -> pd.DataFrame:
+    """One row per process stage: completions, mean wait, processing and stage time, within limit."""
+    names = [f"{p}/{i + 1}" for p, stages in zip(plan.process_names, plan.stages) for i in range(len(stages))]
+    table = wide_table(names, registry.names("stage"), _stack(stage_kpis, plan, records), "stage")
+    table.insert(0, "time_limit_s", [s.time_limit_s for stages in plan.stages for s in stages])
+    return table
+
+
+def process_table(plan: Plan, records: Sequence[ReplicationRecords]) -> pd.DataFrame:
+    """One row per process: started, completed, end-to-end time and share within the promise."""
+    table = wide_table(plan.process_names, registry.names("process"), _stack(process_kpis, plan, records), "process")
+    table.insert(0, "promise_s", list(plan.promise_s))
+    return table
+
+
+def interval_table(plan: Plan, records: Sequence[ReplicationRecords]) -> pd.DataFrame:
+    """One row per interval and queue (plus "ALL"): means over replications, and staff able to serve."""
+    mean = mean_ci(_stack(interval_kpis, plan, records))[0]
+    nk, nq = plan.n_intervals, plan.n_queues
+    skilled = np.array([[q in plan.rank[g] for g in range(plan.n_groups)] for q in range(nq)], dtype=float)
+    staff = np.concatenate([(skilled @ plan.staff).T, plan.staff.sum(axis=0)[:, None]], axis=1)
+    starts = plan.interval_start
+    frame = pd.DataFrame({
+        "interval": np.repeat(np.arange(nk), nq + 1),
+        "day": np.repeat((starts // 86400).astype(int) + 1, nq + 1),
+        "start": np.repeat([format_clock(s) for s in starts], nq + 1),
+        "queue": [*plan.queue_names, "ALL"] * nk,
+    })
+    for j, column in enumerate(registry.names("interval")):
+        frame[column] = mean[:, :, j].ravel()
+    frame["staff"] = staff.ravel()
+    return frame
+
+
+def day_table(plan: Plan, records: Sequence[ReplicationRecords]) -> pd.DataFrame:
+    """One row per day and queue (plus "ALL"): the interval KPIs over the day, means and 95% CIs;
+    backlogs at opening and closing."""
+    stacked = np.stack([interval_kpis(plan, rec, by_day=True) for rec in records])
+    mean, low, high = mean_ci(stacked)
+    _, starts, _ = periods(plan, by_day=True)
+    nq = plan.n_queues
+    frame = pd.DataFrame({
+        "day": np.repeat((starts // 86400).astype(int) + 1, nq + 1),
+        "queue": [*plan.queue_names, "ALL"] * starts.size,
+    })
+    for j, column in enumerate(registry.names("interval")):
+        frame[column] = mean[:, :, j].ravel()
+        frame[f"{column}_ci_low"] = low[:, :, j].ravel()
+        frame[f"{column}_ci_high"] = high[:, :, j].ravel()
+    return frame
+
+
+def group_interval_table(plan: Plan, records: Sequence[ReplicationRecords]) -> pd.DataFrame:
+    """One row per interval and agent group: scheduled staff, present, off and busy hours, occupancy."""
+    busy = np.mean([rec.busy_s for rec in records], axis=0)
+    present = np.mean([rec.present_s for rec in records], axis=0)
+    off = np.mean([rec.off_s for rec in records], axis=0)
+    nk, ng = plan.n_intervals, plan.n_groups
+    starts = plan.interval_start
+    return pd.DataFrame({
+        "interval": np.tile(np.arange(nk), ng),
+        "day": np.tile((starts // 86400).astype(int) + 1, ng),
+        "start": np.tile([format_clock(s) for s in starts], ng),
+        "group": np.repeat(plan.group_names, nk),
+        "staff": plan.staff.ravel(),
+        "present_hours": present.ravel() / 3600.0,
+        "off_hours": off.ravel() / 3600.0,
+        "busy_hours": busy.ravel() / 3600.0,
+        "occupancy": ratio(busy, present).ravel(),
+    })
