@@ -1,0 +1,71 @@
+"""The event kernel: SimPy's Environment with a lean path for the engine's own events.
+
+The only module that touches SimPy's internals (`Environment._queue`, `_eid`, `_now`); everything
+else in the model calls `Kernel.at` and `Kernel.run`. The engine's events are plain heap entries
+`(time s, NORMAL, id, callback, value)`: no event object per event, and the callback receives the
+value. SimPy's own events (processes, timeouts added by callers, e.g. tests watching a run) share
+the heap as SimPy's usual 4-tuples and are processed by the public `Environment.step`. Fresh
+arrivals never enter the heap: `run` merges them in from their pre-drawn, sorted times.
+
+Measured gain over `Environment.schedule` with an event object per event and `Environment.run`
+(M/M/c+M, load 0.95, ~110k contacts, engine only, 2026-11-25): about 1.6x at c = 200. If SimPy
+changes these internals, tests/model/test_kernel.py fails loudly.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from heapq import heappop, heappush
+
+import simpy
+from simpy.events import NORMAL
+
+
+class Kernel:
+    """Time and the event heap of one replication; times in seconds on the simulation clock."""
+
+    __slots__ = ("env", "_heap", "_ids")
+
+    def __init__(self, start_s: float):
+        self.env = simpy.Environment(initial_time=start_s)
+        self._heap = self.env._queue
+        self._ids = self.env._eid
+
+    @property
+    def now(self) -> float:
+        return self.env._now
+
+    def at(self, delay_s: float, callback: Callable, value) -> None:
+        """Call `callback(value)` in `delay_s` seconds (after events already due then)."""
+        heappush(self._heap, (self.env._now + delay_s, NORMAL, next(self._ids), callback, value))
+
+    def run(self, until_s: float, arrival_s: list[float], arrive: Callable[[int], None]) -> None:
+        """Process events, and `arrive(i)` at each `arrival_s[i]` (sorted), up to `until_s`
+        (exclusive, as `Environment.run(until)`). An arrival at the same time as a heap event
+        comes first."""
+        env, heap, step = self.env, self._heap, self.env.step
+        n, i = len(arrival_s), 0
+        next_s = arrival_s[0] if n else math.inf
+        while True:
+            head_s = heap[0][0] if heap else math.inf
+            if next_s <= head_s:
+                if next_s >= until_s:
+                    break
+                env._now = next_s
+                arrive(i)
+                i += 1
+                next_s = arrival_s[i] if i < n else math.inf
+            elif head_s >= until_s:
+                break
+            elif len(heap[0]) == 5:
+                time_s, _, _, callback, value = heappop(heap)
+                env._now = time_s
+                callback(value)
+            else:
+                step()                           # a SimPy event: SimPy processes it
+        env._now = until_s
+
+    def pending(self) -> list[tuple[Callable, object]]:
+        """(callback, value) of the engine's events still scheduled."""
+        return [(entry[3], entry[4]) for entry in self._heap if len(entry) == 5]
