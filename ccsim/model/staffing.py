@@ -15,15 +15,21 @@ class Staffing:
 
     def __init__(self, engine: "Engine"):
         self.engine = engine
+        self._next = iter(())
 
     def start(self) -> None:
-        """Apply the staff due now and schedule every later change."""
+        """Apply the staff due now; each change schedules the next one when applied (so events
+        due at the same time as a change run in the order they were scheduled)."""
+        self._next = iter(self.timeline())
+        self._schedule()
+
+    def _schedule(self) -> None:
         kernel = self.engine.kernel
-        for time_s, slot, staff in self.timeline():
+        for time_s, slot, staff in self._next:
             if time_s > kernel.now:
                 kernel.at(time_s - kernel.now, self._apply, (slot, staff))
-            else:
-                self._apply((slot, staff))
+                return
+            self._apply((slot, staff), then=False)
 
     def timeline(self) -> list[tuple[float, int, np.ndarray]]:
         """(time s, interval slot, staff per group); slot n_intervals: outside the intervals."""
@@ -38,7 +44,7 @@ class Staffing:
                 timeline.append((float(end), outside, closed))
         return timeline
 
-    def _apply(self, change: tuple[int, np.ndarray]) -> None:
+    def _apply(self, change: tuple[int, np.ndarray], then: bool = True) -> None:
         slot, staff = change
         engine = self.engine
         now = engine.kernel.now
@@ -52,3 +58,5 @@ class Staffing:
             elif missing < 0:
                 pool.shrink(-missing, now)
         engine.availability.shrink(staff)
+        if then:
+            self._schedule()
