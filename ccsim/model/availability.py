@@ -27,7 +27,8 @@ class Availability:
     def __init__(self, engine: "Engine"):
         self.engine = engine
         n = engine.plan.n_groups
-        self._pending: list[deque[tuple[float, int]]] = [deque() for _ in range(n)]   # (seconds, kind)
+        # per group, (seconds, kind) of spells waiting for a free agent; read-only outside
+        self.owed: list[deque[tuple[float, int]]] = [deque() for _ in range(n)]
         self._log: list[tuple[int, float, float, int]] = []   # (group, start s, end s, kind) of ended spells
         self._off_since: dict[Agent, tuple[float, int]] = {}
         self._shrink_owed = [0.5] * n                          # agent-intervals of shrinkage not yet taken
@@ -48,11 +49,11 @@ class Availability:
         if pool.idle:
             self._go_off(pool.go_off(self.engine.kernel.now, from_idle=True), (duration_s, kind))
         else:
-            self._pending[group].append((duration_s, kind))
+            self.owed[group].append((duration_s, kind))
 
     def take_freed(self, agent: Agent) -> bool:
         """A freed agent goes off work if its group owes a spell; True if it went."""
-        pending = self._pending[agent.group]
+        pending = self.owed[agent.group]
         if not pending:
             return False
         self.engine.pools[agent.group].go_off(self.engine.kernel.now, from_idle=False)
@@ -81,7 +82,11 @@ class Availability:
         for group, share in enumerate(plan.shrinkage):
             if share > 0:
                 # last interval's unserved shrinkage is stale; pending breaks stay
-                self._pending[group] = deque(r for r in self._pending[group] if r[1] == BREAK)
+                owed = self.owed[group]
+                for _ in range(len(owed)):
+                    request = owed.popleft()
+                    if request[1] == BREAK:
+                        owed.append(request)
                 # whole agents, carrying the fraction over so the share holds on average (5 x 0.3: 2, 1, 2, 1, ...)
                 self._shrink_owed[group] += share * staff[group]
                 agents = int(self._shrink_owed[group])

@@ -81,6 +81,7 @@ class Engine:
         self.pools = [AgentPool(g, plan.n_intervals, self.kernel.now) for g in range(plan.n_groups)]
         self.flows = Flows(self, seed, replication)
         self.availability = Availability(self)
+        self._owed = self.availability.owed       # per group: spells off work waiting for a freed agent
         self.staffing = Staffing(self)
         blending = get_blending(plan.blending)
         self.view = RoutingView(plan, self.lines, self.pools, self.kernel, self._may_defer, blending.live_first)
@@ -101,11 +102,14 @@ class Engine:
         line = np.array([plan.queue_line[q] if p < 0 else plan.stages[p][0].line for q, p in entry] or [0])
         stage = np.where(process >= 0, 0, -1)
         ids = np.arange(n)
-        self.contacts = Table(CONTACT_FIELDS, n, customer=ids, process=process, stage=stage, last_leg=ids)
+        # the run ends before any later arrival; a process contact starts waiting when its stage opens
+        self.contacts = Table(CONTACT_FIELDS, n, customer=ids, process=process, stage=stage, last_leg=ids,
+                              arrival=arrivals.time)
         self.legs = Table(LEG_FIELDS, n, contact=ids, queue=queue, line=line[arrivals.source],
+                          enqueue=np.where(process < 0, arrivals.time, np.nan),
                           handle=arrivals.handle_s, patience=arrivals.patience_s, stage=stage)
         self._arrival_s = arrivals.time.tolist()
-        self._arrival_process = process.tolist()
+        self._arrival_process = process.tolist() if (process >= 0).any() else None
 
     def _shortcuts(self) -> tuple[list[int], list[int]]:
         """Per line the group that alone serves it, per group the line it alone serves (-1: none),
@@ -129,7 +133,7 @@ class Engine:
     def run(self) -> EngineRecords:
         plan, kernel = self.plan, self.kernel
         self.staffing.start()
-        kernel.run(plan.end_s, self._arrival_s, self._arrive)
+        kernel.run(plan.end_s, self._arrival_s, self.offer if self._arrival_process is None else self._arrive)
         for pool in self.pools:
             pool.account(plan.end_s)
         self.lines.expire_until(plan.end_s)
@@ -152,11 +156,8 @@ class Engine:
 
     # -- a contact moves -----------------------------------------------------------------
     def _arrive(self, i: int) -> None:
-        """Fresh arrival i: offer its first leg (or start its process)."""
-        now = self.kernel.now
-        self.contacts.arrival[i] = now
+        """Fresh arrival i: offer its first leg (the leg with its index), or start its process."""
         if self._arrival_process[i] < 0:
-            self.legs.enqueue[i] = now
             self.offer(i)
         else:
             self.flows.start_process(i)
@@ -246,11 +247,12 @@ class Engine:
 
     def start(self, agent: Agent, leg: int) -> None:
         """`agent` (counted busy) serves the voice or email `leg`."""
+        legs = self.legs
         if self.scales_handle:
-            self.legs.handle[leg] *= self.handle_scale(agent.group, leg)
+            legs.handle[leg] *= self.handle_scale(agent.group, leg)
         self.answer(agent, leg)
         agent.leg = leg
-        self.kernel.at(self.legs.handle[leg], self._finish, agent)
+        self.kernel.at(legs.handle[leg], self._finish, agent)
 
     def _finish(self, agent: Agent) -> None:
         leg = agent.leg
@@ -260,29 +262,29 @@ class Engine:
         self.release(agent)
 
     # -- a freed agent ---------------------------------------------------------------------
-    def release(self, agent: Agent) -> None:
-        """An agent with nothing in hand: leaves if its group is shrinking, goes off work if asked
-        (a break, shrinkage), else takes new work."""
-        pool = self.pools[agent.group]
-        if pool.leaving:
-            pool.leave_busy(self.kernel.now)
-        elif not self.availability.take_freed(agent):
-            self.dispatch(agent)
-
-    def dispatch(self, agent: Agent) -> None:
-        """Give a free agent (counted busy) the next waiting leg its policy picks, or make it idle."""
+    def release(self, agent: Agent, joining: bool = False) -> None:
+        """An agent with nothing in hand (counted busy): leaves if its group is shrinking, goes off
+        work if asked (a break, shrinkage), else takes the next waiting leg its policy picks, or
+        waits idle. An agent `joining` the group looks for work straight away."""
         group, now = agent.group, self.kernel.now
+        pool = self.pools[group]
+        if not joining:
+            if pool.leaving:
+                pool.leave_busy(now)
+                return
+            if self._owed[group] and self.availability.take_freed(agent):
+                return
         line = self._single_line[group]
-        if line >= 0:
+        if line >= 0:                       # the obvious choice: skip the policy
             leg = self.lines.pop_oldest(line, now)
             if leg >= 0:
                 self.start(agent, leg)
             else:
-                self.pools[group].make_idle(agent, now)
+                pool.make_idle(agent, now)
             return
         line = self.policy.select_line(group, False)
         if line is None:
-            self.pools[group].make_idle(agent, now)
+            pool.make_idle(agent, now)
         else:
             self.serve(agent, line)
 

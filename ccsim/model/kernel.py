@@ -25,20 +25,17 @@ from simpy.events import NORMAL
 class Kernel:
     """Time and the event heap of one replication; times in seconds on the simulation clock."""
 
-    __slots__ = ("env", "_heap", "_ids")
+    __slots__ = ("env", "now", "_heap", "_ids")
 
     def __init__(self, start_s: float):
         self.env = simpy.Environment(initial_time=start_s)
+        self.now = start_s          # s: read-only outside; kept equal to `env.now`
         self._heap = self.env._queue
         self._ids = self.env._eid
 
-    @property
-    def now(self) -> float:
-        return self.env._now
-
     def at(self, delay_s: float, callback: Callable, value) -> None:
         """Call `callback(value)` in `delay_s` seconds (after events already due then)."""
-        heappush(self._heap, (self.env._now + delay_s, NORMAL, next(self._ids), callback, value))
+        heappush(self._heap, (self.now + delay_s, NORMAL, next(self._ids), callback, value))
 
     def run(self, until_s: float, arrival_s: list[float], arrive: Callable[[int], None]) -> None:
         """Process events, and `arrive(i)` at each `arrival_s[i]` (sorted), up to `until_s`
@@ -52,7 +49,7 @@ class Kernel:
             if next_s <= head_s:
                 if next_s >= until_s:
                     break
-                env._now = next_s
+                env._now = self.now = next_s
                 arrive(i)
                 i += 1
                 next_s = arrival_s[i] if i < n else math.inf
@@ -60,11 +57,12 @@ class Kernel:
                 break
             elif len(heap[0]) == 5:
                 time_s, _, _, callback, value = heappop(heap)
-                env._now = time_s
+                env._now = self.now = time_s
                 callback(value)
             else:
+                self.now = head_s
                 step()                           # a SimPy event: SimPy processes it
-        env._now = until_s
+        env._now = self.now = until_s
 
     def pending(self) -> list[tuple[Callable, object]]:
         """(callback, value) of the engine's events still scheduled."""

@@ -54,7 +54,7 @@ class Staffing:
             missing = target - pool.scheduled()
             if missing > 0:
                 for _ in range(pool.grow(missing)):
-                    engine.dispatch(pool.join(pool.group, now))
+                    engine.release(pool.join(pool.group, now), joining=True)
             elif missing < 0:
                 pool.shrink(-missing, now)
         engine.availability.shrink(staff)

@@ -3,6 +3,8 @@
 A *contact* is one attempt of a customer; each visit of a contact to a queue is a *leg*. Every
 column is an `array.array` (typed, unboxed), one per declared field, so adding a field is one
 line here; the engine's records and the replication tables are built from these declarations.
+Typed arrays rather than lists: the whole M/M/c+M benchmark run (c = 200, ~110k contacts) took
+0.33 s against 0.45 s with lists (2026-11-25), mostly from cheaper conversion to and from numpy.
 """
 
 from __future__ import annotations
