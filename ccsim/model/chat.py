@@ -67,4 +67,4 @@ class Chat:
             line = engine.policy.select_line(agent.group, True)
             if line is None:
                 return
-            self.start(agent, engine.lines.pop_oldest(line, engine.kernel.now))
+            self.start(agent, engine.lines.pop_oldest(line))

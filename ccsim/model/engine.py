@@ -77,7 +77,7 @@ class Engine:
         self.after_service = plan.flows.after_service
         # abandonment is lazy (no patience event) except where a retrial must start on time
         self._lazy = tuple(plan.flows.retrial[q] is None for q in plan.line_queue)
-        self.lines = WaitingLines(tuple(not d for d in plan.line_deferred), self.abandon)
+        self.lines = WaitingLines(self.kernel, tuple(not d for d in plan.line_deferred), self.abandon)
         self.pools = [AgentPool(g, plan.n_intervals, self.kernel.now) for g in range(plan.n_groups)]
         self.flows = Flows(self, seed, replication)
         self.availability = Availability(self)
@@ -213,9 +213,8 @@ class Engine:
 
     def _patience_over(self, leg: int) -> None:
         if self.legs.state[leg] == WAITING:
-            now = self.kernel.now
-            self.lines.leave(leg, now)
-            self.abandon(leg, now)
+            self.lines.leave(leg)
+            self.abandon(leg, self.kernel.now)
 
     def abandon(self, leg: int, at_s: float) -> None:
         """`leg` stopped waiting at `at_s` (its patience ran out); the customer may try again."""
@@ -276,7 +275,7 @@ class Engine:
                 return
         line = self._single_line[group]
         if line >= 0:                       # the obvious choice: skip the policy
-            leg = self.lines.pop_oldest(line, now)
+            leg = self.lines.pop_oldest(line)
             if leg >= 0:
                 self.start(agent, leg)
             else:
@@ -290,7 +289,7 @@ class Engine:
 
     def serve(self, agent: Agent, line: int) -> None:
         """`agent` (free) takes the oldest leg waiting in `line`, and more chats if it has room."""
-        leg = self.lines.pop_oldest(line, self.kernel.now)
+        leg = self.lines.pop_oldest(line)
         if self.line_chat[line]:
             self.chat.start(agent, leg)
             self.chat.fill(agent)

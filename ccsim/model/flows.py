@@ -153,7 +153,7 @@ class Flows:
         leg, line, queue = limit
         engine = self.engine
         legs, lines, now = engine.legs, engine.lines, engine.kernel.now
-        if not lines.is_waiting(leg, now):
+        if not lines.is_waiting(leg):
             return
         contact = legs.contact[leg]
         engine.contacts.escalations[contact] += 1
@@ -179,7 +179,7 @@ class Flows:
         if rule is None or legs.origin[leg] > RETRIAL:
             return False
         offer_over, acceptance, _, line = rule
-        waiting = sum(engine.lines.n_waiting(ln, now) for ln in self.lines_for[q])
+        waiting = sum(engine.lines.n_waiting(ln) for ln in self.lines_for[q])
         agents = sum(engine.pools[g].staffed() for g in self.groups_for[q])
         expected_wait = (waiting + 1) * self.mean_handle[q] / agents if agents > 0 else INF
         if expected_wait <= offer_over or self.callback_draw[q]() >= acceptance:

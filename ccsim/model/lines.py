@@ -13,17 +13,23 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Callable
+from typing import Protocol
 from heapq import heappop, heappush
 
 INF = math.inf
 
 
+class Clock(Protocol):
+    now: float      # s
+
+
 class WaitingLines:
     """Owns the waiting legs of every line and when a live contact last stopped waiting."""
 
-    __slots__ = ("_fifo", "_count", "_where", "_deadlines", "_live", "_on_expired", "last_live_leave")
+    __slots__ = ("_clock", "_fifo", "_count", "_where", "_deadlines", "_live", "_on_expired", "last_live_leave")
 
-    def __init__(self, line_live: tuple[bool, ...], on_expired: Callable[[int, float], None]):
+    def __init__(self, clock: Clock, line_live: tuple[bool, ...], on_expired: Callable[[int, float], None]):
+        self._clock = clock
         n = len(line_live)
         self._fifo: list[deque[tuple[float, float, int]]] = [deque() for _ in range(n)]
         self._count = [0] * n
@@ -34,14 +40,16 @@ class WaitingLines:
         self.last_live_leave = -INF                # s: when a live contact last stopped waiting
 
     # -- reads ---------------------------------------------------------------------------
-    def n_waiting(self, line: int, now: float) -> int:
-        """Legs waiting in `line` at time `now`."""
-        self._purge(now)
+    def n_waiting(self, line: int) -> int:
+        """Legs waiting in `line` now."""
+        self._purge(self._clock.now)
         return self._count[line]
 
-    def oldest(self, line: int, now: float) -> float:
-        """Enqueue time (s) of the longest-waiting leg of `line` at `now`, inf if none."""
-        fifo, where = self._fifo[line], self._where
+    def oldest(self, line: int) -> float:
+        """Enqueue time (s) of the longest-waiting leg of `line` now, inf if none."""
+        if not self._count[line]:
+            return INF
+        fifo, where, now = self._fifo[line], self._where, self._clock.now
         while fifo:
             enqueue_s, deadline_s, leg = fifo[0]
             if where.get(leg) != line:
@@ -53,9 +61,9 @@ class WaitingLines:
                 return enqueue_s
         return INF
 
-    def live_waiting(self, now: float) -> bool:
-        """Does any live (not deferred) leg wait at `now`?"""
-        self._purge(now)
+    def live_waiting(self) -> bool:
+        """Does any live (not deferred) leg wait now?"""
+        self._purge(self._clock.now)
         return any(n for n, live in zip(self._count, self._live) if live)
 
     def waiting_legs(self) -> list[int]:
@@ -71,9 +79,11 @@ class WaitingLines:
         if deadline_s != INF:
             heappush(self._deadlines, (deadline_s, leg))
 
-    def pop_oldest(self, line: int, now: float) -> int:
+    def pop_oldest(self, line: int) -> int:
         """Remove and return the longest-waiting leg of `line`, or -1 if none waits."""
-        fifo, where = self._fifo[line], self._where
+        if not self._count[line]:
+            return -1
+        fifo, where, now = self._fifo[line], self._where, self._clock.now
         while fifo:
             _, deadline_s, leg = fifo.popleft()
             if where.get(leg) != line:
@@ -93,9 +103,9 @@ class WaitingLines:
         self._count[line] -= 1
         return line
 
-    def leave(self, leg: int, now: float) -> None:
+    def leave(self, leg: int) -> None:
         """A waiting leg gives up now (its own patience event ran out)."""
-        self._report_leave(self.drop(leg), now)
+        self._report_leave(self.drop(leg), self._clock.now)
 
     def move(self, leg: int, line: int, enqueue_s: float, deadline_s: float) -> None:
         """A waiting leg goes on waiting in `line` (its deadline, if lazy, unchanged)."""
@@ -104,9 +114,9 @@ class WaitingLines:
         self._where[leg] = line
         self._count[line] += 1
 
-    def is_waiting(self, leg: int, now: float) -> bool:
-        """Is `leg` still waiting at `now`?"""
-        self._purge(now)
+    def is_waiting(self, leg: int) -> bool:
+        """Is `leg` still waiting now?"""
+        self._purge(self._clock.now)
         return leg in self._where
 
     def expire_until(self, end_s: float) -> None:

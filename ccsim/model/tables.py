@@ -39,6 +39,7 @@ class Table:
     def __init__(self, fields: dict[str, tuple[str, float]], n: int = 0, **columns: np.ndarray):
         """`n` rows, from `columns` where given, else the field's default."""
         self._fields = fields
+        self.add = _adder(fields).__get__(self)
         for name, (code, default) in fields.items():
             values = columns.get(name)
             values = np.full(n, default) if values is None else values
@@ -47,16 +48,22 @@ class Table:
             setattr(self, name, column)
 
     def __len__(self) -> int:
+        """Rows so far. `add(**values) -> row` appends one (fields not given take their default)."""
         return len(getattr(self, next(iter(self._fields))))
-
-    def add(self, **values: float) -> int:
-        """Append a row (fields not given take their default); return its index."""
-        row = len(self)
-        for name, (_, default) in self._fields.items():
-            getattr(self, name).append(values.get(name, default))
-        return row
 
     def arrays(self) -> dict[str, np.ndarray]:
         """Every column as a numpy array of its declared type (copies)."""
         return {name: np.frombuffer(getattr(self, name), dtype=NUMPY[code]).copy()
                 for name, (code, _) in self._fields.items()}
+
+
+def _adder(fields: dict[str, tuple[str, float]]):
+    """`add(**values) -> row`: append a row, fields not given taking their default. Generated
+    from the declaration (one append per field, no loop), as dataclasses generate `__init__`."""
+    defaults = {f"_{name}": default for name, (_, default) in fields.items()}
+    params = ", ".join(f"{name}=_{name}" for name in fields)
+    appends = "".join(f"    self.{name}.append({name})\n" for name in fields)
+    source = f"def add(self, *, {params}):\n    row = len(self.{next(iter(fields))})\n{appends}    return row\n"
+    namespace: dict = {}
+    exec(source, defaults, namespace)  # noqa: S102  (source built from the declared names only)
+    return namespace["add"]

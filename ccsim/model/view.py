@@ -21,7 +21,8 @@ class RoutingView:
     whether a line holds chats / deferred work; `live_first` whether every live line comes
     before every deferred one."""
 
-    __slots__ = ("plan", "line_chat", "line_deferred", "live_first", "_lines", "_pools", "_kernel", "_may_defer")
+    __slots__ = ("plan", "line_chat", "line_deferred", "live_first", "n_waiting", "oldest", "live_waiting",
+                 "_lines", "_pools", "_kernel", "_may_defer")
 
     def __init__(self, plan: Plan, lines: WaitingLines, pools: list[AgentPool], kernel: Kernel,
                  may_defer: Callable[[int, bool], bool], live_first: bool):
@@ -30,22 +31,15 @@ class RoutingView:
         self.line_deferred = plan.line_deferred
         self.live_first = live_first
         self._lines, self._pools, self._kernel, self._may_defer = lines, pools, kernel, may_defer
+        # reads answered by the waiting lines themselves (no extra call on the hot path):
+        self.n_waiting: Callable[[int], int] = lines.n_waiting    # legs waiting in a line
+        self.oldest: Callable[[int], float] = lines.oldest        # enqueue s of its longest wait; inf: none
+        self.live_waiting: Callable[[], bool] = lines.live_waiting  # does any live contact wait?
 
     @property
     def now(self) -> float:
         """The simulation clock, s."""
         return self._kernel.now
-
-    def n_waiting(self, line: int) -> int:
-        return self._lines.n_waiting(line, self._kernel.now)
-
-    def oldest(self, line: int) -> float:
-        """Enqueue time (s) of the longest-waiting leg of `line`; inf when nobody waits."""
-        return self._lines.oldest(line, self._kernel.now)
-
-    def live_waiting(self) -> bool:
-        """Does any live (not deferred) contact wait?"""
-        return self._lines.live_waiting(self._kernel.now)
 
     @property
     def last_live_leave(self) -> float:
