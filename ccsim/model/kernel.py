@@ -42,23 +42,27 @@ class Kernel:
         (exclusive, as `Environment.run(until)`). An arrival at the same time as a heap event
         comes first."""
         env, heap, step = self.env, self._heap, self.env.step
-        n, i = len(arrival_s), 0
-        next_s = arrival_s[0] if n else math.inf
+        arrival_s = [*arrival_s, math.inf]
+        i, next_s = 0, arrival_s[0]
         while True:
-            head_s = heap[0][0] if heap else math.inf
+            if heap:
+                entry = heap[0]
+                head_s = entry[0]
+            else:
+                head_s = math.inf
             if next_s <= head_s:
                 if next_s >= until_s:
                     break
                 env._now = self.now = next_s
                 arrive(i)
                 i += 1
-                next_s = arrival_s[i] if i < n else math.inf
+                next_s = arrival_s[i]
             elif head_s >= until_s:
                 break
-            elif len(heap[0]) == 5:
-                time_s, _, _, callback, value = heappop(heap)
-                env._now = self.now = time_s
-                callback(value)
+            elif len(entry) == 5:
+                heappop(heap)
+                env._now = self.now = head_s
+                entry[3](entry[4])
             else:
                 self.now = head_s
                 step()                           # a SimPy event: SimPy processes it

@@ -93,7 +93,8 @@ class WaitingLines:
                 continue
             del where[leg]
             self._count[line] -= 1
-            self._report_leave(line, now)
+            if self._live[line] and now > self.last_live_leave:
+                self.last_live_leave = now
             return leg
         return -1
 
@@ -120,13 +121,19 @@ class WaitingLines:
         return leg in self._where
 
     def expire_until(self, end_s: float) -> None:
-        """Settle every lazy abandonment due before `end_s` (at the end of a run)."""
-        self._purge(end_s, strict=True)
+        """Settle every lazy abandonment due before `end_s` (at the end of a run: the lines are
+        walked once instead of popping every stale deadline)."""
+        where = self._where
+        for line, fifo in enumerate(self._fifo):
+            for _, deadline_s, leg in list(fifo):
+                if deadline_s < end_s and where.get(leg) == line:
+                    self._expire(leg, line, deadline_s)
+        self._deadlines.clear()
 
     # -- housekeeping --------------------------------------------------------------------
-    def _purge(self, now: float, strict: bool = False) -> None:
+    def _purge(self, now: float) -> None:
         deadlines, where = self._deadlines, self._where
-        while deadlines and (deadlines[0][0] < now or (not strict and deadlines[0][0] == now)):
+        while deadlines and deadlines[0][0] <= now:
             deadline_s, leg = heappop(deadlines)
             line = where.get(leg)
             if line is not None:

@@ -160,13 +160,13 @@ def busy_seconds(plan: Plan, start_s: np.ndarray, end_s: np.ndarray, group: np.n
     interval boundary with sorted cumulative sums, so the cost is O(n log n) in services.
     """
     share = np.ones_like(start_s) if share is None else share
-    bounds_lo = plan.interval_start
-    bounds_hi = plan.interval_start + plan.interval_s
-    busy = np.zeros((plan.n_groups, plan.n_intervals))
+    n = plan.n_intervals
+    bounds = np.concatenate([plan.interval_start + plan.interval_s, plan.interval_start])   # ends, then starts
+    busy = np.zeros((plan.n_groups, n))
     for g in range(plan.n_groups):
         mine = group == g
-        s, e, w = start_s[mine], end_s[mine], share[mine]
-        busy[g] = _busy_until(s, e, w, bounds_hi) - _busy_until(s, e, w, bounds_lo)
+        until = _busy_until(start_s[mine], end_s[mine], share[mine], bounds)
+        busy[g] = until[:n] - until[n:]
     return busy
 
 
