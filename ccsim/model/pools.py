@@ -48,10 +48,6 @@ class AgentPool:
         """Agents scheduled now: present (idle or busy) or off work, minus those leaving."""
         return len(self.idle) + self.busy + self.off - self.leaving
 
-    def longest_idle_since(self) -> float:
-        """When the longest-idle agent became idle (s); only when one is idle."""
-        return self.idle[0].idle_since
-
     # -- verbs ---------------------------------------------------------------------------
     def take_idle(self) -> Agent:
         """The longest-idle agent, now busy."""
