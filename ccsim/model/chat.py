@@ -40,8 +40,7 @@ class Chat:
         factor = engine.handle_scale(group, leg) if engine.scales_handle else 1.0
         handle = legs.handle[leg] * factor * (1.0 + self.slowdown[legs.queue[leg]] * (agent.chats - 1))
         legs.handle[leg] = handle
-        engine.answer(agent, leg)
-        engine.kernel.at(handle, self._finish, (agent, leg))
+        engine.start(agent, leg, self._finish, (agent, leg))
 
     def _finish(self, ended: tuple[Agent, int]) -> None:
         agent, leg = ended

@@ -235,36 +235,34 @@ class Engine:
         factor = 1.0 if self.handle_factor is None else self.handle_factor[group][queue]
         return factor * self.pilot_factor[queue] if self.in_pilot(leg) else factor
 
-    def answer(self, agent: Agent, leg: int) -> None:
-        """Mark `leg` answered now by `agent` (its handle time already final)."""
+    def start(self, agent: Agent, leg: int, done=None, value=None) -> None:
+        """`agent` (counted busy) answers `leg` now. A call or email (no `done`): its handle time
+        is scaled for the agent's group and `release(agent)` runs when it ends; otherwise (a chat)
+        the handle time is final and `done(value)` runs when it ends."""
+        legs = self.legs
+        if done is None:
+            if self.scales_handle:
+                legs.handle[leg] *= self.handle_scale(agent.group, leg)
+            agent.leg = leg
+            done, value = self.release, agent
         if self.observer is not None:
             self.observer.leg_started(self, agent, leg)
-        legs = self.legs
         legs.state[leg] = ANSWERED
         legs.answer[leg] = self.kernel.now
         legs.group[leg] = agent.group
-
-    def start(self, agent: Agent, leg: int) -> None:
-        """`agent` (counted busy) serves the voice or email `leg`."""
-        legs = self.legs
-        if self.scales_handle:
-            legs.handle[leg] *= self.handle_scale(agent.group, leg)
-        self.answer(agent, leg)
-        agent.leg = leg
-        self.kernel.at(legs.handle[leg], self._finish, agent)
-
-    def _finish(self, agent: Agent) -> None:
-        leg = agent.leg
-        agent.leg = -1
-        if self.after_service[self.legs.queue[leg]]:
-            self.flows.decide_after_service(leg)
-        self.release(agent)
+        self.kernel.at(legs.handle[leg], done, value)
 
     # -- a freed agent ---------------------------------------------------------------------
     def release(self, agent: Agent, joining: bool = False) -> None:
-        """An agent with nothing in hand (counted busy): leaves if its group is shrinking, goes off
-        work if asked (a break, shrinkage), else takes the next waiting leg its policy picks, or
-        waits idle. An agent `joining` the group looks for work straight away."""
+        """An agent whose call or email (if any) just ended, counted busy: the after-service
+        decision runs; the agent leaves if its group is shrinking, goes off work if asked (a break,
+        shrinkage), else takes the next waiting leg its policy picks, or waits idle. An agent
+        `joining` the group looks for work straight away."""
+        leg = agent.leg
+        if leg >= 0:
+            agent.leg = -1
+            if self.after_service[self.legs.queue[leg]]:
+                self.flows.decide_after_service(leg)
         group, now = agent.group, self.kernel.now
         pool = self.pools[group]
         if not joining:
