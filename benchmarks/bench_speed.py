@@ -1,14 +1,16 @@
 """Engine speed on M/M/c+M against a naive SimPy model and a lean event loop, at several sizes.
 
     .venv/bin/python benchmarks/bench_speed.py [--agents 10 50 200 1000] [--rounds 3]
-        [--contacts 110000] [--tree old=../ccsim-old ...]
+        [--contacts 110000] [--tree old=../ccsim-old ...] [--scenarios hotline omnichannel after_sales]
 
 Load 0.95 (handle 300 s, patience 600 s), about `--contacts` contacts per run, one core. Each
 measurement runs in a fresh subprocess and times only the simulation (imports excluded); the
 competitors are interleaved round by round so a busy machine slows them alike. ccsim's time
 includes building its KPI tables (`res.kpis`, `res.groups`, `res.intervals`). `--tree NAME=PATH`
 adds ccsim from another checkout (e.g. a git worktree of an older commit) as a competitor.
-Prints min and median contacts/s per competitor and the ratios of medians.
+Prints min and median contacts/s per competitor and the ratios of medians. With `--tree`, a
+second table times the bundled multi-skill and flow scenarios (`--scenarios`, 4 replications
+each, KPI tables included) in legs (queue visits) per second, ccsim against each tree.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ def measure(model: str, agents: int, contacts: int) -> dict:
     rate, hours = model_size(agents, contacts)
     if model == "ccsim":
         import ccsim
+        import ccsim.simulate  # noqa: F401  (imports pandas and scipy, outside the timing like every import)
 
         sc = ccsim.Scenario.model_validate(ccsim_scenario(rate, agents, hours))
         start = time.perf_counter()
@@ -68,7 +71,23 @@ def measure(model: str, agents: int, contacts: int) -> dict:
     return {"seconds": time.perf_counter() - start, "contacts": out["contacts"]}
 
 
-def in_subprocess(model: str, tree: str | None, agents: int, contacts: int) -> dict:
+def measure_scenario(name: str) -> dict:
+    """Run a bundled scenario (4 replications, KPI tables) once: seconds and legs simulated."""
+    import warnings
+
+    import ccsim
+    import ccsim.simulate  # noqa: F401
+
+    warnings.simplefilter("ignore")
+    sc = ccsim.load_scenario(HERE.parent / "scenarios" / f"{name}.yml")
+    start = time.perf_counter()
+    res = ccsim.simulate(sc, replications=4, seed=SEED)
+    res.kpis, res.groups, res.intervals
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "contacts": int(sum(rec.legs["queue"].size for rec in res.records))}
+
+
+def in_subprocess(model: str, tree: str | None, agents: int | str, contacts: int) -> dict:
     env = dict(os.environ)
     if tree is not None:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [tree, env.get("PYTHONPATH")]))
@@ -84,11 +103,12 @@ def main() -> None:
     parser.add_argument("--contacts", type=int, default=110_000)
     parser.add_argument("--tree", action="append", default=[], metavar="NAME=PATH",
                         help="also time ccsim from the checkout at PATH, shown as NAME")
+    parser.add_argument("--scenarios", nargs="*", default=["hotline", "omnichannel", "after_sales"])
     parser.add_argument("--one", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         model, agents, contacts = args.one
-        print(json.dumps(measure(model, int(agents), int(contacts))))
+        print(json.dumps(measure_scenario(agents) if model == "scenario" else measure(model, int(agents), int(contacts))))
         return
     here = str(HERE.parent)
     competitors = [("ccsim", "ccsim", here)] + [("ccsim", *t.split("=", 1)) for t in args.tree] + \
@@ -108,6 +128,21 @@ def main() -> None:
         cells = "".join(f"{f'{min(v):,.0f} / {medians[name]:,.0f}':>24}" for name, v in speed.items())
         base = medians["ccsim"]
         print(f"{agents:>7}" + cells + "".join(f"{base / medians[name]:>19.2f}x" for _, name, _ in competitors[1:]))
+    trees = competitors[:1 + len(args.tree)]
+    if len(trees) > 1 and args.scenarios:
+        print(f"\nbundled scenarios, 4 replications incl. KPI tables, {args.rounds} interleaved rounds; legs/s min / median")
+        print(f"{'scenario':>12}" + "".join(f"{name:>24}" for _, name, _ in trees)
+              + "".join(f"{'ccsim/' + name:>20}" for _, name, _ in trees[1:]))
+        for scenario in args.scenarios:
+            speed = {name: [] for _, name, _ in trees}
+            for _ in range(args.rounds):
+                for _, name, tree in trees:
+                    out = in_subprocess("scenario", tree, scenario, 0)
+                    speed[name].append(out["contacts"] / out["seconds"])
+            medians = {name: statistics.median(v) for name, v in speed.items()}
+            cells = "".join(f"{f'{min(v):,.0f} / {medians[name]:,.0f}':>24}" for name, v in speed.items())
+            print(f"{scenario:>12}" + cells + "".join(f"{medians['ccsim'] / medians[name]:>19.2f}x"
+                                                      for _, name, _ in trees[1:]))
 
 
 if __name__ == "__main__":

@@ -5,8 +5,7 @@ otherwise the next agent of the group to finish the contact in hand goes, so nob
 leaves a contact for a break. While off, an agent is scheduled but not present: it counts in
 neither occupancy's denominator nor the agents able to take work. Shrinkage takes share x staff
 agents off for every interval (whole agents, the fraction carried to the next interval), in
-rotation; shift breaks and rests come
-at the times the shifts schedule them.
+rotation; shift breaks and rests come at the times the shifts schedule them.
 """
 
 from __future__ import annotations
@@ -14,74 +13,88 @@ from __future__ import annotations
 from collections import deque
 from typing import TYPE_CHECKING
 
-import simpy
+from ccsim.model.pools import Agent
 
 if TYPE_CHECKING:
-    from ccsim.model.engine import Agent
+    from ccsim.model.engine import Engine
 
 BREAK, SHRINKAGE = 0, 1     # kinds of spells off work
 
 
-class AvailabilityMixin:
-    """Unavailability of `Engine`'s agents; relies on its pools, `_account`, `after` and `release`."""
+class Availability:
+    """Owns the requests for time off and the spells off work of the engine's agents."""
 
-    def init_availability(self) -> None:
-        n = self.plan.n_groups
-        self.off = [0] * n                                   # agents of the group off work now
-        self.pending_off: list[deque[tuple[float, int]]] = [deque() for _ in range(n)]   # (seconds, kind)
-        self.off_log: list[tuple[int, float, float, int]] = []  # (group, start s, end s, kind) of ended spells
+    def __init__(self, engine: "Engine"):
+        self.engine = engine
+        n = engine.plan.n_groups
+        # per group, (seconds, kind) of spells waiting for a free agent; read-only outside
+        self.owed: list[deque[tuple[float, int]]] = [deque() for _ in range(n)]
+        self._log: list[tuple[int, float, float, int]] = []   # (group, start s, end s, kind) of ended spells
         self._off_since: dict[Agent, tuple[float, int]] = {}
-        self._shrink_owed = [0.5] * n                        # agent-intervals of shrinkage not yet taken
-        for group, requests in enumerate(self.plan.breaks):
+        self._shrink_owed = [0.5] * n                          # agent-intervals of shrinkage not yet taken
+        kernel = engine.kernel
+        for group, requests in enumerate(engine.plan.breaks):
             for time_s, length_s in requests.tolist():
-                if time_s >= self.env.now:
-                    self.after(time_s - self.env.now, self._break_due, (group, length_s))
+                if time_s >= kernel.now:
+                    kernel.at(time_s - kernel.now, self._break_due, (group, length_s))
 
-    def _break_due(self, event: simpy.Event) -> None:
-        group, length_s = event._value
+    def _break_due(self, request: tuple[int, float]) -> None:
+        group, length_s = request
         self.request_off(group, length_s, BREAK)
 
     def request_off(self, group: int, duration_s: float, kind: int) -> None:
         """Take one agent of `group` off work (a BREAK or SHRINKAGE spell) for `duration_s`
         seconds, as soon as one is free."""
-        idle = self.idle[group]
-        if idle:
-            self._account(group)
-            self.go_off(idle.pop(), (duration_s, kind))
+        pool = self.engine.pools[group]
+        if pool.idle:
+            self._go_off(pool.go_off(self.engine.kernel.now, from_idle=True), (duration_s, kind))
         else:
-            self.pending_off[group].append((duration_s, kind))
+            self.owed[group].append((duration_s, kind))
 
-    def go_off(self, agent: "Agent", request: tuple[float, int]) -> None:
-        """`agent`, already out of the idle and busy counts (accounted), starts a spell off work."""
+    def take_freed(self, agent: Agent) -> bool:
+        """A freed agent goes off work if its group owes a spell; True if it went."""
+        pending = self.owed[agent.group]
+        if not pending:
+            return False
+        self.engine.pools[agent.group].go_off(self.engine.kernel.now, from_idle=False)
+        self._go_off(agent, pending.popleft())
+        return True
+
+    def _go_off(self, agent: Agent, request: tuple[float, int]) -> None:
+        engine = self.engine
+        if engine.observer is not None:
+            engine.observer.went_off(engine, agent)
         duration_s, kind = request
-        self.off[agent.group] += 1
-        self._off_since[agent] = (self.env.now, kind)
-        self.after(duration_s, self._back, agent)
+        self._off_since[agent] = (engine.kernel.now, kind)
+        engine.kernel.at(duration_s, self._back, agent)
 
-    def _back(self, event: simpy.Event) -> None:
-        agent = event._value
-        group = agent.group
+    def _back(self, agent: Agent) -> None:
+        engine = self.engine
+        now = engine.kernel.now
         since, kind = self._off_since.pop(agent)
-        self.off_log.append((group, since, self.env.now, kind))
-        self._account(group)
-        self.off[group] -= 1
-        self.busy[group] += 1      # counted as just finishing, so it leaves, goes off again or works
-        self.release(agent)
+        self._log.append((agent.group, since, now, kind))
+        engine.pools[agent.group].come_back(now)   # counted as just finishing: leaves, goes off again or works
+        engine.release(agent)
 
-    def shrink(self, staff: "list[int] | tuple[int, ...]") -> None:
+    def shrink(self, staff) -> None:
         """At an interval start: take each group's shrinkage share of its staff off for the interval."""
-        for group, share in enumerate(self.plan.shrinkage):
+        plan = self.engine.plan
+        for group, share in enumerate(plan.shrinkage):
             if share > 0:
                 # last interval's unserved shrinkage is stale; pending breaks stay
-                self.pending_off[group] = deque(r for r in self.pending_off[group] if r[1] == BREAK)
+                owed = self.owed[group]
+                for _ in range(len(owed)):
+                    request = owed.popleft()
+                    if request[1] == BREAK:
+                        owed.append(request)
                 # whole agents, carrying the fraction over so the share holds on average (5 x 0.3: 2, 1, 2, 1, ...)
                 self._shrink_owed[group] += share * staff[group]
                 agents = int(self._shrink_owed[group])
                 self._shrink_owed[group] -= agents
                 for _ in range(agents):
-                    self.request_off(group, self.plan.interval_s, SHRINKAGE)
+                    self.request_off(group, plan.interval_s, SHRINKAGE)
 
     def off_spells(self) -> list[tuple[int, float, float, int]]:
         """Every spell off work (group, start, end, kind), those still running cut at the current time."""
-        now = self.env.now
-        return self.off_log + [(agent.group, since, now, kind) for agent, (since, kind) in self._off_since.items()]
+        now = self.engine.kernel.now
+        return self._log + [(agent.group, since, now, kind) for agent, (since, kind) in self._off_since.items()]

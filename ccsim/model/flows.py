@@ -1,30 +1,37 @@
-"""Process flows on top of the engine core: transfers, resolution and tiers, repeat contacts,
-retrials, escalation on waiting, callbacks and multi-stage processes.
+"""Process flows: transfers, resolution and tiers, repeat contacts, retrials, escalation on
+waiting, callbacks and multi-stage processes — where a contact goes after a leg.
 
-Each feature costs nothing when a scenario does not use it: the core asks `after_service`,
-`escalates` and `offers_callbacks` (plain flags) before calling in here.
+Each feature costs nothing when a scenario does not use it: the engine asks `after_service`,
+`escalates` and `offers_callbacks` (plain flags) before calling in here. Flows own their random
+draws, the stage log and the count of customers coming back; they create legs and contacts
+through the engine and hand them to `Engine.offer`.
 """
 
 from __future__ import annotations
 
 import math
 
-import simpy
+from typing import TYPE_CHECKING
 
 from ccsim.model.states import (
-    ABANDONED, CALLBACK, CALLBACK_LEG, ESCALATED, ESCALATION, REPEAT, RETRIAL, STAGE, TIER,
-    TRANSFER, TRANSFERRED, UNRESOLVED, WAITING,
+    CALLBACK, CALLBACK_LEG, ESCALATED, ESCALATION, REPEAT, RETRIAL, STAGE, TIER,
+    TRANSFER, TRANSFERRED, UNRESOLVED,
 )
 from ccsim.model.streams import Draws, stream
+
+if TYPE_CHECKING:
+    from ccsim.model.engine import Engine
 
 INF = math.inf
 
 
-class FlowMixin:
-    """Flow decisions of `Engine`; relies on its `new_contact`, `new_leg`, `offer` and lists."""
+class Flows:
+    """Where contacts go after service, on a long wait, on abandonment and on arrival."""
 
-    def init_flows(self, seed: int, replication: int) -> None:
-        plan, flows = self.plan, self.plan.flows
+    def __init__(self, engine: "Engine", seed: int, replication: int):
+        self.engine = engine
+        self.plan = plan = engine.plan
+        flows = plan.flows
         keys = plan.stream_key
 
         def draws(purpose, q, sample=None):
@@ -53,6 +60,7 @@ class FlowMixin:
         self.offers_callbacks = any(c is not None for c in flows.callback)
         self.mean_handle = [d.mean for d in plan.handle_time]
         self.fcr_change = plan.fcr_change.tolist()
+        self.pilot_fcr = plan.pilot_fcr_change.tolist()
         self.groups_for = [[g for g in range(plan.n_groups) if q in plan.rank[g]] for q in range(nq)]
         self.lines_for = [[line for line, lq in enumerate(plan.line_queue) if lq == q] for q in range(nq)]
         self.stage_log: list[tuple[int, int, int, float, float]] = []
@@ -62,122 +70,124 @@ class FlowMixin:
     # -- after a service ---------------------------------------------------------------
     def decide_after_service(self, leg: int) -> None:
         """Transfer, escalate to the next tier, schedule a repeat contact, or move to the next stage."""
-        q, contact = self.leg_queue[leg], self.leg_contact[leg]
-        flows = self.plan.flows
+        legs, contacts, flows = self.engine.legs, self.engine.contacts, self.plan.flows
+        q, contact = legs.queue[leg], legs.contact[leg]
         transfers = flows.transfers[q]
         if transfers:
             u = self.transfer_draw[q]()
             for cumulative, line in transfers:
                 if u < cumulative:
-                    self.leg_result[leg] = TRANSFERRED
-                    self.contact_transfers[contact] += 1
-                    self._move(contact, line, TRANSFER, self.leg_stage[leg])
+                    legs.result[leg] = TRANSFERRED
+                    contacts.transfers[contact] += 1
+                    self._move(contact, line, TRANSFER, legs.stage[leg])
                     return
-        change = self.fcr_change[self.leg_group[leg]][q] + (self.pilot_fcr[q] if self.in_pilot(leg) else 0.0)
+        change = self.fcr_change[legs.group[leg]][q] + (self.pilot_fcr[q] if self.engine.in_pilot(leg) else 0.0)
         fcr = min(max(flows.fcr[q] + change, 0.0), 1.0)
         if fcr < 1.0 and self.resolution_draw[q]() >= fcr:
-            self.leg_result[leg] = UNRESOLVED
+            legs.result[leg] = UNRESOLVED
             tier = flows.tier_line[q]
             if tier >= 0:
-                self.contact_escalations[contact] += 1
-                self._move(contact, tier, TIER, self.leg_stage[leg])
+                contacts.escalations[contact] += 1
+                self._move(contact, tier, TIER, legs.stage[leg])
                 return
             repeat = flows.repeat[q]
-            if repeat is not None and self.contact_attempt[contact] < repeat.max_attempts \
+            if repeat is not None and contacts.attempt[contact] < repeat.max_attempts \
                     and self.repeat_draw[q]() < repeat.probability:
                 self._schedule_return(contact, q, REPEAT)
             return
-        if self.contact_process[contact] >= 0:
+        if contacts.process[contact] >= 0:
             self._stage_done(contact)
 
     def _move(self, contact: int, line: int, origin: int, stage: int) -> None:
         queue = self.plan.line_queue[line]
-        self.offer(self.new_leg(contact, queue, line, origin, self.handle_later[queue](),
-                                self.patience_later[queue](), stage))
+        engine = self.engine
+        engine.offer(engine.new_leg(contact, queue, line, origin, self.handle_later[queue](),
+                                    self.patience_later[queue](), stage))
 
     # -- customers coming back ---------------------------------------------------------
-    def abandon(self, leg: int) -> None:
-        """Mark a waiting leg abandoned; the customer may try again later."""
-        self.leg_state[leg] = ABANDONED
-        self.leg_end[leg] = self.env.now
-        self.n_waiting[self.leg_line[leg]] -= 1
-        if self.tracks_quiet and self.line_live[self.leg_line[leg]]:
-            self.last_live_leave = self.env.now
-        q, contact = self.leg_queue[leg], self.leg_contact[leg]
+    def after_abandon(self, leg: int) -> None:
+        """A leg was abandoned: the customer may try again later."""
+        legs, contacts = self.engine.legs, self.engine.contacts
+        q, contact = legs.queue[leg], legs.contact[leg]
         retrial = self.plan.flows.retrial[q]
-        if retrial is not None and self.contact_attempt[contact] < retrial.max_attempts \
+        if retrial is not None and contacts.attempt[contact] < retrial.max_attempts \
                 and self.retrial_draw[q]() < retrial.probability:
             self._schedule_return(contact, q, RETRIAL)
 
     def _schedule_return(self, contact: int, queue: int, kind: int) -> None:
         self.returns_scheduled += 1
-        payload = (self.contact_customer[contact], self.contact_attempt[contact] + 1, kind, queue)
-        self.after(self.delay_draw[kind, queue](), self._return, payload)
+        contacts = self.engine.contacts
+        payload = (contacts.customer[contact], contacts.attempt[contact] + 1, kind, queue)
+        self.engine.kernel.at(self.delay_draw[kind, queue](), self._return, payload)
 
-    def _return(self, event: simpy.Event) -> None:
-        customer, attempt, kind, queue = event._value
+    def _return(self, payload: tuple[int, int, int, int]) -> None:
+        customer, attempt, kind, queue = payload
         self.returns_arrived += 1
-        contact = self.new_contact(customer, attempt, kind, -1)
-        self.offer(self.new_leg(contact, queue, self.plan.queue_line[queue], kind,
-                                self.handle_later[queue](), self.patience_later[queue](), -1))
+        engine = self.engine
+        contact = engine.new_contact(customer, attempt, kind, -1)
+        engine.offer(engine.new_leg(contact, queue, self.plan.queue_line[queue], kind,
+                                    self.handle_later[queue](), self.patience_later[queue](), -1))
 
     # -- escalation on waiting -----------------------------------------------------------
     def arm_escalation(self, leg: int) -> None:
         """Start the wait-limit timer of a leg that just started waiting, if a rule applies."""
-        origin = self.leg_origin[leg]
+        engine = self.engine
+        legs, contacts, kernel = engine.legs, engine.contacts, engine.kernel
+        origin = legs.origin[leg]
         if origin == CALLBACK_LEG:
             return
-        stage = self.leg_stage[leg]
+        stage = legs.stage[leg]
         if stage >= 0 and origin != ESCALATION:
-            contact = self.leg_contact[leg]
-            plan = self.plan.stages[self.contact_process[contact]][stage]
+            contact = legs.contact[leg]
+            plan = self.plan.stages[contacts.process[contact]][stage]
             if plan.escalate_line >= 0:
-                after = self.contact_stage_entry[contact] + plan.time_limit_s - self.env.now
-                self.after(max(after, 0.0), self._wait_limit, (leg, plan.escalate_line, plan.escalate_queue))
+                after = contacts.stage_entry[contact] + plan.time_limit_s - kernel.now
+                kernel.at(max(after, 0.0), self._wait_limit, (leg, plan.escalate_line, plan.escalate_queue))
                 return
-        rule = self.plan.flows.escalation[self.leg_queue[leg]]
+        rule = self.plan.flows.escalation[legs.queue[leg]]
         if rule is not None:
             after, line, queue = rule
-            self.after(after, self._wait_limit, (leg, line, queue))
+            kernel.at(after, self._wait_limit, (leg, line, queue))
 
-    def _wait_limit(self, event: simpy.Event) -> None:
-        leg, line, queue = event._value
-        if self.leg_state[leg] != WAITING:
+    def _wait_limit(self, limit: tuple[int, int, int]) -> None:
+        leg, line, queue = limit
+        engine = self.engine
+        legs, lines, now = engine.legs, engine.lines, engine.kernel.now
+        if not lines.is_waiting(leg):
             return
-        contact = self.leg_contact[leg]
-        self.contact_escalations[contact] += 1
-        self.n_waiting[self.leg_line[leg]] -= 1
-        if queue == self.leg_queue[leg]:
+        contact = legs.contact[leg]
+        engine.contacts.escalations[contact] += 1
+        if queue == legs.queue[leg]:
             # raised in place: the same leg waits on in the higher-priority line
-            self.leg_line[leg] = line
-            self.waiting[line].append(leg)
-            self.n_waiting[line] += 1
+            legs.line[leg] = line
+            lines.move(leg, line, legs.enqueue[leg], engine.deadline(leg, line))
             return
-        self.leg_state[leg] = ESCALATED
-        self.leg_end[leg] = self.env.now
-        remaining = self.leg_patience[leg] - (self.env.now - self.leg_enqueue[leg])
-        self.offer(self.new_leg(contact, queue, line, ESCALATION, self.handle_later[queue](),
-                                remaining, self.leg_stage[leg]))
+        lines.drop(leg)
+        legs.state[leg] = ESCALATED
+        legs.end[leg] = now
+        remaining = legs.patience[leg] - (now - legs.enqueue[leg])
+        engine.offer(engine.new_leg(contact, queue, line, ESCALATION, self.handle_later[queue](),
+                                    remaining, legs.stage[leg]))
 
     # -- callbacks ---------------------------------------------------------------------
     def offer_callback(self, leg: int) -> bool:
         """Offer a callback to a caller about to wait; True if it was accepted."""
-        q = self.leg_queue[leg]
+        engine = self.engine
+        legs, now = engine.legs, engine.kernel.now
+        q = legs.queue[leg]
         rule = self.plan.flows.callback[q]
-        if rule is None or self.leg_origin[leg] > RETRIAL:
+        if rule is None or legs.origin[leg] > RETRIAL:
             return False
         offer_over, acceptance, _, line = rule
-        waiting = sum(self.n_waiting[ln] for ln in self.lines_for[q])
-        agents = sum(self.staffed(g) for g in self.groups_for[q])
+        waiting = sum(engine.lines.n_waiting(ln) for ln in self.lines_for[q])
+        agents = sum(engine.pools[g].staffed() for g in self.groups_for[q])
         expected_wait = (waiting + 1) * self.mean_handle[q] / agents if agents > 0 else INF
         if expected_wait <= offer_over or self.callback_draw[q]() >= acceptance:
             return False
-        self.leg_state[leg] = CALLBACK
-        self.leg_end[leg] = self.env.now
-        contact = self.leg_contact[leg]
-        callback = self.new_leg(contact, q, line, CALLBACK_LEG, self.leg_handle[leg], INF, self.leg_stage[leg])
-        self.waiting[line].append(callback)
-        self.n_waiting[line] += 1
+        legs.state[leg] = CALLBACK
+        legs.end[leg] = now
+        callback = engine.new_leg(legs.contact[leg], q, line, CALLBACK_LEG, legs.handle[leg], INF, legs.stage[leg])
+        engine.lines.enqueue(callback, line, now)
         return True
 
     # -- multi-stage processes -----------------------------------------------------------
@@ -187,27 +197,30 @@ class FlowMixin:
 
     def _enter_stage(self, contact: int, leg: int = -1) -> None:
         """Offer the contact's current stage now, or after the stage's delay; `leg` is a prepared leg."""
-        stage = self.plan.stages[self.contact_process[contact]][self.contact_stage[contact]]
-        if stage.delay_s > 0 and not self.contact_pending[contact]:
-            self.contact_pending[contact] = True
-            self.after(stage.delay_s, self._stage_due, (contact, leg))
+        engine = self.engine
+        contacts, now = engine.contacts, engine.kernel.now
+        stage = self.plan.stages[contacts.process[contact]][contacts.stage[contact]]
+        if stage.delay_s > 0 and not contacts.pending[contact]:
+            contacts.pending[contact] = 1
+            engine.kernel.at(stage.delay_s, self._stage_due, (contact, leg))
             return
-        self.contact_pending[contact] = False
-        self.contact_stage_entry[contact] = self.env.now
+        contacts.pending[contact] = 0
+        contacts.stage_entry[contact] = now
         if leg >= 0:
-            self.leg_enqueue[leg] = self.env.now
+            engine.legs.enqueue[leg] = now
         else:
             q = stage.queue
-            leg = self.new_leg(contact, q, stage.line, STAGE, self.handle_later[q](), self.patience_later[q](),
-                               self.contact_stage[contact])
-        self.offer(leg)
+            leg = engine.new_leg(contact, q, stage.line, STAGE, self.handle_later[q](), self.patience_later[q](),
+                                 contacts.stage[contact])
+        engine.offer(leg)
 
-    def _stage_due(self, event: simpy.Event) -> None:
-        self._enter_stage(*event._value)
+    def _stage_due(self, due: tuple[int, int]) -> None:
+        self._enter_stage(*due)
 
     def _stage_done(self, contact: int) -> None:
-        process, stage = self.contact_process[contact], self.contact_stage[contact]
-        self.stage_log.append((contact, process, stage, self.contact_stage_entry[contact], self.env.now))
+        contacts = self.engine.contacts
+        process, stage = contacts.process[contact], contacts.stage[contact]
+        self.stage_log.append((contact, process, stage, contacts.stage_entry[contact], self.engine.kernel.now))
         if stage + 1 < len(self.plan.stages[process]):
-            self.contact_stage[contact] = stage + 1
+            contacts.stage[contact] = stage + 1
             self._enter_stage(contact)

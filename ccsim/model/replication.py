@@ -103,7 +103,7 @@ def run_replication(plan: Plan, seed: int, replication: int) -> ReplicationRecor
         "resolution_s": np.where(resolved, end - contacts["arrival"], np.nan),
         "at_end": np.where(pending, WAITING_AT_END, of_leg(legs["at_end"], last_leg, DONE)),
     }
-    contact_table = {k: np.asarray(v)[rows] for k, v in contact_table.items()}
+    contact_table = _select(contact_table, None if np.array_equal(rows, np.arange(n_contacts)) else rows)
     contact_table["customer"] = index[contact_table["customer"]]
     leg_measured = legs["enqueue"] >= plan.start_s
     leg_table = {
@@ -113,7 +113,7 @@ def run_replication(plan: Plan, seed: int, replication: int) -> ReplicationRecor
         "process": process[contact_of_leg], "contact": index[contact_of_leg], "pilot": pilot[contact_of_leg],
         "at_end": legs["at_end"],
     }
-    leg_table = {k: np.asarray(v)[leg_measured] for k, v in leg_table.items()}
+    leg_table = _select(leg_table, None if leg_measured.all() else leg_measured)
     return ReplicationRecords(replication, leg_table, contact_table,
                               stage_table(plan, records.stages, legs, wait, measured, index),
                               busy, records.present_s, off_seconds(plan, records.off),
@@ -121,6 +121,11 @@ def run_replication(plan: Plan, seed: int, replication: int) -> ReplicationRecor
                               np.bincount(records.off[(records.off[:, 3] == BREAK) & (records.off[:, 1] >= plan.start_s),
                                                       0].astype(np.int64), minlength=plan.n_groups),
                               records.returns_pending)
+
+
+def _select(table: dict[str, np.ndarray], rows: np.ndarray | None) -> dict[str, np.ndarray]:
+    """The table's `rows` (an index or a mask; None: all rows, as they are)."""
+    return {k: np.asarray(v) if rows is None else np.asarray(v)[rows] for k, v in table.items()}
 
 
 def stage_table(plan: Plan, log: np.ndarray, legs: dict[str, np.ndarray], wait: np.ndarray,
@@ -160,13 +165,13 @@ def busy_seconds(plan: Plan, start_s: np.ndarray, end_s: np.ndarray, group: np.n
     interval boundary with sorted cumulative sums, so the cost is O(n log n) in services.
     """
     share = np.ones_like(start_s) if share is None else share
-    bounds_lo = plan.interval_start
-    bounds_hi = plan.interval_start + plan.interval_s
-    busy = np.zeros((plan.n_groups, plan.n_intervals))
+    n = plan.n_intervals
+    bounds = np.concatenate([plan.interval_start + plan.interval_s, plan.interval_start])   # ends, then starts
+    busy = np.zeros((plan.n_groups, n))
     for g in range(plan.n_groups):
         mine = group == g
-        s, e, w = start_s[mine], end_s[mine], share[mine]
-        busy[g] = _busy_until(s, e, w, bounds_hi) - _busy_until(s, e, w, bounds_lo)
+        until = _busy_until(start_s[mine], end_s[mine], share[mine], bounds)
+        busy[g] = until[:n] - until[n:]
     return busy
 
 

@@ -1,4 +1,4 @@
-"""Codes the engine stores per leg and per contact (small ints in plain lists)."""
+"""Codes the engine stores per leg and per contact (small ints in its typed columns)."""
 
 # leg states: how a leg ended (WAITING: still waiting at the end)
 WAITING, ANSWERED, ABANDONED, ESCALATED, CALLBACK = 0, 1, 2, 3, 4

@@ -2,32 +2,36 @@
 back-office items, callbacks) instead of waiting for live contacts (calls, chats).
 
 A scenario picks one with `routing.blending`; `routing.reserve` and `routing.live_quiet`
-tune it. The routing policy asks `may_defer` before handing deferred work to an agent.
+tune it. A blending policy reads the routing view and returns a time; the engine decides and
+schedules from it.
 """
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from ccsim.registry import Registry
 
 if TYPE_CHECKING:
-    from ccsim.model.engine import Engine
+    from ccsim.model.view import RoutingView
+
 
 class BlendingPolicy:
     """`live_first`: whether live lines come before deferred ones whatever their priorities;
-    `may_defer(group, from_idle)`: may an agent of `group` (an idle one, if `from_idle`) take
-    deferred work now?"""
+    `defer_from(group, from_idle)`: the earliest time (s) an agent of `group` (an idle one, if
+    `from_idle`) may take deferred work: `view.now` (now), a later time (the engine lets idle
+    agents look again then), or inf (not until something changes)."""
 
     name: str = ""
     live_first: bool = True
 
-    def __init__(self, engine: "Engine", reserve: int = 0, live_quiet_s: float = 0.0):
-        self.engine = engine
+    def __init__(self, view: "RoutingView", reserve: int = 0, live_quiet_s: float = 0.0):
+        self.view = view
         self.reserve = reserve
         self.live_quiet_s = live_quiet_s
 
-    def may_defer(self, group: int, from_idle: bool) -> bool:
+    def defer_from(self, group: int, from_idle: bool) -> float:
         raise NotImplementedError
 
 
@@ -43,18 +47,15 @@ class LiveFirst(BlendingPolicy):
     waits, at least `reserve` other agents of its group stay idle for live work, and the live
     lines have been empty for `live_quiet_s` seconds."""
 
-    def may_defer(self, group, from_idle):
-        engine = self.engine
-        if len(engine.idle[group]) - from_idle < self.reserve:
-            return False
+    def defer_from(self, group, from_idle):
+        view = self.view
+        if view.n_idle(group) - from_idle < self.reserve:
+            return math.inf
         if self.live_quiet_s > 0:
-            if engine.live_waiting():
-                return False
-            opens = engine.last_live_leave + self.live_quiet_s
-            if engine.env.now < opens:
-                engine.wake_at(opens)       # look again when the quiet period is over
-                return False
-        return True
+            if view.live_waiting():
+                return math.inf
+            return max(view.now, view.last_live_leave + self.live_quiet_s)
+        return view.now
 
 
 @register_blending("by_priority")
@@ -64,5 +65,5 @@ class ByPriority(BlendingPolicy):
 
     live_first = False
 
-    def may_defer(self, group, from_idle):
-        return True
+    def defer_from(self, group, from_idle):
+        return self.view.now

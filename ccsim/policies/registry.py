@@ -7,29 +7,34 @@ from typing import TYPE_CHECKING, Any
 from ccsim.registry import Registry
 
 if TYPE_CHECKING:
-    from ccsim.model.engine import Agent, Engine
+    from ccsim.model.view import RoutingView
+
 
 class RoutingPolicy:
-    """Decides who serves whom. Built once per replication with the engine it serves.
+    """Decides who serves whom, from a read-only `RoutingView`. Built once per replication.
 
     `select_agent(line)` returns the group whose longest-idle agent takes a contact newly
-    waiting in `line` (or None); `select_queue(agent)` returns the line whose oldest contact
-    the freed `agent` takes next (or None). A line is a queue at one priority
-    (`plan.line_queue`, `plan.line_priority`). For a chat line, a group counts as available
-    when it has an idle agent or one in `engine.open_chat` (chatting, with room); an agent
-    holding chats (`agent.chats > 0`) may only be given chat lines (`engine.line_chat`). Both
-    see the engine's waiting lines and pools but must not change them: the engine does the moving.
+    waiting in `line` (or None: it waits); `select_line(group, chatting)` returns the line whose
+    oldest contact a freed agent of `group` takes next (or None: it stays idle). A line is a
+    queue at one priority (`view.plan.line_queue`, `view.plan.line_priority`). For a chat line,
+    a group counts as available when it has an idle agent or one chatting with room
+    (`view.has_chat_room`); an agent already holding chats (`chatting`) may only be given chat
+    lines (`view.line_chat`). Deferred lines (`view.line_deferred`) need `view.may_defer`.
+
+    `obvious_when_single = True` promises the obvious answer where a line has one eligible group
+    and that group one line (serve it if anyone is idle / waiting): the engine then skips the call.
     """
 
     name: str = ""
+    obvious_when_single: bool = False
 
-    def __init__(self, engine: "Engine", **options: Any):
-        self.engine = engine
+    def __init__(self, view: "RoutingView", **options: Any):
+        self.view = view
 
     def select_agent(self, line: int) -> int | None:
         raise NotImplementedError
 
-    def select_queue(self, agent: "Agent") -> int | None:
+    def select_line(self, group: int, chatting: bool) -> int | None:
         raise NotImplementedError
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from itertools import groupby
 
 from ccsim.policies.registry import RoutingPolicy, register_policy
@@ -19,21 +20,23 @@ class _TieredPolicy(RoutingPolicy):
     Subclasses say what makes a tier by their `group_key` and `line_key`.
     """
 
-    def __init__(self, engine, **options):
-        super().__init__(engine, **options)
-        plan = engine.plan
+    obvious_when_single = True
+
+    def __init__(self, view, **options):
+        super().__init__(view, **options)
+        plan = view.plan
         self.group_tiers = tuple(
             _tiers([(self.group_key(plan, g, line), g) for g in range(plan.n_groups) if q in plan.rank[g]])
             for line, q in enumerate(plan.line_queue))
         # with a live-first blending policy, every live tier comes before every deferred one
-        split = engine.blending.live_first
+        split = view.live_first
         self.line_tiers = tuple(
             _tiers([((split and plan.line_deferred[line], *self.line_key(plan, g, line)), line)
                     for line, q in enumerate(plan.line_queue) if q in plan.rank[g]])
             for g in range(plan.n_groups))
         # an agent holding chats takes only more chats
         self.chat_line_tiers = tuple(
-            tuple(chats for tier in tiers if (chats := tuple(line for line in tier if engine.line_chat[line])))
+            tuple(chats for tier in tiers if (chats := tuple(line for line in tier if view.line_chat[line])))
             for tiers in self.line_tiers)
 
     def group_key(self, plan, group: int, line: int) -> tuple:
@@ -43,38 +46,33 @@ class _TieredPolicy(RoutingPolicy):
         raise NotImplementedError
 
     def select_agent(self, line):
-        engine = self.engine
-        if engine.line_chat[line]:     # fill agents already chatting before taking idle ones
-            open_chat = engine.open_chat
+        view = self.view
+        if view.line_chat[line]:     # fill agents already chatting before taking idle ones
             for tier in self.group_tiers[line]:
                 for group in tier:
-                    if open_chat[group]:
+                    if view.has_chat_room(group):
                         return group
-        idle = engine.idle
-        deferred = engine.plan.line_deferred[line]
+        deferred = view.line_deferred[line]
         for tier in self.group_tiers[line]:
-            best, best_since = None, 0.0
+            best, best_since = None, math.inf
             for group in tier:
-                pool = idle[group]
-                if pool and (best is None or pool[0].idle_since < best_since) \
-                        and not (deferred and not engine.blending.may_defer(group, True)):
-                    best, best_since = group, pool[0].idle_since
+                since = view.longest_idle_since(group)
+                if since < best_since and not (deferred and not view.may_defer(group, True)):
+                    best, best_since = group, since
             if best is not None:
                 return best
         return None
 
-    def select_queue(self, agent):
-        engine = self.engine
-        n_waiting = engine.n_waiting
-        for tier in (self.chat_line_tiers if agent.chats else self.line_tiers)[agent.group]:
-            best, best_arrival = None, 0.0
+    def select_line(self, group, chatting):
+        view = self.view
+        for tier in (self.chat_line_tiers if chatting else self.line_tiers)[group]:
+            best, best_arrival = None, math.inf
             for line in tier:
-                if n_waiting[line]:
-                    arrival = engine.oldest_arrival(line)
-                    if best is None or arrival < best_arrival:
-                        best, best_arrival = line, arrival
+                arrival = view.oldest(line)
+                if arrival < best_arrival:
+                    best, best_arrival = line, arrival
             if best is not None:
-                if engine.plan.line_deferred[best] and not engine.blending.may_defer(agent.group, False):
+                if view.line_deferred[best] and not view.may_defer(group, False):
                     return None         # live first: what is left is deferred work it may not take now
                 return best
         return None

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import ccsim
-from ccsim.model.engine import Engine
+from ccsim.model.engine import Engine, Observer
 from ccsim.model.plan import compile_plan
 
 EXP = "exponential"
@@ -38,35 +38,39 @@ def test_live_first_serves_calls_before_higher_priority_email():
     assert live.loc["mail", "service_level"] > 0.9            # email still meets its 2-hour due time
 
 
-class Watched(Engine):
+class Watched(Observer):
     """Records the state of the center whenever an agent starts a deferred (email) leg."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self):
         self.seen: list[tuple[int, bool, float]] = []
 
-    def _start(self, agent, leg):
-        if self.plan.line_deferred[self.leg_line[leg]]:
-            self.seen.append((len(self.idle[agent.group]), self.live_waiting(), self.env.now - self.last_live_leave))
-        super()._start(agent, leg)
+    def leg_started(self, engine, agent, leg):
+        if engine.plan.line_deferred[engine.legs.line[leg]]:
+            view = engine.view
+            self.seen.append((view.n_idle(agent.group), view.live_waiting(), view.now - view.last_live_leave))
+
+
+def watched(plan, seed):
+    watcher = Watched()
+    return Engine(plan, seed, 0, observer=watcher), watcher
 
 
 @pytest.mark.parametrize(("reserve", "agents"), [(1, 8), (3, 11)])
 def test_reserve_keeps_agents_idle_for_live_contacts(reserve, agents):
-    engine = Watched(compile_plan(blended(reserve=reserve, agents=agents)), 1, 0)
+    engine, watcher = watched(compile_plan(blended(reserve=reserve, agents=agents)), 1)
     records = engine.run()
-    idle_left = np.array([s[0] for s in engine.seen])
+    idle_left = np.array([s[0] for s in watcher.seen])
     assert len(idle_left) > 100 and (idle_left >= reserve).all()
     mail = records.legs["queue"] == 1
     assert (records.legs["state"][mail] == 1).mean() > 0.9         # email still gets done
 
 
 def test_deferred_work_waits_for_quiet_live_lines():
-    engine = Watched(compile_plan(blended(live_quiet=60)), 2, 0)
+    engine, watcher = watched(compile_plan(blended(live_quiet=60)), 2)
     records = engine.run()
-    assert len(engine.seen) > 100
-    assert not any(live for _, live, _ in engine.seen)
-    assert min(quiet for _, _, quiet in engine.seen) >= 60 - 1e-9
+    assert len(watcher.seen) > 100
+    assert not any(live for _, live, _ in watcher.seen)
+    assert min(quiet for _, _, quiet in watcher.seen) >= 60 - 1e-9
     mail = records.legs["queue"] == 1
     assert (records.legs["state"][mail] == 1).mean() > 0.9         # woken up after the quiet period
 

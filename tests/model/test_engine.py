@@ -73,8 +73,8 @@ def test_every_arrival_is_accounted_for(rates, staff, patience, warmup, seed):
     # the engine's walk agrees with its own running counters: waiting per line, busy agents per group
     engine = Engine(plan, seed, 0)
     at_end = engine.run().legs["at_end"]
-    assert (at_end == WAITING_AT_END).sum() == sum(engine.n_waiting)
-    assert (at_end == IN_SERVICE_AT_END).sum() == sum(engine.busy)
+    assert (at_end == WAITING_AT_END).sum() == sum(engine.lines.n_waiting(ln) for ln in range(plan.n_lines))
+    assert (at_end == IN_SERVICE_AT_END).sum() == sum(pool.busy for pool in engine.pools)
     contacts = res.contacts
     answered = contacts[contacts.outcome == "answered"]
     assert (answered.wait >= 0).all() and answered.agent_group.notna().all()
@@ -97,7 +97,7 @@ def test_littles_law_for_the_waiting_line():
         def probe(env=engine.env, seen=seen):
             while True:
                 yield env.timeout(rng.exponential(30.0))
-                seen.append(engine.n_waiting[0])
+                seen.append(engine.lines.n_waiting(0))
 
         engine.env.process(probe())
         legs = engine.run().legs

@@ -112,11 +112,11 @@ def test_every_arrival_of_every_kind_ends_in_one_outcome(staff):
         assert (kind == FRESH).sum() == len(drawn)
         engine = Engine(plan, 5, rec.replication)
         raw = engine.run()
-        assert (kind != FRESH).sum() == engine.returns_arrived == raw.contacts["kind"].size - len(drawn)
-        assert engine.returns_scheduled == engine.returns_arrived + rec.returns_pending
+        assert (kind != FRESH).sum() == engine.flows.returns_arrived == raw.contacts["kind"].size - len(drawn)
+        assert engine.flows.returns_scheduled == engine.flows.returns_arrived + rec.returns_pending
         # what is left at the end, walked by the engine, agrees with its running counters
-        assert (raw.legs["at_end"] == WAITING_AT_END).sum() == sum(engine.n_waiting)
-        assert (raw.legs["at_end"] == IN_SERVICE_AT_END).sum() == sum(engine.busy)
+        assert (raw.legs["at_end"] == WAITING_AT_END).sum() == sum(engine.lines.n_waiting(ln) for ln in range(plan.n_lines))
+        assert (raw.legs["at_end"] == IN_SERVICE_AT_END).sum() == sum(pool.busy for pool in engine.pools)
         # each move out of a leg created exactly one new leg of the matching origin
         answered = outcome == ANSWERED
         assert (origin == TRANSFER).sum() == (answered & (result == TRANSFERRED)).sum()

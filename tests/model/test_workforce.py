@@ -41,17 +41,16 @@ def test_no_shrinkage_changes_nothing():
 def test_nobody_goes_off_work_with_a_contact_in_hand():
     """Every spell off work starts with empty hands and lasts exactly its length; at high load
     most spells start after the interval boundary, when an agent finishes."""
-    from ccsim.model.engine import Engine
+    from ccsim.model.engine import Engine, Observer
     from ccsim.model.plan import compile_plan
 
-    class Checked(Engine):
-        def go_off(self, agent, duration_s):
+    class Checked(Observer):
+        def went_off(self, engine, agent):
             assert agent.leg == -1 and agent.chats == 0
-            assert agent not in self.idle[agent.group]
-            super().go_off(agent, duration_s)
+            assert agent not in engine.pools[agent.group].idle
 
     plan = compile_plan(shrunk(10, 0.3, 110, hours=24))
-    records = Checked(plan, 2, 0).run()
+    records = Engine(plan, 2, 0, observer=Checked()).run()
     starts, lengths = records.off[:, 1], records.off[:, 2] - records.off[:, 1]
     finished = records.off[:, 2] < plan.end_s
     np.testing.assert_allclose(lengths[finished], 3600)
@@ -116,16 +115,15 @@ def test_shift_breaks_take_exactly_the_configured_time():
 
 
 def test_breaks_wait_for_the_contact_in_hand():
-    from ccsim.model.engine import Engine
+    from ccsim.model.engine import Engine, Observer
     from ccsim.model.plan import compile_plan
 
-    class Checked(Engine):
-        def go_off(self, agent, request):
+    class Checked(Observer):
+        def went_off(self, engine, agent):
             assert agent.leg == -1 and agent.chats == 0
-            super().go_off(agent, request)
 
     plan = compile_plan(with_breaks())
-    records = Checked(plan, 1, 0).run()
+    records = Engine(plan, 1, 0, observer=Checked()).run()
     spells = records.off
     due = np.sort(plan.breaks[0][:, 0])
     assert len(spells) == len(due)

@@ -1,0 +1,43 @@
+"""The kernel's use of SimPy internals: fails loudly if a SimPy release changes them."""
+
+from __future__ import annotations
+
+import simpy
+from simpy.events import NORMAL
+
+from ccsim.model.kernel import Kernel
+
+
+def test_simpy_internals_the_kernel_relies_on():
+    env = simpy.Environment(initial_time=5.0)
+    assert isinstance(env._queue, list) and env._now == 5.0
+    event = env.timeout(2.0, value="x")
+    time_s, priority, eid, scheduled = env._queue[0]     # (time, priority, id, event)
+    assert (time_s, priority, scheduled) == (7.0, NORMAL, event) and isinstance(eid, int)
+    assert next(env._eid) == eid + 1                      # ids come from an iterator
+    env._now = 6.5
+    assert env.now == 6.5                                 # `now` reads `_now`
+    env.step()
+    assert env.now == 7.0 and event.processed
+
+
+def test_kernel_runs_its_events_arrivals_and_simpy_processes_in_time_order():
+    kernel = Kernel(0.0)
+    seen = []
+
+    def note(what):
+        seen.append((kernel.now, what))
+
+    def process(env):
+        yield env.timeout(1.5)
+        note("process")
+        kernel.at(1.0, note, "from process")
+
+    kernel.env.process(process(kernel.env))
+    kernel.at(2.0, note, "event")
+    kernel.at(2.0, note, "event, scheduled later")
+    kernel.at(9.0, note, "after the end")
+    kernel.run(5.0, [0.5, 2.0, 4.0], lambda i: note(f"arrival {i}"))
+    assert seen == [(0.5, "arrival 0"), (1.5, "process"), (2.0, "arrival 1"), (2.0, "event"),
+                    (2.0, "event, scheduled later"), (2.5, "from process"), (4.0, "arrival 2")]
+    assert kernel.now == 5.0 and [v for _, v in kernel.pending()] == ["after the end"]
