@@ -292,7 +292,7 @@ def _validation_report(scenario: Path) -> dict[str, Any]:
             summary = {"name": sc.name, "queues": list(sc.queues), "agent_groups": list(sc.agent_groups),
                        "processes": list(sc.processes), "intervals": sc.n_intervals, "interval_s": sc.interval,
                        "days": sc.horizon.days, "replications": sc.replications, "seed": sc.seed}
-    found = [*found, *(Problem("", str(w.message)) for w in caught)]
+    found = [*found, *(Problem("", str(w.message)) for w in caught if issubclass(w.category, UserWarning))]
     return {"file": str(scenario), "valid": not problems, "problems": [entry(p) for p in problems],
             "warnings": [entry(w) for w in found], "summary": summary}
 

@@ -53,6 +53,14 @@ def test_validate_json_reports_unstable_load_as_a_warning(write_scenario):
     assert [w["path"] for w in report["warnings"]] == ["queues.tech"] and "unstable" in report["warnings"][0]["message"]
 
 
+def test_validate_json_reports_a_long_run_as_a_warning_and_nothing_else(write_scenario, monkeypatch):
+    monkeypatch.setattr("ccsim.budget.WARN_SECONDS", 0.0)
+    result = invoke("validate", write_scenario(), "--format", "json")
+    report = json.loads(result.stdout)
+    assert result.exit_code == 0 and result.stderr == ""
+    assert len(report["warnings"]) == 1 and report["warnings"][0]["path"] == ""
+
+
 def test_validate_json_for_a_missing_file(tmp_path):
     result = invoke("validate", tmp_path / "nope.yml", "--format", "json")
     report = json.loads(result.stdout)
