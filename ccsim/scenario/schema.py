@@ -117,16 +117,16 @@ def _uses(node: Any, name: str) -> bool:
 
 
 def _override(node: Any) -> Any:
-    """What a variant may give where `node` is expected (step 2): no required keys, no key rules,
-    alternatives that may overlap (`oneOf` -> `anyOf`), references to the parts' own overrides.
-    List items stay as they are: a variant's list replaces the base's whole."""
+    """What a variant may give where `node` is expected (step 2): no required keys, key rules or
+    least sizes of mappings, alternatives that may overlap (`oneOf` -> `anyOf`), references to the
+    parts' own overrides. List items stay as they are: a variant's list replaces the base's whole."""
     if isinstance(node, list):
         return [_override(item) for item in node]
     if not isinstance(node, dict):
         return node
     out = {}
     for key, value in node.items():
-        if key in ("required", "allOf"):
+        if key in ("required", "allOf", "minProperties"):      # an empty mapping merges to the base's
             continue
         if key == "$ref" and value.removeprefix(_REF) not in _WHOLE:
             out[key] = _REF + _VARIANT_PART.format(value.removeprefix(_REF))

@@ -157,6 +157,7 @@ queues:
     handle_time: {mean: 3m}
     patience: {dist: exponential, mean: 2m}
 pilot: {contacts: 0.3, fcr_change: {billing: 0.05}}
+agent_groups: {}
 """
 
 
