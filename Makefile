@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench readme-check readme-update clean
+.PHONY: run test bench readme-check readme-update schema clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ readme-check: $(STAMP)
 
 readme-update: $(STAMP)
 	$(BIN)/python tools/readme_check.py --update
+
+# The JSON Schemas editors and tools read (a test fails when they are stale).
+schema: $(STAMP)
+	$(BIN)/ccsim schema > ccsim/scenario/scenario.schema.json
+	$(BIN)/ccsim schema --templates > ccsim/scenario/shift_templates.schema.json
 
 clean:
 	rm -rf $(VENV) .pytest_cache

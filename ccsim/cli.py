@@ -244,19 +244,71 @@ def run(scenario: Path, replications: int | None, seed: int | None, workers: int
 
 @main.command()
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: one line per problem on stderr; json: one object on stdout "
+                   "(file, valid, problems, warnings, summary), for tools.")
 @_fail_cleanly
-def validate(scenario: Path) -> None:
+def validate(scenario: Path, fmt: str) -> None:
     """Check SCENARIO; exit 0 if it is valid, 2 with one line per problem if not."""
-    from ccsim.scenario import load_scenario, load_warnings
-
-    from ccsim.budget import check_size
-
-    sc = load_scenario(scenario)
-    check_size(sc, file=str(scenario))   # sizes this machine cannot run, before the per-interval warnings
-    for warning in load_warnings(sc):
+    if fmt == "json":
+        report = _validation_report(scenario)
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        sys.exit(0 if report["valid"] else 2)
+    sc, found = _checked(scenario)
+    for warning in found:
         click.echo(f"warning: {scenario}: {warning.path}: {warning.message}", err=True)
     click.echo(f"{scenario}: ok — {sc.name!r}: {len(sc.queues)} queues, {len(sc.agent_groups)} agent groups, "
                f"{sc.n_intervals} intervals of {sc.interval / 60:g} min")
+
+
+def _checked(scenario: Path) -> tuple[Any, list]:
+    """The loaded scenario and its load warnings; raises ScenarioError for a scenario that cannot run."""
+    from ccsim.budget import check_size
+    from ccsim.scenario import load_scenario, load_warnings
+
+    sc = load_scenario(scenario)
+    check_size(sc, file=str(scenario))   # sizes this machine cannot run, before the per-interval warnings
+    return sc, load_warnings(sc)
+
+
+def _validation_report(scenario: Path) -> dict[str, Any]:
+    """`validate --format json`: {file, valid, problems, warnings, summary}, each problem and
+    warning {file, line, path, message}; summary is null for an invalid scenario."""
+    from ccsim.errors import Problem, ScenarioError
+
+    def entry(p: Problem) -> dict[str, Any]:
+        return {"file": p.file or str(scenario), "line": p.line, "path": p.path, "message": p.message}
+
+    problems, found, summary = [], [], None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            sc, found = _checked(scenario)
+        except ScenarioError as exc:
+            problems = exc.problems
+        except (CcsimError, OSError) as exc:
+            problems = [Problem("", str(exc), file=str(scenario))]
+        else:
+            summary = {"name": sc.name, "queues": list(sc.queues), "agent_groups": list(sc.agent_groups),
+                       "processes": list(sc.processes), "intervals": sc.n_intervals, "interval_s": sc.interval,
+                       "days": sc.horizon.days, "replications": sc.replications, "seed": sc.seed}
+    found = [*found, *(Problem("", str(w.message)) for w in caught if issubclass(w.category, UserWarning))]
+    return {"file": str(scenario), "valid": not problems, "problems": [entry(p) for p in problems],
+            "warnings": [entry(w) for w in found], "summary": summary}
+
+
+@main.command()
+@click.option("--templates", is_flag=True, help="The shift-template file's schema (ccsim staff --shifts) instead.")
+@_fail_cleanly
+def schema(templates: bool) -> None:
+    """Print the JSON Schema (draft 2020-12) of the scenario format, for editors and tools.
+
+    The same schema ships with ccsim (ccsim/scenario/scenario.schema.json); a scenario's first line
+    `# yaml-language-server: $schema=PATH` lets editors complete and check it.
+    """
+    from ccsim.scenario.schema import scenario_schema, schema_text, templates_schema
+
+    click.echo(schema_text(templates_schema() if templates else scenario_schema()), nl=False)
 
 
 @main.command()

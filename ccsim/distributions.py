@@ -34,6 +34,11 @@ DISTRIBUTIONS: Registry[type["Distribution"]] = Registry("distribution")
 register_distribution = DISTRIBUTIONS.register   # class decorator: `dist: name` in scenarios
 distribution_names = DISTRIBUTIONS.names
 
+# What each parameter of any distribution is, for the scenario format's JSON Schema
+# (`ccsim.scenario.type_schemas`): a parameter name means the same in every distribution.
+PARAM_KINDS = {"mean": "positive_duration", "cv": "number", "value": "duration", "low": "duration",
+               "high": "duration", "csv": "text", "column": "text", "samples": "durations"}
+
 
 class Distribution:
     """A distribution of non-negative durations in seconds."""
@@ -41,6 +46,7 @@ class Distribution:
     name: ClassVar[str] = ""
     params: ClassVar[tuple[str, ...]] = ()
     optional: ClassVar[tuple[str, ...]] = ()
+    exclusive: ClassVar[tuple[str, ...]] = ()      # optional parameters of which exactly one is given
 
     @property
     def mean(self) -> float:
@@ -204,6 +210,7 @@ class Empirical(Distribution):
     source: str = ""
     params: ClassVar[tuple[str, ...]] = ()
     optional: ClassVar[tuple[str, ...]] = ("csv", "column", "samples")
+    exclusive: ClassVar[tuple[str, ...]] = ("csv", "samples")
 
     @classmethod
     def from_params(cls, params, base_dir):

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, PrivateAttr, ValidationInfo, model_validator
+from pydantic import ConfigDict, Field, PrivateAttr, ValidationInfo, model_validator
 
-from ccsim.scenario.types import Strict, Weekday
+from ccsim.scenario.type_schemas import exactly_one, key_rules
+from ccsim.scenario.types import WEEKDAY_SCHEMA, Strict, Weekday
 from ccsim.scenario.volumes import read_volume_csv
 
 
@@ -15,10 +16,13 @@ class Arrivals(Strict):
     """Expected volume: exactly one of `per_hour`, `per_interval` or `csv`; `day_factors` scales
     it per weekday (e.g. {sat: 0.5, sun: 0}: half the volume on Saturdays, closed on Sundays)."""
 
+    model_config = ConfigDict(json_schema_extra=key_rules(exactly_one("per_hour", "per_interval", "csv")))
+
     per_hour: float | None = Field(None, ge=0, allow_inf_nan=False)
     per_interval: tuple[Annotated[float, Field(ge=0, allow_inf_nan=False)], ...] | None = None
     csv: str | None = None
-    day_factors: dict[Weekday, Annotated[float, Field(ge=0, allow_inf_nan=False)]] = {}
+    day_factors: dict[Weekday, Annotated[float, Field(ge=0, allow_inf_nan=False)]] = Field(
+        {}, json_schema_extra={"propertyNames": WEEKDAY_SCHEMA})
     _volumes: tuple[float, ...] | None = PrivateAttr(None)
 
     @model_validator(mode="after")

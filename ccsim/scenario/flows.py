@@ -3,9 +3,10 @@ callbacks and multi-stage processes. Cross-field rules for them live in `checks`
 
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from ccsim.scenario.arrivals import Arrivals
+from ccsim.scenario.type_schemas import at_least_one, key_rules, not_both
 from ccsim.scenario.types import Duration, DistributionSpec, PositiveDuration, Probability, Strict, Whole
 
 
@@ -23,6 +24,8 @@ class Transfer(Strict):
 class Escalation(Strict):
     """A contact still waiting `after` seconds is moved to queue `to`, or raised to `priority`
     in its own queue (or both: moved, with that priority)."""
+
+    model_config = ConfigDict(json_schema_extra=key_rules(at_least_one("to", "priority")))
 
     after: Duration
     to: str | None = None
@@ -47,6 +50,8 @@ class Unresolved(Strict):
     """What happens to a contact the service did not resolve: escalated at once to the next tier
     (`escalate_to`), or the customer contacts the same queue again later (`repeat`), or neither
     (the problem stays unresolved)."""
+
+    model_config = ConfigDict(json_schema_extra=key_rules(not_both("escalate_to", "repeat")))
 
     escalate_to: str | None = None
     repeat: Attempts | None = None
@@ -76,6 +81,9 @@ class Stage(Strict):
     be done within `time_limit` of its start; a stage still waiting at its limit is escalated to
     `escalate_to` (a queue) or raised to `escalate_priority`.
     """
+
+    model_config = ConfigDict(json_schema_extra=key_rules(
+        {"dependentRequired": {"escalate_to": ["time_limit"], "escalate_priority": ["time_limit"]}}))
 
     queue: str
     name: str | None = None

@@ -13,9 +13,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated
 
 import numpy as np
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from ccsim.scenario.per_queue import PerQueue
+from ccsim.scenario.type_schemas import at_least_one, key_rules, not_both
 from ccsim.scenario.types import Whole
 
 if TYPE_CHECKING:
@@ -47,6 +48,11 @@ class Pilot(Proficiency):
     `agents` agents of `group` (in every interval; in every shift, for a group staffed by
     shifts), or the whole `group`; or else `contacts`, a share of the arriving customers, whose
     contacts (repeats and transfers included) are handled under the change by whoever serves them."""
+
+    model_config = ConfigDict(json_schema_extra=key_rules(
+        at_least_one("share", "agents", "group", "contacts"), not_both("share", "agents"),
+        *(not_both("contacts", key) for key in ("share", "agents", "group")),
+        {"dependentRequired": {"agents": ["group"]}}))
 
     share: float | None = Field(None, gt=0, lt=1)
     agents: Whole | None = Field(None, ge=1)

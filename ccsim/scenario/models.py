@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import Field, ValidationInfo, model_validator
+from pydantic import ConfigDict, Field, ValidationInfo, model_validator
 
 from ccsim.channels import CHANNEL_NAMES, CHANNELS, CONCURRENT_CHANNELS, LIVE_CHANNELS
 from ccsim.scenario.arrivals import Arrivals
@@ -18,6 +18,7 @@ from ccsim.scenario.economics import Costs, Investment
 from ccsim.scenario.levers import Pilot, Proficiency
 from ccsim.scenario.flows import Attempts, Callback, Escalation, Process, Transfer, Unresolved
 from ccsim.scenario.shifts import Shifts, break_requests, shift_staff
+from ccsim.scenario.type_schemas import exactly_one, key_rules
 from ccsim.scenario.types import (
     Clock, Counts, Duration, PositiveDistributionSpec, PositiveDuration, Probability, Seed, Skills, Strict, WEEKDAYS, Weekday, Whole,
 )
@@ -110,6 +111,8 @@ class AgentGroup(Proficiency):
     experience, a new tool).
     """
 
+    model_config = ConfigDict(json_schema_extra=key_rules(exactly_one("staff", "shifts")))
+
     skills: Skills
     staff: Counts | None = None
     shifts: Shifts | None = None
@@ -131,8 +134,8 @@ class Routing(Strict):
     `reserve` agents of a group idle for live contacts, and only after the live lines have been
     empty for `live_quiet` seconds."""
 
-    policy: str = "priority_then_longest_wait"
-    blending: str = "live_first"
+    policy: str = Field("priority_then_longest_wait", json_schema_extra=lambda s: _registered(s, "policy_names"))
+    blending: str = Field("live_first", json_schema_extra=lambda s: _registered(s, "blending_names"))
     reserve: Whole = Field(0, ge=0)
     live_quiet: Duration = 0.0
 
@@ -145,6 +148,13 @@ class Routing(Strict):
         if self.blending not in blending_names():
             raise ValueError(f"unknown blending policy {self.blending!r}; allowed: {', '.join(blending_names())}")
         return self
+
+
+def _registered(schema: dict[str, Any], names: str) -> None:
+    """List the registered policy names (`ccsim.policies.<names>()`) in a field's JSON Schema."""
+    import ccsim.policies
+
+    schema["enum"] = getattr(ccsim.policies, names)()
 
 
 class ForecastError(Strict):

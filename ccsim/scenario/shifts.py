@@ -10,9 +10,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated, Any
 
 import numpy as np
-from pydantic import BeforeValidator, Field, PlainValidator, model_validator
+from pydantic import BeforeValidator, ConfigDict, Field, PlainValidator, WithJsonSchema, model_validator
 
-from ccsim.scenario.types import WEEKDAYS, Clock, Duration, PositiveDuration, Strict, Whole
+from ccsim.scenario.type_schemas import exactly_one, key_rules
+from ccsim.scenario.types import WEEKDAY_SCHEMA, WEEKDAYS, Clock, Duration, PositiveDuration, Strict, Whole
 from ccsim.units import format_duration
 
 if TYPE_CHECKING:
@@ -56,7 +57,8 @@ def _shift_list(value: Any) -> Any:
     return value
 
 
-Day = Annotated[int | str, PlainValidator(_day)]
+Day = Annotated[int | str, PlainValidator(_day), WithJsonSchema(
+    {"anyOf": [{"type": "integer", "minimum": 1}, WEEKDAY_SCHEMA], "description": f"A day: {_DAY_HINT}."})]
 
 
 class Break(Strict):
@@ -86,11 +88,13 @@ class Shift(Strict):
     numbers of the horizon, the day the shift starts; omitted, every day. `breaks` and a
     focus/rest `rhythm` take agents off work within the shift."""
 
+    model_config = ConfigDict(json_schema_extra=key_rules(exactly_one("length", "end")))
+
     start: Clock
     length: PositiveDuration | None = None
     end: Clock | None = None
-    count: Annotated[int, PlainValidator(_count)]
-    days: Annotated[tuple[Day, ...], BeforeValidator(_day_list)] | None = None
+    count: Annotated[int, PlainValidator(_count), WithJsonSchema({"type": "integer", "minimum": 1})]
+    days: Annotated[tuple[Day, ...], BeforeValidator(_day_list), Field(json_schema_extra={"minItems": 1})] | None = None
     breaks: tuple[Break, ...] = ()
     rhythm: Rhythm | None = None
 
@@ -188,4 +192,4 @@ def break_requests(shifts: Sequence[Shift], horizon: "Horizon") -> np.ndarray:
     return np.array(sorted(rows), dtype=float).reshape(-1, 2)
 
 
-Shifts = Annotated[tuple[Shift, ...], BeforeValidator(_shift_list)]
+Shifts = Annotated[tuple[Shift, ...], BeforeValidator(_shift_list), Field(json_schema_extra={"minItems": 1})]

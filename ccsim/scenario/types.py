@@ -14,9 +14,11 @@ from pydantic import (
     PlainSerializer,
     PlainValidator,
     ValidationInfo,
+    WithJsonSchema,
 )
 
 from ccsim.distributions import Distribution, build_distribution, positive_mean
+from ccsim.scenario import type_schemas as js
 from ccsim.units import format_clock, parse_clock, parse_duration
 
 
@@ -96,25 +98,42 @@ def _skills(value: Any) -> dict[str, int]:
     raise ValueError("expected a non-empty list of queue names or a mapping {queue: rank}")
 
 
+class _DistributionJsonSchema:
+    """The JSON Schema of a distribution field, built when asked, from the registered distributions."""
+
+    def __init__(self, *, positive: bool):
+        self.positive = positive
+
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: Any) -> dict[str, Any]:
+        return js.distribution_schema(positive=self.positive)
+
+
 Whole = Annotated[int, BeforeValidator(_whole)]
-Seed = Annotated[int, BeforeValidator(_whole), AfterValidator(_seed)]
-Duration = Annotated[float, BeforeValidator(parse_duration)]
-PositiveDuration = Annotated[float, BeforeValidator(parse_duration), AfterValidator(_positive)]
+Seed = Annotated[int, BeforeValidator(_whole), AfterValidator(_seed),
+                 WithJsonSchema({"type": "integer", "minimum": 0, "maximum": SEED_MAX})]
+Duration = Annotated[float, BeforeValidator(parse_duration), WithJsonSchema(js.duration_schema(positive=False))]
+PositiveDuration = Annotated[float, BeforeValidator(parse_duration), AfterValidator(_positive),
+                             WithJsonSchema(js.duration_schema(positive=True))]
+
+
 def _clock_text(seconds: float) -> str:
     """The clock time as written in a scenario; the end of the day is "24:00"."""
     return "24:00" if seconds == 86400 else format_clock(seconds)
 
 
-Clock = Annotated[float, BeforeValidator(parse_clock), PlainSerializer(_clock_text)]
-DistributionSpec = Annotated[Distribution, PlainValidator(_distribution), PlainSerializer(lambda d: d.spec())]
+Clock = Annotated[float, BeforeValidator(parse_clock), PlainSerializer(_clock_text), WithJsonSchema(js.CLOCK_SCHEMA)]
+DistributionSpec = Annotated[Distribution, PlainValidator(_distribution), PlainSerializer(lambda d: d.spec()),
+                             _DistributionJsonSchema(positive=False)]
 # Work and patience: a mean of 0 seconds makes no sense (delays may be 0).
 PositiveDistributionSpec = Annotated[Distribution, PlainValidator(_positive_distribution),
-                                     PlainSerializer(lambda d: d.spec())]
+                                     PlainSerializer(lambda d: d.spec()), _DistributionJsonSchema(positive=True)]
 Counts = Annotated[int | tuple[int, ...], PlainValidator(_counts),
-                   PlainSerializer(lambda v: list(v) if isinstance(v, (list, tuple)) else v)]
-Skills = Annotated[dict[str, int], PlainValidator(_skills)]
+                   PlainSerializer(lambda v: list(v) if isinstance(v, (list, tuple)) else v),
+                   WithJsonSchema(js.COUNTS_SCHEMA)]
+Skills = Annotated[dict[str, int], PlainValidator(_skills), WithJsonSchema(js.SKILLS_SCHEMA)]
 Probability = Annotated[float, Field(ge=0, le=1)]
-Weekday = Annotated[str, PlainValidator(_weekday)]
+WEEKDAY_SCHEMA = js.weekday_schema(WEEKDAYS)
+Weekday = Annotated[str, PlainValidator(_weekday), WithJsonSchema(WEEKDAY_SCHEMA)]
 
 
 class Strict(BaseModel):
