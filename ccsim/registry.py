@@ -24,6 +24,10 @@ class Registry(Generic[T]):
 
         return add
 
+    def unregister(self, name: str) -> None:
+        """Forget the class registered as `name` (e.g. one a test or notebook registered for a while)."""
+        self._classes.pop(name, None)
+
     def names(self) -> list[str]:
         """The registered names, sorted."""
         return sorted(self._classes)
