@@ -2,8 +2,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DOCS_STAMP := $(VENV)/.docs-installed
 
-.PHONY: run test bench readme-check readme-update schema clean
+.PHONY: run test bench readme-check readme-update schema docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,5 +35,14 @@ schema: $(STAMP)
 	$(BIN)/ccsim schema > ccsim/scenario/scenario.schema.json
 	$(BIN)/ccsim schema --templates > ccsim/scenario/shift_templates.schema.json
 
+$(DOCS_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[docs]"
+	touch $(DOCS_STAMP)
+
+# The reference site in site/: API from the docstrings, scenario keys from the JSON Schema, CLI from --help.
+# Not --quiet: it would hide the warnings --strict fails on.
+docs: $(DOCS_STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict -d site
+
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache site
