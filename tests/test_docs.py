@@ -14,7 +14,10 @@ from pathlib import Path
 import click
 import pytest
 
+import ccsim
 from ccsim.cli import main
+from ccsim.policies.registry import POLICIES
+from tests.model.test_custom_policy import two_queues
 
 ROOT = Path(__file__).resolve().parents[1]
 _SPEC = importlib.util.spec_from_file_location("mkdocs_hooks", ROOT / "tools" / "mkdocs_hooks.py")
@@ -63,5 +66,19 @@ def test_site_builds_strictly(tmp_path):
                          cwd=ROOT, capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     assert out.returncode == 0, out.stderr
     api = (tmp_path / "site" / "api" / "index.html").read_text()
-    assert 'id="ccsim.erlang.agents_for_service_level"' in api and 'id="ccsim.simulate.simulate"' in api
+    assert all(f'id="ccsim.{name}"' in api for name in ("simulate.simulate", "staffing.staff.staff", "erlang.erlang_a"))
     assert 'id="queue"' in (tmp_path / "site" / "scenario" / "index.html").read_text()
+
+
+def test_api_page_policy_example_serves_the_first_priority_first():
+    """The API page's example policy, run: at load 0.92 on 30 agents the priority-1 queue's mean ASA
+    is near 10 s and the other's near 90 s (as in tests/model/test_custom_policy.py, same seed)."""
+    blocks = re.findall(r"```python\n(.*?)```", (ROOT / "docs" / "api.md").read_text(), re.S)
+    example = next(b for b in blocks if "register_policy" in b)
+    exec(compile(example, "api.md", "exec"), {})   # registers "first_idle_group"
+    try:
+        sc = two_queues("first_idle_group")
+        asa_s = ccsim.simulate(sc, replications=10, seed=3).kpis["asa"]
+    finally:
+        POLICIES.unregister("first_idle_group")
+    assert asa_s["urgent"] < 25 < 50 < asa_s["later"]
