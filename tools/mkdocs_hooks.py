@@ -23,15 +23,13 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
 
 def cli_markdown() -> str:
     """A section per command: `ccsim --help`, then `ccsim COMMAND --help` for each command."""
-    import click
-
     from ccsim.cli import main
 
-    with click.Context(main, info_name="ccsim", terminal_width=_HELP_WIDTH, max_content_width=_HELP_WIDTH) as ctx:
+    width = {"terminal_width": _HELP_WIDTH, "max_content_width": _HELP_WIDTH, "resilient_parsing": True}
+    with main.make_context("ccsim", [], **width) as ctx:   # make_context: the group's context_settings (-h)
         sections = [("ccsim", main.get_help(ctx))]
         for name in main.list_commands(ctx):
             command = main.get_command(ctx, name)
-            with click.Context(command, info_name=name, parent=ctx, terminal_width=_HELP_WIDTH,
-                               max_content_width=_HELP_WIDTH) as sub:
+            with command.make_context(name, [], parent=ctx, **width) as sub:
                 sections.append((f"ccsim {name}", command.get_help(sub)))
     return "\n\n".join(f"## `{title}`\n\n```text\n{text}\n```" for title, text in sections)
