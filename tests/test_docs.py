@@ -66,9 +66,9 @@ def test_site_builds_strictly(tmp_path):
     out = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "site")],
                          cwd=ROOT, capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     assert out.returncode == 0, out.stderr
-    api = (tmp_path / "site" / "api" / "index.html").read_text()
+    api = (tmp_path / "site" / "api.html").read_text()
     assert all(f'id="ccsim.{name}"' in api for name in ("simulate.simulate", "staffing.staff.staff", "erlang.erlang_a"))
-    assert 'id="queue"' in (tmp_path / "site" / "scenario" / "index.html").read_text()
+    assert 'id="queue"' in (tmp_path / "site" / "scenario.html").read_text()
 
 
 def test_api_page_policy_example_serves_the_first_priority_first():
