@@ -17,10 +17,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from heapq import heappop, heappush
+from bisect import bisect_left
+from heapq import heapify, heappop, heappush
 
 import simpy
 from simpy.events import NORMAL
+
+_LAST = (math.inf, NORMAL, -1)    # stays last in the heap while `run` runs
 
 
 class Kernel:
@@ -43,31 +46,27 @@ class Kernel:
         (exclusive, as `Environment.run(until)`). An arrival at the same time as a heap event
         comes first."""
         env, heap, step = self.env, self._heap, self.env.step
-        arrival_s = [*arrival_s, math.inf]
-        i, next_s = 0, arrival_s[0]
-        while True:
-            if heap:
-                entry = heap[0]
-                head_s = entry[0]
-            else:
-                head_s = math.inf
-            if next_s <= head_s:
-                if next_s >= until_s:
-                    break
+        heappush(heap, _LAST)           # the heap is never empty: no check per event
+        try:
+            for i, next_s in enumerate(arrival_s[:bisect_left(arrival_s, until_s)] + [until_s]):
+                while True:             # the events due before the next arrival (or the end)
+                    entry = heap[0]
+                    head_s = entry[0]
+                    if head_s >= next_s:
+                        break
+                    if len(entry) == 5:
+                        heappop(heap)
+                        env._now = self.now = head_s
+                        entry[3](entry[4])
+                    else:
+                        self.now = head_s
+                        step()          # a SimPy event: SimPy processes it
                 env._now = self.now = next_s
-                arrive(i)
-                i += 1
-                next_s = arrival_s[i]
-            elif head_s >= until_s:
-                break
-            elif len(entry) == 5:
-                heappop(heap)
-                env._now = self.now = head_s
-                entry[3](entry[4])
-            else:
-                self.now = head_s
-                step()                           # a SimPy event: SimPy processes it
-        env._now = self.now = until_s
+                if next_s < until_s:
+                    arrive(i)
+        finally:
+            heap.remove(_LAST)
+            heapify(heap)
 
     def pending(self) -> list[tuple[Callable, object]]:
         """(callback, value) of the engine's events still scheduled."""

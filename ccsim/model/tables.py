@@ -42,9 +42,11 @@ class Table:
         self.add = _adder(fields).__get__(self)
         for name, (code, default) in fields.items():
             values = columns.get(name)
-            values = np.full(n, default) if values is None else values
-            column = array(code)
-            column.frombytes(np.ascontiguousarray(values, dtype=NUMPY[code]).tobytes())
+            if values is None:
+                column = array(code, [default]) * n
+            else:
+                column = array(code)
+                column.frombytes(memoryview(np.ascontiguousarray(values, dtype=NUMPY[code])).cast("B"))
             setattr(self, name, column)
 
     def __len__(self) -> int:
