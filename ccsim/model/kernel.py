@@ -8,8 +8,9 @@ the heap as SimPy's usual 4-tuples and are processed by the public `Environment.
 arrivals never enter the heap: `run` merges them in from their pre-drawn, sorted times.
 
 Measured gain over a kernel on the public API alone (`env.timeout` with a callback per event,
-one event per arrival, `Environment.run`): the engine runs 2.1x faster at c = 10 and 2.2x at
-c = 200 (M/M/c+M, load 0.95, ~110k contacts, engine only; 2026-11-25, `benchmarks/bench_kernel.py`).
+one event per arrival, `Environment.run`): the engine runs 2.7x faster at c = 10, 3.2x at c = 200
+and 3.8x at c = 1000 (M/M/c+M, load 0.95, ~110k contacts, engine only; 2026-11-25, a shared
+machine, `benchmarks/bench_kernel.py`).
 If SimPy changes these internals, tests/model/test_kernel.py fails loudly.
 """
 
