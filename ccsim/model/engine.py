@@ -86,11 +86,15 @@ class Engine:
         blending = get_blending(plan.blending)
         self.view = RoutingView(plan, self.lines, self.pools, self.kernel, self._may_defer, blending.live_first)
         self.blending = blending(self.view, plan.reserve, plan.live_quiet_s)
+        self._defers = self.blending.defers()
         self.policy = get_policy(plan.policy)(self.view)
         self.chat = Chat(self)
         self.line_chat = self.view.line_chat
         self._wake_s = INF
         self._single_group, self._single_line = self._shortcuts()
+        # bound once: the hot path calls these for every contact
+        self._at, self._release, self._pop_oldest = self.kernel.at, self.release, self.lines.pop_oldest
+        self._decides = any(self.after_service)
 
     def _fresh(self, arrivals: Arrivals) -> None:
         """Records for every fresh contact and its first leg (both at the index of its arrival);
@@ -244,13 +248,13 @@ class Engine:
             if self.scales_handle:
                 legs.handle[leg] *= self.handle_scale(agent.group, leg)
             agent.leg = leg
-            done, value = self.release, agent
+            done, value = self._release, agent
         if self.observer is not None:
             self.observer.leg_started(self, agent, leg)
         legs.state[leg] = ANSWERED
         legs.answer[leg] = self.kernel.now
         legs.group[leg] = agent.group
-        self.kernel.at(legs.handle[leg], done, value)
+        self._at(legs.handle[leg], done, value)
 
     # -- a freed agent ---------------------------------------------------------------------
     def release(self, agent: Agent, joining: bool = False) -> None:
@@ -261,27 +265,27 @@ class Engine:
         leg = agent.leg
         if leg >= 0:
             agent.leg = -1
-            if self.after_service[self.legs.queue[leg]]:
+            if self._decides and self.after_service[self.legs.queue[leg]]:
                 self.flows.decide_after_service(leg)
-        group, now = agent.group, self.kernel.now
+        group = agent.group
         pool = self.pools[group]
         if not joining:
             if pool.leaving:
-                pool.leave_busy(now)
+                pool.leave_busy(self.kernel.now)
                 return
             if self._owed[group] and self.availability.take_freed(agent):
                 return
         line = self._single_line[group]
         if line >= 0:                       # the obvious choice: skip the policy
-            leg = self.lines.pop_oldest(line)
+            leg = self._pop_oldest(line)
             if leg >= 0:
                 self.start(agent, leg)
             else:
-                pool.make_idle(agent, now)
+                pool.make_idle(agent, self.kernel.now)
             return
         line = self.policy.select_line(group, False)
         if line is None:
-            pool.make_idle(agent, now)
+            pool.make_idle(agent, self.kernel.now)
         else:
             self.serve(agent, line)
 
@@ -296,6 +300,8 @@ class Engine:
 
     # -- blending: look again later --------------------------------------------------------
     def _may_defer(self, group: int, from_idle: bool) -> bool:
+        if not self._defers:
+            return True
         now, from_s = self.kernel.now, self.blending.defer_from(group, from_idle)
         if from_s <= now:
             return True

@@ -61,6 +61,8 @@ class Flows:
         self.mean_handle = [d.mean for d in plan.handle_time]
         self.fcr_change = plan.fcr_change.tolist()
         self.pilot_fcr = plan.pilot_fcr_change.tolist()
+        # per group and queue: the FCR of a customer outside any pilot
+        self.fcr = [[min(max(flows.fcr[q] + change[q], 0.0), 1.0) for q in range(nq)] for change in self.fcr_change]
         self.groups_for = [[g for g in range(plan.n_groups) if q in plan.rank[g]] for q in range(nq)]
         self.lines_for = [[line for line, lq in enumerate(plan.line_queue) if lq == q] for q in range(nq)]
         self.stage_log: list[tuple[int, int, int, float, float]] = []
@@ -81,8 +83,11 @@ class Flows:
                     contacts.transfers[contact] += 1
                     self._move(contact, line, TRANSFER, legs.stage[leg])
                     return
-        change = self.fcr_change[legs.group[leg]][q] + (self.pilot_fcr[q] if self.engine.in_pilot(leg) else 0.0)
-        fcr = min(max(flows.fcr[q] + change, 0.0), 1.0)
+        group = legs.group[leg]
+        if self.engine.pilot_customer is not None and self.engine.in_pilot(leg):
+            fcr = min(max(flows.fcr[q] + (self.fcr_change[group][q] + self.pilot_fcr[q]), 0.0), 1.0)
+        else:
+            fcr = self.fcr[group][q]
         if fcr < 1.0 and self.resolution_draw[q]() >= fcr:
             legs.result[leg] = UNRESOLVED
             tier = flows.tier_line[q]

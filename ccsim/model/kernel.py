@@ -8,8 +8,9 @@ the heap as SimPy's usual 4-tuples and are processed by the public `Environment.
 arrivals never enter the heap: `run` merges them in from their pre-drawn, sorted times.
 
 Measured gain over a kernel on the public API alone (`env.timeout` with a callback per event,
-one event per arrival, `Environment.run`): the engine runs 2.1x faster at c = 10 and 2.2x at
-c = 200 (M/M/c+M, load 0.95, ~110k contacts, engine only; 2026-11-25, `benchmarks/bench_kernel.py`).
+one event per arrival, `Environment.run`): the engine runs 2.7x faster at c = 10, 3.2x at c = 200
+and 3.8x at c = 1000 (M/M/c+M, load 0.95, ~110k contacts, engine only; 2026-11-25, a shared
+machine, `benchmarks/bench_kernel.py`).
 If SimPy changes these internals, tests/model/test_kernel.py fails loudly.
 """
 
@@ -17,10 +18,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from heapq import heappop, heappush
+from bisect import bisect_left
+from heapq import heapify, heappop, heappush
 
 import simpy
 from simpy.events import NORMAL
+
+_LAST = (math.inf, NORMAL, -1)    # stays last in the heap while `run` runs
 
 
 class Kernel:
@@ -43,31 +47,27 @@ class Kernel:
         (exclusive, as `Environment.run(until)`). An arrival at the same time as a heap event
         comes first."""
         env, heap, step = self.env, self._heap, self.env.step
-        arrival_s = [*arrival_s, math.inf]
-        i, next_s = 0, arrival_s[0]
-        while True:
-            if heap:
-                entry = heap[0]
-                head_s = entry[0]
-            else:
-                head_s = math.inf
-            if next_s <= head_s:
-                if next_s >= until_s:
-                    break
+        heappush(heap, _LAST)           # the heap is never empty: no check per event
+        try:
+            for i, next_s in enumerate(arrival_s[:bisect_left(arrival_s, until_s)] + [until_s]):
+                while True:             # the events due before the next arrival (or the end)
+                    entry = heap[0]
+                    head_s = entry[0]
+                    if head_s >= next_s:
+                        break
+                    if len(entry) == 5:
+                        heappop(heap)
+                        env._now = self.now = head_s
+                        entry[3](entry[4])
+                    else:
+                        self.now = head_s
+                        step()          # a SimPy event: SimPy processes it
                 env._now = self.now = next_s
-                arrive(i)
-                i += 1
-                next_s = arrival_s[i]
-            elif head_s >= until_s:
-                break
-            elif len(entry) == 5:
-                heappop(heap)
-                env._now = self.now = head_s
-                entry[3](entry[4])
-            else:
-                self.now = head_s
-                step()                           # a SimPy event: SimPy processes it
-        env._now = self.now = until_s
+                if next_s < until_s:
+                    arrive(i)
+        finally:
+            heap.remove(_LAST)
+            heapify(heap)
 
     def pending(self) -> list[tuple[Callable, object]]:
         """(callback, value) of the engine's events still scheduled."""

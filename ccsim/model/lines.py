@@ -4,7 +4,7 @@ A line is a queue at one priority. Each line is a FIFO of (enqueue s, deadline s
 leaves otherwise (dropped, moved to another line) stays in the FIFO and is skipped when reached.
 Abandonment is lazy on *lazy* lines: no patience event; a leg whose deadline (enqueue + patience)
 has passed is found abandoned when it reaches the front, or when someone asks for exact counts
-(a heap of deadlines is purged up to now), and reported to `on_expired(leg, deadline_s)` with its
+(a heap of deadlines, built at the first such question, is purged up to now), and reported to `on_expired(leg, deadline_s)` with its
 true abandonment time. Every read returns what an eager simulation would see at that moment.
 """
 
@@ -14,7 +14,7 @@ import math
 from collections import deque
 from collections.abc import Callable
 from typing import Protocol
-from heapq import heappop, heappush
+from heapq import heapify, heappop, heappush
 
 INF = math.inf
 
@@ -34,7 +34,7 @@ class WaitingLines:
         self._fifo: list[deque[tuple[float, float, int]]] = [deque() for _ in range(n)]
         self._count = [0] * n
         self._where: dict[int, int] = {}           # leg -> line, for legs waiting now
-        self._deadlines: list[tuple[float, int]] = []   # heap of (deadline s, leg) on lazy lines
+        self._deadlines: list[tuple[float, int]] | None = None  # heap of (deadline s, leg); None: not needed yet
         self._live = line_live
         self._on_expired = on_expired
         self.last_live_leave = -INF                # s: when a live contact last stopped waiting
@@ -76,7 +76,7 @@ class WaitingLines:
         self._fifo[line].append((enqueue_s, deadline_s, leg))
         self._where[leg] = line
         self._count[line] += 1
-        if deadline_s != INF:
+        if deadline_s != INF and self._deadlines is not None:
             heappush(self._deadlines, (deadline_s, leg))
 
     def pop_oldest(self, line: int) -> int:
@@ -128,11 +128,16 @@ class WaitingLines:
             for _, deadline_s, leg in list(fifo):
                 if deadline_s < end_s and where.get(leg) == line:
                     self._expire(leg, line, deadline_s)
-        self._deadlines.clear()
+        self._deadlines = None
 
     # -- housekeeping --------------------------------------------------------------------
     def _purge(self, now: float) -> None:
         deadlines, where = self._deadlines, self._where
+        if deadlines is None:       # first exact count: every lazy deadline of a leg still waiting
+            deadlines = self._deadlines = [(deadline_s, leg) for line, fifo in enumerate(self._fifo)
+                                           for _, deadline_s, leg in fifo
+                                           if deadline_s != INF and where.get(leg) == line]
+            heapify(deadlines)
         while deadlines and deadlines[0][0] <= now:
             deadline_s, leg = heappop(deadlines)
             line = where.get(leg)

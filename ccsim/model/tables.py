@@ -39,31 +39,37 @@ class Table:
     def __init__(self, fields: dict[str, tuple[str, float]], n: int = 0, **columns: np.ndarray):
         """`n` rows, from `columns` where given, else the field's default."""
         self._fields = fields
-        self.add = _adder(fields).__get__(self)
         for name, (code, default) in fields.items():
             values = columns.get(name)
-            values = np.full(n, default) if values is None else values
-            column = array(code)
-            column.frombytes(np.ascontiguousarray(values, dtype=NUMPY[code]).tobytes())
+            if values is None:
+                column = array(code, [default]) * n
+            else:
+                column = array(code)
+                column.frombytes(memoryview(np.ascontiguousarray(values, dtype=NUMPY[code])).cast("B"))
             setattr(self, name, column)
+        self.add = _adder(self, fields)
 
     def __len__(self) -> int:
         """Rows so far. `add(**values) -> row` appends one (fields not given take their default)."""
         return len(getattr(self, next(iter(self._fields))))
 
     def arrays(self) -> dict[str, np.ndarray]:
-        """Every column as a numpy array of its declared type (copies)."""
-        return {name: np.frombuffer(getattr(self, name), dtype=NUMPY[code]).copy()
+        """Every column as a numpy array of its declared type, sharing the column's memory (no
+        copy: the table takes no more rows once viewed)."""
+        return {name: np.frombuffer(getattr(self, name), dtype=NUMPY[code])
                 for name, (code, _) in self._fields.items()}
 
 
-def _adder(fields: dict[str, tuple[str, float]]):
-    """`add(**values) -> row`: append a row, fields not given taking their default. Generated
-    from the declaration (one append per field, no loop), as dataclasses generate `__init__`."""
-    defaults = {f"_{name}": default for name, (_, default) in fields.items()}
+def _adder(table: Table, fields: dict[str, tuple[str, float]]):
+    """`add(**values) -> row`: append a row to `table`, fields not given taking their default.
+    Generated from the declaration (one bound append per field, no loop), as dataclasses
+    generate `__init__`."""
+    names = {f"_{name}": default for name, (_, default) in fields.items()}
+    names.update({f"append_{name}": getattr(table, name).append for name in fields})
+    names["first"] = getattr(table, next(iter(fields)))
     params = ", ".join(f"{name}=_{name}" for name in fields)
-    appends = "".join(f"    self.{name}.append({name})\n" for name in fields)
-    source = f"def add(self, *, {params}):\n    row = len(self.{next(iter(fields))})\n{appends}    return row\n"
+    appends = "".join(f"    append_{name}({name})\n" for name in fields)
+    source = f"def add(*, {params}):\n    row = len(first)\n{appends}    return row\n"
     namespace: dict = {}
-    exec(source, defaults, namespace)  # noqa: S102  (source built from the declared names only)
+    exec(source, names, namespace)  # noqa: S102  (source built from the declared names only)
     return namespace["add"]

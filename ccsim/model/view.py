@@ -22,7 +22,7 @@ class RoutingView:
     before every deferred one."""
 
     __slots__ = ("plan", "line_chat", "line_deferred", "live_first", "n_waiting", "oldest", "live_waiting",
-                 "_lines", "_pools", "_kernel", "_may_defer")
+                 "may_defer", "_lines", "_pools", "_kernel")
 
     def __init__(self, plan: Plan, lines: WaitingLines, pools: list[AgentPool], kernel: Kernel,
                  may_defer: Callable[[int, bool], bool], live_first: bool):
@@ -30,11 +30,14 @@ class RoutingView:
         self.line_chat = tuple(plan.is_chat[q] for q in plan.line_queue)
         self.line_deferred = plan.line_deferred
         self.live_first = live_first
-        self._lines, self._pools, self._kernel, self._may_defer = lines, pools, kernel, may_defer
+        self._lines, self._pools, self._kernel = lines, pools, kernel
         # reads answered by the waiting lines themselves (no extra call on the hot path):
         self.n_waiting: Callable[[int], int] = lines.n_waiting    # legs waiting in a line
         self.oldest: Callable[[int], float] = lines.oldest        # enqueue s of its longest wait; inf: none
         self.live_waiting: Callable[[], bool] = lines.live_waiting  # does any live contact wait?
+        # may an agent of a group (an idle one, if `from_idle`) take deferred work now? (the
+        # blending policy's verdict; the engine looks again when the policy names a later time)
+        self.may_defer: Callable[[int, bool], bool] = may_defer
 
     @property
     def now(self) -> float:
@@ -57,8 +60,3 @@ class RoutingView:
     def has_chat_room(self, group: int) -> bool:
         """Is an agent of `group` chatting with room for another chat?"""
         return bool(self._pools[group].chat_room)
-
-    def may_defer(self, group: int, from_idle: bool) -> bool:
-        """May an agent of `group` (an idle one, if `from_idle`) take deferred work now? (The
-        blending policy's verdict; the engine looks again when the policy names a later time.)"""
-        return self._may_defer(group, from_idle)

@@ -34,6 +34,10 @@ class BlendingPolicy:
     def defer_from(self, group: int, from_idle: bool) -> float:
         raise NotImplementedError
 
+    def defers(self) -> bool:
+        """May `defer_from` ever answer later than now? (False lets the engine skip asking.)"""
+        return True
+
 
 BLENDING: Registry[type[BlendingPolicy]] = Registry("blending policy")
 register_blending = BLENDING.register   # class decorator: `routing.blending: name` in scenarios
@@ -57,6 +61,9 @@ class LiveFirst(BlendingPolicy):
             return max(view.now, view.last_live_leave + self.live_quiet_s)
         return view.now
 
+    def defers(self):
+        return self.reserve > 0 or self.live_quiet_s > 0
+
 
 @register_blending("by_priority")
 class ByPriority(BlendingPolicy):
@@ -67,3 +74,6 @@ class ByPriority(BlendingPolicy):
 
     def defer_from(self, group, from_idle):
         return self.view.now
+
+    def defers(self):
+        return False

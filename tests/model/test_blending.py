@@ -112,3 +112,25 @@ def test_outbound_campaign_is_deferred_work_done_in_quiet_times():
     assert k.loc["calls", "asa"] < 60                                  # inbound calls still come first
     iv = res.intervals[res.intervals.queue == "campaign"]
     assert iv.backlog_end.iloc[0] > iv.backlog_end.iloc[5] >= iv.backlog_end.iloc[-1]   # the list is worked down
+
+
+@pytest.mark.parametrize("name, reserve, quiet_s", [("live_first", 0, 0.0), ("live_first", 1, 0.0),
+                                                    ("live_first", 0, 60.0), ("by_priority", 2, 0.0)])
+def test_a_blending_policy_that_never_defers_answers_now(name, reserve, quiet_s):
+    """`defers() == False` lets the engine skip asking: then `defer_from` must answer now for any
+    group with an idle agent, whatever waits."""
+    from ccsim.policies import get_blending
+
+    class View:
+        now = 100.0
+        last_live_leave = 90.0
+
+        def n_idle(self, group):
+            return 1
+
+        def live_waiting(self):
+            return True
+
+    policy = get_blending(name)(View(), reserve, quiet_s)
+    answers = {policy.defer_from(0, from_idle) for from_idle in (True, False)}
+    assert policy.defers() == (answers != {View.now})

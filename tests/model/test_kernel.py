@@ -41,3 +41,14 @@ def test_kernel_runs_its_events_arrivals_and_simpy_processes_in_time_order():
     assert seen == [(0.5, "arrival 0"), (1.5, "process"), (2.0, "arrival 1"), (2.0, "event"),
                     (2.0, "event, scheduled later"), (2.5, "from process"), (4.0, "arrival 2")]
     assert kernel.now == 5.0 and [v for _, v in kernel.pending()] == ["after the end"]
+
+
+def test_simpy_goes_on_after_a_kernel_run():
+    """The kernel leaves SimPy's queue as SimPy knows it: its own run continues after ours."""
+    kernel = Kernel(0.0)
+    kernel.at(1.0, lambda v: None, None)
+    timeout = kernel.env.timeout(7.0)
+    kernel.run(5.0, [2.0, 6.0], lambda i: None)
+    assert kernel.env.peek() == 7.0
+    kernel.env.run()
+    assert kernel.env.now == 7.0 and timeout.processed
