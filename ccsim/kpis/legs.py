@@ -103,38 +103,37 @@ def leg_kpis(plan: Plan, rec: ReplicationRecords, selections: list[np.ndarray]) 
 def backlog(plan: Plan, legs: dict[str, np.ndarray], times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Legs waiting at each of `times`, and the age in seconds of the oldest of them (0 when
     none waits): two (len(times), queues + 1) arrays, the last column all queues."""
-    waiting_until = np.where(legs["outcome"] == ANSWERED, legs["answer_s"],
-                             np.where(legs["outcome"] == WAITING, np.inf, legs["end_s"]))
+    outcome, queue, enqueue, end = legs["outcome"], legs["queue"], legs["enqueue_s"], legs["end_s"]
+    # NaN (no end) sorts after every time, like inf: such a leg counts as waiting, as it should
+    until = np.where(outcome == ANSWERED, legs["answer_s"], np.where(outcome == WAITING, np.inf, end))
+    by_time = np.argsort(enqueue, kind="stable")        # legs come nearly in enqueue order: cheap
+    by_queue = by_time[np.argsort(queue[by_time].astype(np.min_scalar_type(plan.n_queues)), kind="stable")]
+    bounds = np.searchsorted(queue[by_queue], np.arange(plan.n_queues + 1))
+    segments = [by_queue[bounds[q]:bounds[q + 1]] for q in range(plan.n_queues)] + [by_time]
     counts = np.zeros((times.size, plan.n_queues + 1))
     oldest = np.zeros((times.size, plan.n_queues + 1))
-    for q in [*range(plan.n_queues), None]:
-        mine = slice(None) if q is None else legs["queue"] == q
-        enqueue, until = legs["enqueue_s"][mine], waiting_until[mine]
-        column = plan.n_queues if q is None else q
-        counts[:, column] = np.searchsorted(np.sort(enqueue), times, side="right") \
-            - np.searchsorted(np.sort(until), times, side="right")
-        oldest[:, column] = times - _oldest_waiting(enqueue, until, times)
+    for column, rows in enumerate(segments):
+        counts[:, column], oldest[:, column] = _waiting(enqueue[rows], until[rows], times)
     return counts, oldest
 
 
-def _oldest_waiting(enqueue: np.ndarray, until: np.ndarray, times: np.ndarray) -> np.ndarray:
-    """For each of `times`, the earliest enqueue time among legs waiting then (the time
-    itself when none waits). A leg that stopped waiting stays done for every later time, so one
-    pass over the legs in enqueue order serves all the times in increasing order."""
-    order = np.argsort(enqueue, kind="stable")
-    enqueue, until = enqueue[order].tolist(), until[order].tolist()
-    time_order = np.argsort(times, kind="stable")
-    out, i, n = np.empty(times.size), 0, len(enqueue)
-    for k in time_order.tolist():
-        t = times[k]
-        while i < n and until[i] <= t:
-            i += 1
-        # legs before i are done; the first leg from i that is waiting at t is the oldest
-        j = i
-        while j < n and enqueue[j] <= t and until[j] <= t:
-            j += 1
-        out[k] = enqueue[j] if j < n and enqueue[j] <= t else t
-    return out
+def _waiting(enqueue: np.ndarray, until: np.ndarray, times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Of legs in enqueue order waiting from `enqueue` to `until`: how many wait at each of
+    `times`, and the age of the oldest of them (0 when none waits). In enqueue order, the oldest
+    leg waiting at t is the first whose running maximum of `until` exceeds t, if it entered by t."""
+    entered = np.searchsorted(enqueue, times, side="right")
+    first = np.searchsorted(np.maximum.accumulate(until), times, side="right")
+    first_enqueue = np.append(enqueue, 0.0)[first]      # spare entry: times when no leg waits
+    return entered - _reached(until, times), np.where(first < entered, times - first_enqueue, 0.0)
+
+
+def _reached(values: np.ndarray, times: np.ndarray) -> np.ndarray:
+    """How many of `values` are at most each of `times` (no sort of `values`)."""
+    order = np.argsort(times, kind="stable")
+    passed = np.bincount(np.searchsorted(times[order], values, side="left"), minlength=times.size + 1)
+    reached = np.empty(times.size, dtype=np.int64)
+    reached[order] = np.cumsum(passed)[:times.size]
+    return reached
 
 
 def interval_kpis(plan: Plan, rec: ReplicationRecords, by_day: bool = False) -> np.ndarray:
