@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ccsim.kpis.registry import columns, stack_rows
+from ccsim.kpis.registry import columns, names
+from ccsim.kpis.tally import members, tally
 from ccsim.model.plan import ABANDON_RULES, Plan
 from ccsim.model.replication import ReplicationRecords
 from ccsim.model.states import (
@@ -26,7 +27,7 @@ def censored(open_at_end: np.ndarray, age_s: np.ndarray, limit_s) -> np.ndarray:
 
 
 def _sl_parts(plan: Plan, legs: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per leg: answered within the queue's threshold?, weight in the service-level denominator,
+    """Per leg: answered within the queue's threshold?, counted in the service-level denominator?,
     censored (still waiting at the end, not yet past the threshold)?"""
     q, outcome, wait = legs["queue"], legs["outcome"], legs["wait_s"]
     threshold = plan.threshold_s[q]
@@ -35,69 +36,78 @@ def _sl_parts(plan: Plan, legs: dict[str, np.ndarray]) -> tuple[np.ndarray, np.n
     unknown = censored(legs["at_end"] == WAITING_AT_END, wait, threshold)
     rule = np.array([ABANDON_RULES.index(r) for r in plan.abandon_rule])[q]
     moved_on = (outcome == ESCALATED) | (outcome == CALLBACK)  # counted where they went
-    denominator = np.select(
+    counted = np.select(
         [rule == 0, rule == 1, rule == 2],
         [~((outcome == ABANDONED) & (wait <= threshold)), np.ones_like(answered), answered]) & ~moved_on & ~unknown
-    return within, denominator.astype(float), unknown
+    return within, counted.astype(bool), unknown
 
 
 def queue_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
     """(queues + 1, queue KPIs) for one replication; the last row is all queues together."""
-    queue = rec.legs["queue"]
-    return leg_kpis(plan, rec, [queue == q for q in range(plan.n_queues)] + [np.ones(queue.size, bool)])
+    return _kpis_by_row(plan, rec.legs, rec.legs["queue"], plan.n_queues, total=True)
 
 
 def channel_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
     """(channels in use, queue KPIs) for one replication, queues pooled by channel."""
-    channel = np.array(plan.channel)[rec.legs["queue"]]
-    return leg_kpis(plan, rec, [channel == c for c in plan.channels_used])
+    channel = np.array([plan.channels_used.index(c) for c in plan.channel])[rec.legs["queue"]]
+    return _kpis_by_row(plan, rec.legs, channel, len(plan.channels_used))
 
 
 def leg_kpis(plan: Plan, rec: ReplicationRecords, selections: list[np.ndarray]) -> np.ndarray:
-    """One row of queue KPIs per boolean selection of legs."""
-    legs = rec.legs
-    within, den, unknown = _sl_parts(plan, legs)
-    origin, outcome, wait = legs["origin"], legs["outcome"], legs["wait_s"]
-    callback_leg = origin == CALLBACK_LEG
-    inbound = ~callback_leg
-    answered = outcome == ANSWERED
-    at_end = legs["at_end"]
-    decided = answered & (legs["result"] != OPEN)    # services that ended, with their decision
+    """One row of queue KPIs per boolean selection of legs (selections may overlap)."""
+    rows = [_kpis_by_row(plan, rec.legs, np.where(mine, 0, 1), 1) for mine in selections]
+    return np.array(rows, dtype=float).reshape(len(selections), len(names("queue")))
+
+
+def _kpis_by_row(plan: Plan, legs: dict[str, np.ndarray], row: np.ndarray, n_rows: int,
+                 total: bool = False) -> np.ndarray:
+    """(rows, queue KPIs): the KPIs of the legs of each row (`row`: each leg's row in 0..n_rows,
+    n_rows for none), with `total` then of all those legs. Counts come from one tally over the
+    legs' codes; means and percentiles from each row's legs in order, as a boolean selection has them."""
+    within, counted, unknown = _sl_parts(plan, legs)
+    outcome, wait, at_end = legs["outcome"], legs["wait_s"], legs["at_end"]
     due = np.array([c[2] if c else np.inf for c in plan.flows.callback])[legs["queue"]]
-    callback_unknown = censored(at_end == WAITING_AT_END, wait, due)
-    rows = []
-    for mine in selections:
-        m = mine & inbound
-        served = m & answered
-        waits = wait[served]
-        n_answered = waits.size
-        offered = m.sum()
-        n_abandoned = (m & (outcome == ABANDONED)).sum()
-        n_escalated = (m & (outcome == ESCALATED)).sum()
-        n_callbacks = (m & (outcome == CALLBACK)).sum()
-        n_transfers = (served & (legs["result"] == TRANSFERRED)).sum()
-        n_decided = (m & decided).sum()
-        cb = mine & callback_leg
-        cb_answered = cb & answered
-        pct = np.percentile(waits, [50, 90, 95]) if n_answered else [np.nan] * 3
-        rows.append({
-            "offered": offered, "answered": n_answered, "abandoned": n_abandoned,
-            "in_system": (m & (at_end == WAITING_AT_END)).sum(),
-            "in_service": (m & (at_end == IN_SERVICE_AT_END)).sum(),
-            "service_level": ratio((m & within).sum(), den[m].sum()), "censored": (m & unknown).sum(),
-            "asa": waits.mean() if n_answered else np.nan, "wait_p50": pct[0], "wait_p90": pct[1], "wait_p95": pct[2],
-            "abandon_rate": ratio(n_abandoned, offered),
-            "aht": legs["handle_s"][served].mean() if n_answered else np.nan,
-            "answered_within_threshold": (m & within).sum(), "escalated": n_escalated, "callbacks": n_callbacks,
-            "transfers": n_transfers, "transfer_rate": ratio(n_transfers, n_decided),
-            "fcr": ratio((m & decided & (legs["result"] == RESOLVED)).sum(), n_decided),
-            "offered_fresh": (m & (origin == FRESH)).sum(), "offered_repeat": (m & (origin == REPEAT)).sum(),
-            "offered_retrial": (m & (origin == RETRIAL)).sum(), "offered_transfer": (m & (origin == TRANSFER)).sum(),
-            "offered_escalation": (m & ((origin == ESCALATION) | (origin == TIER))).sum(),
-            "callbacks_answered": cb_answered.sum(),
-            "callback_within_due": ratio((cb_answered & (wait <= due)).sum(), (cb & ~callback_unknown).sum()),
-        })
-    return stack_rows("queue", rows)
+    table, g = tally(row, n_rows, {
+        "origin": legs["origin"], "outcome": outcome, "at_end": at_end, "result": legs["result"], "within": within,
+        "counted": counted, "unknown": unknown, "due_hit": wait <= due,
+        "due_unknown": censored(at_end == WAITING_AT_END, wait, due)}, total)
+
+    def count(condition: np.ndarray) -> np.ndarray:
+        return table @ condition.astype(float)
+
+    callback_leg = g["origin"] == CALLBACK_LEG
+    inbound, answered = ~callback_leg, g["outcome"] == ANSWERED
+    decided = inbound & answered & (g["result"] != OPEN)    # services that ended, with their decision
+    offered, n_answered = count(inbound), count(inbound & answered)
+    n_abandoned, n_within = count(inbound & (g["outcome"] == ABANDONED)), count(inbound & g["within"])
+    n_transfers, n_decided = count(inbound & answered & (g["result"] == TRANSFERRED)), count(decided)
+    served = members(np.where((legs["origin"] != CALLBACK_LEG) & (outcome == ANSWERED), row, n_rows), n_rows, total)
+    waits = [wait[legs_of_row] for legs_of_row in served]
+    pct = np.array([np.percentile(w, [50, 90, 95]) if w.size else [np.nan] * 3 for w in waits]).reshape(-1, 3)
+    cb_answered = count(callback_leg & answered)
+    return columns("queue", {
+        "offered": offered, "answered": n_answered, "abandoned": n_abandoned,
+        "in_system": count(inbound & (g["at_end"] == WAITING_AT_END)),
+        "in_service": count(inbound & (g["at_end"] == IN_SERVICE_AT_END)),
+        "service_level": ratio(n_within, count(inbound & g["counted"])), "censored": count(inbound & g["unknown"]),
+        "asa": [w.mean() if w.size else np.nan for w in waits],
+        "wait_p50": pct[:, 0], "wait_p90": pct[:, 1], "wait_p95": pct[:, 2],
+        "abandon_rate": ratio(n_abandoned, offered),
+        "aht": [legs["handle_s"][i].mean() if i.size else np.nan for i in served],
+        "answered_within_threshold": n_within, "escalated": count(inbound & (g["outcome"] == ESCALATED)),
+        "callbacks": count(inbound & (g["outcome"] == CALLBACK)),
+        "transfers": n_transfers, "transfer_rate": ratio(n_transfers, n_decided),
+        "fcr": ratio(count(decided & (g["result"] == RESOLVED)), n_decided),
+        **{f"offered_{name}": count(np.isin(g["origin"], kinds)) for name, kinds in OFFERED_BY_ORIGIN.items()},
+        "callbacks_answered": cb_answered,
+        "callback_within_due": ratio(count(callback_leg & answered & g["due_hit"]),
+                                     count(callback_leg & ~g["due_unknown"])),
+    })
+
+
+# the origins each offered_* KPI counts
+OFFERED_BY_ORIGIN = {"fresh": [FRESH], "repeat": [REPEAT], "retrial": [RETRIAL], "transfer": [TRANSFER],
+                     "escalation": [ESCALATION, TIER]}
 
 
 def backlog(plan: Plan, legs: dict[str, np.ndarray], times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -106,14 +116,15 @@ def backlog(plan: Plan, legs: dict[str, np.ndarray], times: np.ndarray) -> tuple
     outcome, queue, enqueue, end = legs["outcome"], legs["queue"], legs["enqueue_s"], legs["end_s"]
     # NaN (no end) sorts after every time, like inf: such a leg counts as waiting, as it should
     until = np.where(outcome == ANSWERED, legs["answer_s"], np.where(outcome == WAITING, np.inf, end))
+    nq = plan.n_queues
     by_time = np.argsort(enqueue, kind="stable")        # legs come nearly in enqueue order: cheap
-    by_queue = by_time[np.argsort(queue[by_time].astype(np.min_scalar_type(plan.n_queues)), kind="stable")]
-    bounds = np.searchsorted(queue[by_queue], np.arange(plan.n_queues + 1))
-    segments = [by_queue[bounds[q]:bounds[q + 1]] for q in range(plan.n_queues)] + [by_time]
-    counts = np.zeros((times.size, plan.n_queues + 1))
-    oldest = np.zeros((times.size, plan.n_queues + 1))
-    for column, rows in enumerate(segments):
-        counts[:, column], oldest[:, column] = _waiting(enqueue[rows], until[rows], times)
+    counts = np.zeros((times.size, nq + 1))
+    oldest = np.zeros((times.size, nq + 1))
+    for q, rows in enumerate(members(queue[by_time], nq)):
+        rows = by_time[rows]
+        counts[:, q], oldest[:, q] = _waiting(enqueue[rows], until[rows], times)
+    # all queues: the oldest of all is the oldest of the queues' oldest (ages are never negative)
+    counts[:, nq], oldest[:, nq] = counts[:, :nq].sum(axis=1), oldest[:, :nq].max(axis=1)
     return counts, oldest
 
 
@@ -141,35 +152,44 @@ def interval_kpis(plan: Plan, rec: ReplicationRecords, by_day: bool = False) -> 
     in which each leg entered its queue; backlogs at the period's start and end."""
     legs = rec.legs
     nq, nk = plan.n_queues, plan.n_intervals
-    within, den, unknown = _sl_parts(plan, legs)
+    within, counted, unknown = _sl_parts(plan, legs)
     origin, outcome = legs["origin"], legs["outcome"]
-    inbound = (origin != CALLBACK_LEG).astype(float)
-    answered = (outcome == ANSWERED) * inbound
-    abandoned = (outcome == ABANDONED) * inbound
     k = np.clip(np.searchsorted(plan.interval_start, legs["enqueue_s"], side="right") - 1, 0, nk - 1)
     period, starts, ends = periods(plan, by_day)
     n = starts.size
     cell = period[k] * nq + legs["queue"]
+    inbound = origin != CALLBACK_LEG
+    # two small tallies rather than one of every combination: memory by cells x 72, not x 640
+    flows, f = tally(cell, n * nq, {"origin": origin, "outcome": outcome})
+    parts, p = tally(cell, n * nq, {"inbound": inbound, "within": within, "counted": counted, "unknown": unknown,
+                                     "transferred": (outcome == ANSWERED) & (legs["result"] == TRANSFERRED)})
 
-    def per_cell(weights):
-        table = np.bincount(cell, weights=weights, minlength=n * nq).reshape(n, nq)
+    def per_cell(counts):
+        table = counts.reshape(n, nq)
         return np.concatenate([table, table.sum(axis=1, keepdims=True)], axis=1)
 
-    offered = per_cell(inbound)
-    n_answered = per_cell(answered)
-    n_abandoned = per_cell(abandoned)
-    sl = ratio(per_cell(within * inbound), per_cell(den * inbound))
-    asa = ratio(per_cell(np.where(answered > 0, legs["wait_s"], 0.0)), n_answered)
-    flows = [per_cell((origin == kind).astype(float)) for kind in (FRESH, REPEAT, RETRIAL)]
-    flows += [per_cell((answered > 0) & (legs["result"] == TRANSFERRED)), per_cell((outcome == ESCALATED) * inbound),
-              per_cell((outcome == CALLBACK) * inbound)]
+    def by_origin(*kinds):
+        return per_cell(flows @ np.isin(f["origin"], kinds))
+
+    def by_outcome(state):
+        return per_cell(flows @ ((f["origin"] != CALLBACK_LEG) & (f["outcome"] == state)))
+
+    def by_part(part):
+        return per_cell(parts @ (p["inbound"] & p[part]))
+
+    offered = per_cell(flows @ (f["origin"] != CALLBACK_LEG))
+    n_answered, n_abandoned = by_outcome(ANSWERED), by_outcome(ABANDONED)
+    wait_sum = np.bincount(cell, weights=np.where(inbound & (outcome == ANSWERED), legs["wait_s"], 0.0),
+                           minlength=n * nq)
     counts, ages = backlog(plan, legs, np.concatenate([starts, ends]))
     return columns("interval", {
-        "offered": offered, "answered": n_answered, "abandoned": n_abandoned, "service_level": sl, "asa": asa,
-        "abandon_rate": ratio(n_abandoned, offered), "offered_fresh": flows[0], "offered_repeat": flows[1],
-        "offered_retrial": flows[2], "transfers": flows[3], "escalated": flows[4], "callbacks": flows[5],
+        "offered": offered, "answered": n_answered, "abandoned": n_abandoned,
+        "service_level": ratio(by_part("within"), by_part("counted")), "asa": ratio(per_cell(wait_sum), n_answered),
+        "abandon_rate": ratio(n_abandoned, offered), "offered_fresh": by_origin(FRESH),
+        "offered_repeat": by_origin(REPEAT), "offered_retrial": by_origin(RETRIAL), "transfers": by_part("transferred"),
+        "escalated": by_outcome(ESCALATED), "callbacks": by_outcome(CALLBACK),
         "backlog_start": counts[:n], "backlog_end": counts[n:], "oldest_age_end": ages[n:],
-        "censored": per_cell(unknown * inbound)})
+        "censored": by_part("unknown")})
 
 
 def periods(plan: Plan, by_day: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

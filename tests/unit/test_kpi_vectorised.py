@@ -1,5 +1,5 @@
 """The vectorised KPI computations against their definitions, computed the slow, obvious way on
-random legs: backlogs and the oldest waiting leg at given times."""
+random legs: backlogs and the oldest waiting leg at given times, counts and members per row."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as hs
 
 from ccsim.kpis import backlog
+from ccsim.kpis.tally import members, tally
 from ccsim.model.states import ABANDONED, ANSWERED, WAITING
 
 
@@ -40,3 +41,16 @@ def test_backlog_and_oldest_age_follow_their_definition(seed, n, n_queues):
             waiting = mine & (legs["enqueue_s"] <= t) & (until > t)
             assert counts[k, column] == waiting.sum()
             assert ages[k, column] == (t - legs["enqueue_s"][waiting].min() if waiting.any() else 0.0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=hs.integers(0, 10**6), n=hs.integers(0, 80), n_rows=hs.integers(1, 5))
+def test_tally_and_members_agree_with_boolean_selections(seed, n, n_rows):
+    rng = np.random.default_rng(seed)
+    row = rng.integers(0, n_rows + 1, n)                 # n_rows: in no row
+    colour, flag = rng.integers(0, 4, n), rng.random(n) < 0.3
+    table, grid = tally(row, n_rows, {"colour": colour, "flag": flag}, total=True)
+    counts = table @ ((grid["colour"] == 2) & ~grid["flag"])
+    selections = [row == r for r in range(n_rows)] + [row < n_rows]
+    assert counts.tolist() == [(mine & (colour == 2) & ~flag).sum() for mine in selections]
+    assert [m.tolist() for m in members(row, n_rows, total=True)] == [np.flatnonzero(s).tolist() for s in selections]
