@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ccsim.kpis.cache import per_replication
 from ccsim.kpis.legs import interval_kpis, queue_kpis
 from ccsim.kpis.registry import columns, index
 from ccsim.model.plan import Plan
@@ -16,6 +17,7 @@ from ccsim.stats import ratio
 from ccsim.units import format_clock
 
 
+@per_replication
 def group_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
     """(groups + 1, group KPIs) for one replication; the last row is all groups.
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ccsim.kpis.cache import per_replication
 from ccsim.kpis.registry import columns, names
 from ccsim.kpis.tally import members, tally
 from ccsim.model.plan import ABANDON_RULES, Plan
@@ -42,6 +43,7 @@ def _sl_parts(plan: Plan, legs: dict[str, np.ndarray]) -> tuple[np.ndarray, np.n
     return within, counted.astype(bool), unknown
 
 
+@per_replication
 def queue_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
     """(queues + 1, queue KPIs) for one replication; the last row is all queues together."""
     return _kpis_by_row(plan, rec.legs, rec.legs["queue"], plan.n_queues, total=True)
@@ -147,7 +149,8 @@ def _reached(values: np.ndarray, times: np.ndarray) -> np.ndarray:
     return reached
 
 
-def interval_kpis(plan: Plan, rec: ReplicationRecords, by_day: bool = False) -> np.ndarray:
+@per_replication
+def interval_kpis(plan: Plan, rec: ReplicationRecords, *, by_day: bool = False) -> np.ndarray:
     """(periods, queues + 1, interval KPIs) by the period (interval, or day with `by_day`)
     in which each leg entered its queue; backlogs at the period's start and end."""
     legs = rec.legs

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -37,6 +37,7 @@ class ReplicationRecords:
     break_s: np.ndarray     # (groups, intervals) the part of off_s spent on shift breaks and rests
     breaks: np.ndarray      # (groups,) breaks and rests started in the measured period
     returns_pending: int    # repeat contacts and retrials scheduled beyond the end
+    kpi_cache: dict = field(default_factory=dict, repr=False, compare=False)   # see ccsim.kpis.cache
 
 
 def run_replication(plan: Plan, seed: int, replication: int) -> ReplicationRecords:
