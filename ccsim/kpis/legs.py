@@ -43,6 +43,11 @@ def _sl_parts(plan: Plan, legs: dict[str, np.ndarray]) -> tuple[np.ndarray, np.n
     return within, counted.astype(bool), unknown
 
 
+# the origins each offered_* KPI counts
+OFFERED_BY_ORIGIN = {"fresh": [FRESH], "repeat": [REPEAT], "retrial": [RETRIAL], "transfer": [TRANSFER],
+                     "escalation": [ESCALATION, TIER]}
+
+
 @per_replication
 def queue_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
     """(queues + 1, queue KPIs) for one replication; the last row is all queues together."""
@@ -106,10 +111,6 @@ def _kpis_by_row(plan: Plan, legs: dict[str, np.ndarray], row: np.ndarray, n_row
                                      count(callback_leg & ~g["due_unknown"])),
     })
 
-
-# the origins each offered_* KPI counts
-OFFERED_BY_ORIGIN = {"fresh": [FRESH], "repeat": [REPEAT], "retrial": [RETRIAL], "transfer": [TRANSFER],
-                     "escalation": [ESCALATION, TIER]}
 
 
 def backlog(plan: Plan, legs: dict[str, np.ndarray], times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
