@@ -1,12 +1,13 @@
 """KPIs of the customers, process stages and processes of one replication, filled by KPI name
-(`registry.stack_rows`)."""
+(`registry.columns`, `registry.stack_rows`)."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from ccsim.kpis.legs import censored
-from ccsim.kpis.registry import stack_rows
+from ccsim.kpis.registry import columns, stack_rows
+from ccsim.kpis.tally import members, tally
 from ccsim.model.plan import Plan
 from ccsim.model.replication import ReplicationRecords
 from ccsim.model.states import DONE, FRESH, IN_SERVICE_AT_END, REPEAT, RETRIAL
@@ -28,29 +29,32 @@ def customer_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
     running = c["at_end"] == IN_SERVICE_AT_END
     in_service = np.bincount(customer, weights=running.astype(float), minlength=n) > 0
     moved, raised = c["transfers"] > 0, c["escalations"] > 0
-    undecided = {"fcr": running & ~moved & ~raised, "transferred": running & ~moved, "escalated": running & ~raised,
-                 "resolved": in_service & ~resolved_any}
     fcr = c["resolved"] & (c["transfers"] == 0) & (c["escalations"] == 0)
     entry = np.where(c["process"] >= 0, plan.n_queues + c["process"], c["queue"])
-    rows = []
-    for e in [*range(plan.n_queues + len(plan.process_names)), None]:
-        mine = first if e is None else first & (entry == e)
-        same = np.ones(n, bool) if e is None else entry[np.clip(customer, 0, n - 1)] == e
-        res = c["resolution_s"][mine & c["resolved"]]
-        customers = mine.sum()
+    n_entries = plan.n_queues + len(plan.process_names)
+    row = np.where(first, entry, n_entries)              # first contacts by entry point; later ones in none
+    table, g = tally(row, n_entries, {"fcr": fcr, "resolved_any": resolved_any, "moved": moved, "raised": raised,
+                                      "running": running, "in_service": in_service}, total=True)
+    undecided = {"fcr": g["running"] & ~g["moved"] & ~g["raised"], "transferred": g["running"] & ~g["moved"],
+                 "escalated": g["running"] & ~g["raised"], "resolved": g["in_service"] & ~g["resolved_any"]}
 
-        def share(event: np.ndarray, kpi: str) -> float:
-            return ratio((mine & event).sum(), (mine & ~undecided[kpi]).sum())
+    def share(event: str, kpi: str) -> np.ndarray:
+        return ratio(table @ g[event], table @ ~undecided[kpi])
 
-        rows.append({
-            "customers": customers, "contacts_per_customer": ratio(attempts[mine].sum(), customers),
-            "fcr": share(fcr, "fcr"), "resolved": share(resolved_any, "resolved"),
-            "transferred": share(moved, "transferred"), "escalated": share(raised, "escalated"),
-            "repeat_contacts": (same & (c["kind"] == REPEAT)).sum(), "retrials": (same & (c["kind"] == RETRIAL)).sum(),
-            "resolution_time": res.mean() if res.size else np.nan,
-            "resolution_p90": np.percentile(res, 90) if res.size else np.nan,
-        })
-    return stack_rows("customer", rows)
+    # repeats and retrials count by the entry point of their customer's first contact
+    kinds, k = tally(entry[np.clip(customer, 0, n - 1)], n_entries, {"kind": c["kind"]}, total=True)
+    customers = table.sum(axis=1)
+    contacts = np.bincount(row, weights=attempts, minlength=n_entries + 1)[:n_entries]
+    times = [c["resolution_s"][i] for i in members(np.where(c["resolved"], row, n_entries), n_entries, total=True)]
+    return columns("customer", {
+        "customers": customers,
+        "contacts_per_customer": ratio(np.append(contacts, contacts.sum()), customers),
+        "fcr": share("fcr", "fcr"), "resolved": share("resolved_any", "resolved"),
+        "transferred": share("moved", "transferred"), "escalated": share("raised", "escalated"),
+        "repeat_contacts": kinds @ (k["kind"] == REPEAT), "retrials": kinds @ (k["kind"] == RETRIAL),
+        "resolution_time": [t.mean() if t.size else np.nan for t in times],
+        "resolution_p90": [np.percentile(t, 90) if t.size else np.nan for t in times],
+    })
 
 
 def stage_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
