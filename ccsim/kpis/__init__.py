@@ -1,8 +1,10 @@
 """KPIs: declared once in `registry` (name, unit, direction, percent-ness, digits, definition, and
 each level's KPIs in column order), computed per replication by level (`legs`: queues, channels,
 intervals; `agents`: groups and costs; `customers`: customers, stages, processes) and averaged
-over replications into tables (`tables`). Everything that shows or exports a KPI reads its
-declaration here: `KPIS["service_level"]`, or `kpi(name, level)` where a level declares its own."""
+over replications into tables (`tables`). Rows are numpy group operations over integer codes
+(`tally`); a replication's queue, group and interval KPIs are computed once (`cache`). Everything
+that shows or exports a KPI reads its declaration here: `KPIS["service_level"]`, or
+`kpi(name, level)` where a level declares its own."""
 
 from ccsim.kpis.agents import cost_kpis, group_kpis, occupancy_warnings
 from ccsim.kpis.customers import customer_kpis, process_kpis, stage_kpis
