@@ -13,8 +13,6 @@ from typing import Any
 import pandas as pd
 
 from ccsim.atomic import atomic_write, output_folder
-from ccsim.report.charts import comparison_charts, run_charts
-from ccsim.report.html import comparison_report, run_report
 from ccsim.results import Results
 from ccsim.kpis import LEVELS, names
 from ccsim.stats import CONFIDENCE
@@ -128,6 +126,9 @@ def _write_run(res: Results, out: Path, report: bool, overrides: Mapping[str, An
     atomic_write(out / "summary.json", lambda h: h.write(to_json(res, overrides) + "\n"))
     written.append(out / "summary.json")
     if report:
+        from ccsim.report.charts import run_charts          # matplotlib only when a report is written
+        from ccsim.report.html import run_report
+
         charts = run_charts(res, out)
         written += [chart.path for chart in charts] + [_write_report(out, run_report(res, charts, overrides))]
     return written
@@ -163,6 +164,9 @@ def _write_comparison(comparison, out: Path) -> list[Path]:
     atomic_write(out / "comparison.json", lambda h: h.write(comparison_json(comparison) + "\n"))
     atomic_write(out / "cost_benefit.csv", lambda h: comparison.cost_benefit.to_csv(h))
     written = [out / "comparison.csv", out / "comparison.json", out / "cost_benefit.csv"]
+    from ccsim.report.charts import comparison_charts   # matplotlib only when a report is written
+    from ccsim.report.html import comparison_report
+
     charts = comparison_charts(comparison, out)
     written += [chart.path for chart in charts] + [_write_report(out, comparison_report(comparison, charts))]
     for i, (name, res) in enumerate(zip(comparison.names, comparison.results)):
