@@ -25,9 +25,16 @@ def whole(name: str, value: Any, minimum: int = 0) -> int:
     return int(value)
 
 
+SEED_MAX = 2**63 - 1     # numpy takes any seed >= 0; int64 keeps tables simple
+
+
 def seed(value: Any, name: str = "seed") -> int:
-    """A base random seed: a whole number >= 0 (numpy's SeedSequence takes no negative seed)."""
-    return whole(name, value, 0)
+    """A base random seed: a whole number from 0 to SEED_MAX (numpy's SeedSequence takes no
+    negative seed)."""
+    value = whole(name, value, 0)
+    if value > SEED_MAX:
+        raise ArgumentError(f"{name} must be <= 2**63-1, got {value!r}")
+    return value
 
 
 def number(name: str, value: Any, low: float = 0.0, high: float = math.inf, *, low_open: bool = True,

@@ -16,6 +16,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from ccsim.arguments import SEED_MAX
 from ccsim.errors import CcsimError
 
 
@@ -34,7 +35,7 @@ np = _LazyModule("numpy")
 
 FORMATS = click.Choice(["table", "json", "csv"])
 FORMAT_HELP = "table: KPI tables; json: one JSON object on stdout; csv: long-format KPIs on stdout."
-SEED = click.IntRange(min=0, max=2**63 - 1)       # numpy takes any seed >= 0; int64 keeps tables simple
+SEED = click.IntRange(min=0, max=SEED_MAX)
 SEED_HELP = "Base random seed, 0 to 2**63-1"
 
 

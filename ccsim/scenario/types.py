@@ -17,6 +17,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
+from ccsim.arguments import SEED_MAX
 from ccsim.distributions import Distribution, build_distribution, positive_mean
 from ccsim.scenario import type_schemas as js
 from ccsim.units import format_clock, parse_clock, parse_duration
@@ -35,9 +36,6 @@ def _whole(value: Any) -> int:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     raise ValueError(f"expected a whole number, got {value!r}")
-
-
-SEED_MAX = 2**63 - 1
 
 
 def _seed(value: int) -> int:

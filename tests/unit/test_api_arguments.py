@@ -11,7 +11,7 @@ from tests.conftest import BASE_YAML
 
 BAD_RUN_ARGUMENTS = [
     ("replications", 2.5), ("replications", 0), ("replications", True), ("replications", "3"),
-    ("seed", -1), ("seed", 1.5), ("seed", True), ("seed", "7"),
+    ("seed", -1), ("seed", 2**63), ("seed", 1.5), ("seed", True), ("seed", "7"),
     ("workers", 0), ("workers", 2.5), ("workers", False),
 ]
 
