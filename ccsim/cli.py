@@ -197,23 +197,34 @@ def main() -> None:
 @click.option("--set", "assignments", multiple=True, metavar="KEY=VALUE",
               help="Override a scenario key, e.g. --set queues.billing.handle_time.mean=210 (repeatable).")
 @click.option("--force", is_flag=True, help="Run even when the size estimate exceeds this machine's limits.")
+@click.option("--records", is_flag=True,
+              help="Keep per-contact and per-leg records of every replication, written as Parquet to OUT/records/.")
+@click.option("--records-first", type=click.IntRange(min=1), metavar="K",
+              help="Keep the records of the first K replications only (implies --records).")
 @_fail_cleanly
 def run(scenario: Path, replications: int | None, seed: int | None, workers: int,
-        out_dir: Path | None, fmt: str, assignments: tuple[str, ...], force: bool) -> None:
+        out_dir: Path | None, fmt: str, assignments: tuple[str, ...], force: bool, records: bool,
+        records_first: int | None) -> None:
     """Simulate SCENARIO and print KPIs with 95% confidence intervals."""
+    from ccsim.atomic import nearest_existing
+    from ccsim.records import RecordStore
     from ccsim.report.export import long_table, to_json, write_outputs
     from ccsim.report import tables
     from ccsim.scenario import load_scenario
     from ccsim.scenario.variants import parse_assignment
     from ccsim.simulate import simulate
 
+    kept = records_first or records
+    if kept and out_dir is None:
+        raise click.UsageError("--records writes Parquet files and needs --out DIR")
     overrides = dict(parse_assignment(a) for a in assignments)
     sc = load_scenario(scenario, overrides)
     total = replications or sc.replications
     err = _stderr()
     with _blamed_on(scenario), _progress_bar(err, fmt == "table" and err.is_terminal) as bar:
         task = None if bar is None else bar.add_task(f"simulating {sc.name}", total=total)
-        res = simulate(sc, replications, seed, workers, force=force,
+        store = RecordStore(near=nearest_existing(out_dir.parent)) if kept else None
+        res = simulate(sc, replications, seed, workers, force=force, records=kept, records_dir=store,
                        progress=None if bar is None else lambda done, _: bar.update(task, completed=done))
     if fmt != "json":
         for warning in res.warnings:

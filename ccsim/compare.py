@@ -17,7 +17,7 @@ import pandas as pd
 from ccsim import arguments
 from ccsim.budget import SizeWarning, check_sizes, fits
 from ccsim.errors import Problem, ScenarioError
-from ccsim.kpis import Kpi, cost_kpis, group_kpis, kpi, leg_kpis, names, queue_kpis
+from ccsim.kpis import Kpi, cost_kpis, group_kpis, kpi, names, pilot_queue_kpis, queue_kpis
 from ccsim.kpis.registry import NEUTRAL, index
 from ccsim.results import Results
 from ccsim.scenario import Scenario, load_scenario
@@ -186,17 +186,8 @@ def _group_pairs(res: Results) -> dict[str, tuple[np.ndarray, np.ndarray]]:
 
 def _contact_pairs(res: Results) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Queue (and "ALL") -> (control, pilot) queue KPIs per replication, by the legs' customers."""
-    plan = res.plan
-    out = {name: ([], []) for name in [*plan.queue_names, "ALL"]}
-    for rec in res.records:
-        queue, pilot = rec.legs["queue"], rec.legs["pilot"]
-        mine = [queue == q for q in range(plan.n_queues)] + [np.ones(queue.size, bool)]
-        control = leg_kpis(plan, rec, [m & ~pilot for m in mine])
-        trial = leg_kpis(plan, rec, [m & pilot for m in mine])
-        for i, name in enumerate(out):
-            out[name][0].append(control[i])
-            out[name][1].append(trial[i])
-    return {name: (np.array(c), np.array(t)) for name, (c, t) in out.items()}
+    sides = np.stack([pilot_queue_kpis(res.plan, rec) for rec in res.records])
+    return {name: (sides[:, 0, i], sides[:, 1, i]) for i, name in enumerate([*res.plan.queue_names, "ALL"])}
 
 
 def _names(scenarios: list[Scenario]) -> list[str]:
@@ -222,7 +213,7 @@ def _samples(res: Results) -> dict[tuple[str, str, str], np.ndarray]:
     for i, name in enumerate([*plan.group_names, "ALL"]):
         for k in GROUP_COMPARED:
             out["group", name, k] = groups[:, i, index("group", k)]
-    costs = np.stack([cost_kpis(plan, rec, q, g)[-1] for rec, q, g in zip(res.records, queues, groups)])
+    costs = np.stack([cost_kpis(plan, rec)[-1] for rec in res.records])
     for k in COST_COMPARED:
         out["cost", "ALL", k] = costs[:, index("cost", k)]
     return out

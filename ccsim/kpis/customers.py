@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ccsim.kpis.cache import per_replication
 from ccsim.kpis.legs import censored
 from ccsim.kpis.registry import columns, stack_rows
 from ccsim.kpis.tally import members, tally
@@ -14,6 +15,7 @@ from ccsim.model.states import DONE, FRESH, IN_SERVICE_AT_END, REPEAT, RETRIAL
 from ccsim.stats import ratio
 
 
+@per_replication
 def customer_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
     """(entry queues + processes + 1, customer KPIs): what happened to each customer who
     first called in the measured period, grouped by where they first entered. Customers whose
@@ -57,6 +59,7 @@ def customer_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
     })
 
 
+@per_replication
 def stage_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
     """(all stages of all processes, stage KPIs) for one replication."""
     s = rec.stages
@@ -73,6 +76,7 @@ def stage_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
     return stack_rows("stage", rows)
 
 
+@per_replication
 def process_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
     """(processes, process KPIs): started, completed, mean end-to-end time, the share done
     within the promise among tickets that can be judged, and the censored ones (still open at the

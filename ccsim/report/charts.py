@@ -13,6 +13,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from ccsim import kpis
 from ccsim.kpis import kpi
 from ccsim.report.plots import (
     coverage_figure, interval_axis, interval_figure, interval_labels, legend_outside, plt, save_figure, step,
@@ -153,9 +154,9 @@ def volume_figure(res: Results, title: str) -> Figure:
 
 
 def answered_waits(res: Results) -> np.ndarray:
-    """Waits (s) of the answered inbound legs of every replication: the waits behind ASA and wait_p90."""
-    legs = res.legs
-    return legs.loc[(legs.outcome == "answered") & (legs.origin != "callback"), "wait"].to_numpy()
+    """Waits (s) of the answered inbound legs of every replication, the waits behind ASA and
+    wait_p90 (at most `kpis.legs.WAIT_SAMPLE` evenly spaced ones per replication)."""
+    return np.concatenate([kpis.answered_waits(res.plan, rec) for rec in res.records])
 
 
 def wait_figure(res: Results, title: str) -> Figure:

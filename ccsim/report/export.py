@@ -91,8 +91,8 @@ def long_table(res: Results) -> pd.DataFrame:
 
 def write_outputs(res: Results, out_dir: Path | str, report: bool = True,
                   overrides: Mapping[str, Any] | None = None) -> list[Path]:
-    """Replace `out_dir` whole with the KPI tables, per-contact and per-leg records (CSV) and
-    summary.json, and with `report` the charts (PNG) and report.html with the charts embedded.
+    """Replace `out_dir` whole with the KPI tables (CSV) and summary.json, the per-contact and
+    per-leg records where the run kept them (Parquet, in records/, see `ccsim.records`), and with `report` the charts (PNG) and report.html with the charts embedded.
     Refuses (OutputError) a folder that holds files ccsim did not write."""
     out = Path(out_dir)
     with output_folder(out) as folder:
@@ -111,14 +111,15 @@ def _write_run(res: Results, out: Path, report: bool, overrides: Mapping[str, An
         "intervals.csv": res.intervals,
         "days.csv": res.days,
         "group_intervals.csv": res.group_intervals,
-        "contacts.csv": res.contacts,
-        "legs.csv": res.legs,
     }
     if res.plan.process_names:
         tables.update({"stages.csv": res.stages, "processes.csv": res.processes})
     if not res.pilot.empty:
         tables["pilot.csv"] = res.pilot
     written = []
+    if res.record_store is not None:
+        res.record_store.save_to(out / "records")
+        written += sorted(path for path in (out / "records").rglob("*.parquet"))
     for name, frame in tables.items():
         keep_index = frame.index.name is not None
         atomic_write(out / name, lambda h, f=frame, i=keep_index: f.to_csv(h, index=i))
