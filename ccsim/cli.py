@@ -35,6 +35,8 @@ np = _LazyModule("numpy")
 
 FORMATS = click.Choice(["table", "json", "csv"])
 FORMAT_HELP = "table: KPI tables; json: one JSON object on stdout; csv: long-format KPIs on stdout."
+RUN_FORMATS = click.Choice(["table", "json", "csv", "parquet"])
+RUN_FORMAT_HELP = FORMAT_HELP + " parquet: the tables as Parquet files in --out instead of CSV, nothing on stdout."
 SEED = click.IntRange(min=0, max=SEED_MAX)
 SEED_HELP = "Base random seed, 0 to 2**63-1"
 
@@ -193,7 +195,8 @@ def main() -> None:
               help="Worker processes; results do not depend on it.")
 @click.option("--out", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path), callback=_check_out,
               help="Directory for report.html (charts embedded), the PNG charts, CSV files and summary.json.")
-@click.option("--format", "-f", "fmt", type=FORMATS, default="table", show_default=True, help=FORMAT_HELP)
+@click.option("--format", "-f", "fmt", type=RUN_FORMATS, default="table", show_default=True,
+              help=RUN_FORMAT_HELP)
 @click.option("--set", "assignments", multiple=True, metavar="KEY=VALUE",
               help="Override a scenario key, e.g. --set queues.billing.handle_time.mean=210 (repeatable).")
 @click.option("--force", is_flag=True, help="Run even when the size estimate exceeds this machine's limits.")
@@ -215,8 +218,8 @@ def run(scenario: Path, replications: int | None, seed: int | None, workers: int
     from ccsim.simulate import simulate
 
     kept = records_first or records
-    if kept and out_dir is None:
-        raise click.UsageError("--records writes Parquet files and needs --out DIR")
+    if (kept or fmt == "parquet") and out_dir is None:
+        raise click.UsageError(f"{'--records' if kept else '--format parquet'} writes Parquet files and needs --out DIR")
     overrides = dict(parse_assignment(a) for a in assignments)
     sc = load_scenario(scenario, overrides)
     total = replications or sc.replications
@@ -233,7 +236,7 @@ def run(scenario: Path, replications: int | None, seed: int | None, workers: int
         click.echo(to_json(res, overrides))
     elif fmt == "csv":
         click.echo(long_table(res).to_csv(index=False), nl=False)
-    else:
+    elif fmt == "table":
         out = _stdout()
         out.print(tables.kpi_table(res, overrides))
         out.print(tables.group_table(res))
@@ -249,8 +252,8 @@ def run(scenario: Path, replications: int | None, seed: int | None, workers: int
         if res.plan.penalties.any():
             out.print(tables.cost_table(res))
     if out_dir is not None:
-        written = write_outputs(res, out_dir, overrides=overrides)
-        if fmt == "table":
+        written = write_outputs(res, out_dir, overrides=overrides, parquet=fmt == "parquet")
+        if fmt in ("table", "parquet"):
             err.print(f"wrote {len(written)} files to {out_dir}")
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 
 import pandas as pd
 
@@ -39,6 +41,41 @@ class Results:
     @property
     def replications(self) -> int:
         return len(self.records)
+
+    @cached_property
+    def per_replication(self) -> pd.DataFrame:
+        """Every KPI of every level (queue, channel, group, customer, stage, process, cost) in every
+        replication, one row each: replication, level, name, kpi, value, unit (percent KPIs as
+        shares of 1, unit "share"). The tidy input for your own statistics and plots."""
+        return kpis.replication_table(self.plan, self.records)
+
+    @cached_property
+    def long(self) -> pd.DataFrame:
+        """The KPI tables in long format, one row per level, name and KPI: mean, ci_low, ci_high, unit."""
+        from ccsim.report.export import long_table
+
+        return long_table(self)
+
+    @cached_property
+    def provenance(self) -> dict:
+        """ccsim and library versions, seed, replications, and the resolved scenario's text with
+        its SHA-256: `ccsim.simulate(ccsim.load_scenario(yaml.safe_load(p["scenario"])),
+        replications=p["replications"], seed=p["seed"])` gives these results again."""
+        from ccsim.provenance import provenance
+
+        return provenance(self.scenario, self.seed, self.replications)
+
+    def to_parquet(self, folder: str | Path) -> list[Path]:
+        """Write every result table (and `per_replication`, `long`) as Parquet files into `folder`,
+        the provenance in each file's metadata (key "ccsim"); returns the paths written."""
+        from ccsim.report.export import write_parquet_tables
+
+        return write_parquet_tables(self, folder)
+
+    def _repr_html_(self) -> str:
+        """In a notebook: the scenario, replications and seed, then the queue KPI table."""
+        title = f"<p><b>{html.escape(self.scenario.name)}</b>: {self.replications} replications, seed {self.seed}</p>"
+        return title + self.kpis._repr_html_()
 
     @cached_property
     def kpis(self) -> pd.DataFrame:

@@ -66,6 +66,7 @@ def summary_dict(res: Results, overrides: Mapping[str, Any] | None = None) -> di
         "pilot": _records(res.pilot),
         "warnings": list(res.warnings),
         "kpi_definitions": kpi_metadata(level for _, level in LEVEL_TABLES.values()),
+        "provenance": res.provenance,
     }
 
 
@@ -90,40 +91,62 @@ def long_table(res: Results) -> pd.DataFrame:
 
 
 def write_outputs(res: Results, out_dir: Path | str, report: bool = True,
-                  overrides: Mapping[str, Any] | None = None) -> list[Path]:
-    """Replace `out_dir` whole with the KPI tables (CSV) and summary.json, the per-contact and
-    per-leg records where the run kept them (Parquet, in records/, see `ccsim.records`), and with `report` the charts (PNG) and report.html with the charts embedded.
+                  overrides: Mapping[str, Any] | None = None, parquet: bool = False) -> list[Path]:
+    """Replace `out_dir` whole with the KPI tables (CSV, or with `parquet` Parquet files with
+    `per_replication` and `long` too) and summary.json, the per-contact and per-leg records where
+    the run kept them (Parquet, in records/, see `ccsim.records`), and with `report` the charts
+    (PNG) and report.html with the charts embedded.
     Refuses (OutputError) a folder that holds files ccsim did not write."""
     out = Path(out_dir)
     with output_folder(out) as folder:
-        written = _write_run(res, folder, report, overrides)
+        written = _write_run(res, folder, report, overrides, parquet)
     return [out / path.relative_to(folder) for path in written]
 
 
-def _write_run(res: Results, out: Path, report: bool, overrides: Mapping[str, Any] | None) -> list[Path]:
-    """The files of one run, written into the folder `out`."""
-    tables = {
-        "kpis.csv": res.kpis,
-        "channels.csv": res.channels,
-        "groups.csv": res.groups,
-        "customers.csv": res.customers,
-        "costs.csv": res.costs,
-        "intervals.csv": res.intervals,
-        "days.csv": res.days,
-        "group_intervals.csv": res.group_intervals,
-    }
+def result_tables(res: Results) -> dict[str, pd.DataFrame]:
+    """The result tables a run writes, by file stem (stages and processes with processes, pilot
+    with a pilot)."""
+    tables = {"kpis": res.kpis, "channels": res.channels, "groups": res.groups, "customers": res.customers,
+              "costs": res.costs, "intervals": res.intervals, "days": res.days, "group_intervals": res.group_intervals}
     if res.plan.process_names:
-        tables.update({"stages.csv": res.stages, "processes.csv": res.processes})
+        tables.update({"stages": res.stages, "processes": res.processes})
     if not res.pilot.empty:
-        tables["pilot.csv"] = res.pilot
+        tables["pilot"] = res.pilot
+    return tables
+
+
+def write_parquet_tables(res: Results, folder: Path | str) -> list[Path]:
+    """Every result table, `per_replication` and `long` as `<name>.parquet` in `folder` (each
+    written atomically), with the run's provenance as JSON under the metadata key "ccsim"."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder = Path(folder)
+    meta = json.dumps(res.provenance).encode("utf-8")
+    written = []
+    for name, frame in {**result_tables(res), "per_replication": res.per_replication, "long": res.long}.items():
+        keep_index = frame.index.name is not None
+        table = pa.Table.from_pandas(frame, preserve_index=keep_index)
+        table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"ccsim": meta})
+        atomic_write(folder / f"{name}.parquet", lambda h, t=table: pq.write_table(t, h), binary=True)
+        written.append(folder / f"{name}.parquet")
+    return written
+
+
+def _write_run(res: Results, out: Path, report: bool, overrides: Mapping[str, Any] | None,
+               parquet: bool = False) -> list[Path]:
+    """The files of one run, written into the folder `out` (tables as CSV, or with `parquet` as
+    Parquet files)."""
     written = []
     if res.record_store is not None:
         res.record_store.save_to(out / "records")
         written += sorted(path for path in (out / "records").rglob("*.parquet"))
-    for name, frame in tables.items():
+    if parquet:
+        written += write_parquet_tables(res, out)
+    for name, frame in ({} if parquet else result_tables(res)).items():
         keep_index = frame.index.name is not None
-        atomic_write(out / name, lambda h, f=frame, i=keep_index: f.to_csv(h, index=i))
-        written.append(out / name)
+        atomic_write(out / f"{name}.csv", lambda h, f=frame, i=keep_index: f.to_csv(h, index=i))
+        written.append(out / f"{name}.csv")
     atomic_write(out / "summary.json", lambda h: h.write(to_json(res, overrides) + "\n"))
     written.append(out / "summary.json")
     if report:
