@@ -135,6 +135,34 @@ def _check_out(ctx: click.Context, param: click.Parameter, out_dir: Path | None)
     return out_dir
 
 
+SCHEDULER_ENV = ["CCSIM_SCHEDULER", "DASK_SCHEDULER_ADDRESS"]       # read in this order
+
+
+def _scheduler_option(command: Callable) -> Callable:
+    """`--scheduler tcp://HOST:PORT`: run the replications on that Dask cluster."""
+    return click.option("--scheduler", metavar="ADDRESS", envvar=SCHEDULER_ENV, show_envvar=True,
+                        help="Dask scheduler (tcp://HOST:8786) whose workers run the replications; "
+                             "results do not depend on it. Needs ccsim[dask].")(command)
+
+
+def _workers_option(command: Callable) -> Callable:
+    """`--workers W`: local worker processes."""
+    return click.option("--workers", "-w", type=click.IntRange(min=1), default=1, show_default=True,
+                        help="Worker processes; results do not depend on it.")(command)
+
+
+@contextmanager
+def _executor(scheduler: str | None) -> Iterator[Any]:
+    """A client of the Dask scheduler at `scheduler`, closed at the end, or None (run locally)."""
+    if not scheduler:
+        yield None
+        return
+    from ccsim.executors import connect
+
+    with connect(scheduler) as client:
+        yield client
+
+
 class DurationType(click.ParamType):
     """Seconds, or a duration string such as 20s, 4m30s, 2h."""
 
@@ -197,9 +225,10 @@ def main() -> None:
 @click.option("--set", "assignments", multiple=True, metavar="KEY=VALUE",
               help="Override a scenario key, e.g. --set queues.billing.handle_time.mean=210 (repeatable).")
 @click.option("--force", is_flag=True, help="Run even when the size estimate exceeds this machine's limits.")
+@_scheduler_option
 @_fail_cleanly
 def run(scenario: Path, replications: int | None, seed: int | None, workers: int,
-        out_dir: Path | None, fmt: str, assignments: tuple[str, ...], force: bool) -> None:
+        out_dir: Path | None, fmt: str, assignments: tuple[str, ...], force: bool, scheduler: str | None) -> None:
     """Simulate SCENARIO and print KPIs with 95% confidence intervals."""
     from ccsim.report.export import long_table, to_json, write_outputs
     from ccsim.report import tables
@@ -211,9 +240,10 @@ def run(scenario: Path, replications: int | None, seed: int | None, workers: int
     sc = load_scenario(scenario, overrides)
     total = replications or sc.replications
     err = _stderr()
-    with _blamed_on(scenario), _progress_bar(err, fmt == "table" and err.is_terminal) as bar:
+    with _blamed_on(scenario), _executor(scheduler) as executor, \
+            _progress_bar(err, fmt == "table" and err.is_terminal) as bar:
         task = None if bar is None else bar.add_task(f"simulating {sc.name}", total=total)
-        res = simulate(sc, replications, seed, workers, force=force,
+        res = simulate(sc, replications, seed, workers, force=force, executor=executor,
                        progress=None if bar is None else lambda done, _: bar.update(task, completed=done))
     if fmt != "json":
         for warning in res.warnings:
@@ -324,9 +354,10 @@ def schema(templates: bool) -> None:
               help="Directory for report.html, the charts, comparison.csv, cost_benefit.csv and each scenario's CSVs.")
 @click.option("--format", "-f", "fmt", type=FORMATS, default="table", show_default=True, help=FORMAT_HELP)
 @click.option("--force", is_flag=True, help="Run even when the size estimate exceeds this machine's limits.")
+@_scheduler_option
 @_fail_cleanly
 def compare(scenarios: tuple[Path, ...], replications: int | None, seed: int | None, workers: int,
-            precision: float | None, out_dir: Path | None, fmt: str, force: bool) -> None:
+            precision: float | None, out_dir: Path | None, fmt: str, force: bool, scheduler: str | None) -> None:
     """Compare BASELINE.yml with VARIANT.yml ... : KPIs side by side, paired differences with 95% CIs.
 
     \b
@@ -339,7 +370,7 @@ def compare(scenarios: tuple[Path, ...], replications: int | None, seed: int | N
     if len(scenarios) < 2:
         raise click.UsageError("give a baseline and at least one variant")
     err = _stderr()
-    with _progress_bar(err, fmt == "table" and err.is_terminal) as bar:
+    with _executor(scheduler) as executor, _progress_bar(err, fmt == "table" and err.is_terminal) as bar:
         tasks: dict[str, int] = {}                 # one bar per scenario, kept when --precision adds replications
 
         def advance(name: str, done: int, total: int) -> None:
@@ -347,7 +378,7 @@ def compare(scenarios: tuple[Path, ...], replications: int | None, seed: int | N
                 tasks[name] = bar.add_task(f"simulating {name}", total=total)
             bar.update(tasks[name], completed=done, total=total)
 
-        comparison = run_compare(scenarios, replications, seed, workers, precision, force=force,
+        comparison = run_compare(scenarios, replications, seed, workers, precision, force=force, executor=executor,
                                  progress=None if bar is None else advance)
     if fmt == "json":
         click.echo(comparison_json(comparison))
@@ -380,10 +411,12 @@ def compare(scenarios: tuple[Path, ...], replications: int | None, seed: int | N
 @click.option("--format", "-f", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
               help="table: staffing tables; json: one JSON object on stdout.")
 @click.option("--force", is_flag=True, help="Run even when the size estimate exceeds this machine's limits.")
+@_workers_option
+@_scheduler_option
 @_fail_cleanly
 def staff(scenario: Path, method: str, shifts_file: Path | None, out_dir: Path | None, replications: int,
           seed: int | None, max_iterations: int, time_budget: float, max_occupancy: float | None, fmt: str,
-          force: bool) -> None:
+          force: bool, workers: int, scheduler: str | None) -> None:
     """Required agents per interval for SCENARIO: Erlang per queue, optionally corrected by simulation,
     optionally turned into shifts at least cost."""
     from ccsim.report.staffing import staffing_json, staffing_tables, write_staffing
@@ -393,10 +426,12 @@ def staff(scenario: Path, method: str, shifts_file: Path | None, out_dir: Path |
     sc = load_scenario(scenario)
     err = _stderr()
     options = dict(method=method, shifts=shifts_file, replications=replications, seed=seed,
-                   max_iterations=max_iterations, time_budget_s=time_budget, max_occupancy=max_occupancy, force=force)
-    with _blamed_on(scenario), _progress_bar(err, method == "simulate" and fmt == "table" and err.is_terminal) as bar:
+                   max_iterations=max_iterations, time_budget_s=time_budget, max_occupancy=max_occupancy, force=force,
+                   workers=workers)
+    with _blamed_on(scenario), _executor(scheduler if method == "simulate" else None) as executor, \
+            _progress_bar(err, method == "simulate" and fmt == "table" and err.is_terminal) as bar:
         task = None if bar is None else bar.add_task("searching staff in simulation", total=max_iterations)
-        result = plan_staff(sc, progress=None if bar is None else lambda done, total, note: bar.update(
+        result = plan_staff(sc, executor=executor, progress=None if bar is None else lambda done, total, note: bar.update(
             task, completed=done, description=f"searching: {note}"), **options)
     if fmt == "json":
         click.echo(staffing_json(result))
