@@ -446,6 +446,67 @@ def staff(scenario: Path, method: str, shifts_file: Path | None, out_dir: Path |
 
 
 @main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--vary", "-v", "vary", multiple=True, required=True, metavar="KEY=SPEC",
+              help="A scenario key and its values: a range FROM:TO:STEP (inclusive) or a comma list, e.g. "
+                   "--vary agent_groups.team.staff=20:40:2 (repeatable: the grid is every combination).")
+@click.option("--replications", "-r", type=click.IntRange(min=1), help="Replications per point [scenario's].")
+@click.option("--seed", "-s", type=SEED, help=f"{SEED_HELP}, the same for every point [scenario's].")
+@_workers_option
+@click.option("--out", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path), callback=_check_out,
+              help="Directory for sweep.csv (one row per point, queue and KPI) and the plot sweep_KPI.png.")
+@click.option("--plot", "plot_kpi", metavar="KPI", default="service_level", show_default=True,
+              help="Queue KPI plotted against the first swept key (with --out).")
+@click.option("--queue", default="ALL", show_default=True,
+              help="Queue of the terminal table, and of the plot when several keys are swept (ALL: all queues).")
+@click.option("--format", "-f", "fmt", type=FORMATS, default="table", show_default=True,
+              help="table: one row per point; json: one JSON object on stdout; csv: the tidy table on stdout.")
+@click.option("--force", is_flag=True, help="Run even when the size estimate exceeds this machine's limits.")
+@_scheduler_option
+@_fail_cleanly
+def sweep(scenario: Path, vary: tuple[str, ...], replications: int | None, seed: int | None, workers: int,
+          out_dir: Path | None, plot_kpi: str, queue: str, fmt: str, force: bool, scheduler: str | None) -> None:
+    """Simulate SCENARIO at every point of a grid of key values, with the same seed at every point.
+
+    \b
+    ccsim sweep scenarios/hotline.yml --vary agent_groups.tech_team.staff=8:14:2 \\
+        --vary queues.technical.handle_time.mean=420,480
+    """
+    from ccsim.kpis import names
+    from ccsim.report.sweep import sweep_json, sweep_table, write_sweep
+    from ccsim.scenario import load_scenario
+    from ccsim.sweep import axes_of, sweep as run_sweep
+
+    if plot_kpi not in names("queue"):
+        raise click.BadParameter(f"unknown queue KPI {plot_kpi!r}; allowed: {', '.join(names('queue'))}",
+                                 param_hint="--plot")
+    axes = axes_of(vary)
+    queues = [*load_scenario(scenario).queues, "ALL"]
+    if queue not in queues:
+        raise click.BadParameter(f"unknown queue {queue!r}; queues: {', '.join(queues)}", param_hint="--queue")
+    err = _stderr()
+    with _blamed_on(scenario), _executor(scheduler) as executor, \
+            _progress_bar(err, fmt == "table" and err.is_terminal) as bar:
+        task = None if bar is None else bar.add_task(f"sweeping {scenario.stem}", total=None)
+        result = run_sweep(scenario, axes, replications, seed, workers, executor=executor, force=force,
+                           progress=None if bar is None else lambda done, total: bar.update(
+                               task, completed=done, total=total))
+    if fmt != "json":
+        for warning in result.warnings:
+            err.print(f"[yellow]warning:[/] {warning}")
+    if fmt == "json":
+        click.echo(sweep_json(result))
+    elif fmt == "csv":
+        click.echo(result.table.to_csv(index=False), nl=False)
+    else:
+        _stdout().print(sweep_table(result, queue))
+    if out_dir is not None:
+        written = write_sweep(result, out_dir, plot_kpi, queue)
+        if fmt == "table":
+            err.print(f"wrote {len(written)} files to {out_dir}")
+
+
+@main.command()
 @click.option("--rate", required=True, type=click.FloatRange(min=0), help="Arrivals per hour.")
 @click.option("--aht", required=True, type=DURATION, help="Average handle time (seconds or 4m30s).")
 @click.option("--agents", type=AgentsType(), help="Agents (or FROM:TO) to evaluate.")

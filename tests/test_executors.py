@@ -1,5 +1,6 @@
-"""Backends: the same seed gives bit-identical results whether replications run here, on two
-local processes or on a Dask cluster (a LocalCluster of two worker processes on 127.0.0.1)."""
+"""Backends: the same seed gives bit-identical results (simulate, compare, staff, sweep) whether
+replications run here, on two local processes or on a Dask cluster (a LocalCluster of two worker
+processes on 127.0.0.1)."""
 
 from __future__ import annotations
 
@@ -29,8 +30,9 @@ def _runs(**backend) -> dict:
     res = ccsim.simulate(SMALL, **backend)
     comparison = ccsim.compare([SMALL, MORE_STAFF], **backend)
     staffing = ccsim.staff(SMALL, method="simulate", replications=2, max_iterations=3, **backend)
+    grid = ccsim.sweep(SMALL, ["agent_groups.generalists.staff=5,7"], replications=3, **backend)
     return {"kpis": res.kpis, "groups": res.groups, "intervals": res.intervals, "compare": comparison.table,
-            "staff": staffing.groups, "history": staffing.search.history}
+            "staff": staffing.groups, "history": staffing.search.history, "sweep": grid.table}
 
 
 @pytest.fixture(scope="module")
