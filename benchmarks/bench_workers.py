@@ -37,11 +37,14 @@ def timed(**backend):
     offered = float(res.kpis.loc["ALL", "offered"])
     return time.perf_counter() - start, offered
 
+def warm():
+    import ccsim.model.replication  # noqa: F401
+
 if spec["backend"] == "dask":
     from distributed import Client, LocalCluster
     with LocalCluster(n_workers=spec["workers"], threads_per_worker=1, processes=True, host="127.0.0.1",
                       dashboard_address=None) as cluster, Client(cluster) as client:
-        client.run(lambda: __import__("ccsim.model.replication"))     # workers import ccsim before the clock
+        client.run(warm)                # workers import ccsim before the clock starts
         seconds, offered = timed(executor=client)
 else:
     seconds, offered = timed(workers=spec["workers"])

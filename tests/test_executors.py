@@ -4,8 +4,12 @@ processes on 127.0.0.1)."""
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
+import subprocess
 import sys
+import time
 
 import pandas as pd
 import pytest
@@ -15,7 +19,8 @@ import ccsim
 from ccsim.arguments import ArgumentError
 from ccsim.errors import CcsimError
 from ccsim.executors import connect
-from tests.badinput.cli import assert_clean_error, run_cli
+from tests.badinput.cli import TIMEOUT_S, assert_clean_error, run_cli
+from tests.badinput.test_outputs_cli import LONG_YAML
 from tests.conftest import BASE_YAML
 
 distributed = pytest.importorskip("distributed")
@@ -76,6 +81,35 @@ def test_cli_on_a_scheduler_prints_what_the_local_run_prints(cluster, write_scen
     there = run_cli(*args, env={"CCSIM_SCHEDULER": cluster.scheduler_address})
     assert here.returncode == 0 and there.returncode == 0, there.stderr
     assert there.stdout == here.stdout and "service_level" in here.stdout
+
+
+def _scheduler_tasks(client) -> int:
+    return client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.tasks))
+
+
+def _wait_for(condition, what: str) -> None:
+    deadline = time.monotonic() + TIMEOUT_S          # a guard against hangs, not a timing assertion
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.1)
+
+
+def test_ctrl_c_exits_130_and_leaves_no_replication_on_the_cluster(cluster, client, write_scenario):
+    assert _scheduler_tasks(client) == 0
+    process = subprocess.Popen([sys.executable, "-m", "ccsim", "run", str(write_scenario(LONG_YAML)), "-r", "20",
+                                "--scheduler", cluster.scheduler_address], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        _wait_for(lambda: _scheduler_tasks(client) > 0 or process.poll() is not None, "no replication reached the cluster")
+        os.killpg(process.pid, signal.SIGINT)         # as a terminal's Ctrl-C: the whole process group
+        stdout, stderr = process.communicate(timeout=TIMEOUT_S)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    assert process.returncode == 130 and stderr.strip() == "interrupted", stderr
+    _wait_for(lambda: _scheduler_tasks(client) == 0, "replications left on the cluster after Ctrl-C")
 
 
 def test_bad_executor_and_workers_with_a_client_are_argument_errors(client):
