@@ -137,6 +137,34 @@ def _check_out(ctx: click.Context, param: click.Parameter, out_dir: Path | None)
     return out_dir
 
 
+SCHEDULER_ENV = ["CCSIM_SCHEDULER", "DASK_SCHEDULER_ADDRESS"]       # read in this order
+
+
+def _scheduler_option(command: Callable) -> Callable:
+    """`--scheduler tcp://HOST:PORT`: run the replications on that Dask cluster."""
+    return click.option("--scheduler", metavar="ADDRESS", envvar=SCHEDULER_ENV, show_envvar=True,
+                        help="Dask scheduler (tcp://HOST:8786) whose workers run the replications; "
+                             "results do not depend on it. Needs ccsim[dask].")(command)
+
+
+def _workers_option(command: Callable) -> Callable:
+    """`--workers W`: local worker processes."""
+    return click.option("--workers", "-w", type=click.IntRange(min=1), default=1, show_default=True,
+                        help="Worker processes; results do not depend on it.")(command)
+
+
+@contextmanager
+def _executor(scheduler: str | None) -> Iterator[Any]:
+    """A client of the Dask scheduler at `scheduler`, closed at the end, or None (run locally)."""
+    if not scheduler:
+        yield None
+        return
+    from ccsim.executors import connect
+
+    with connect(scheduler) as client:
+        yield client
+
+
 class DurationType(click.ParamType):
     """Seconds, or a duration string such as 20s, 4m30s, 2h."""
 
@@ -204,10 +232,11 @@ def main() -> None:
               help="Keep per-contact and per-leg records of every replication, written as Parquet to OUT/records/.")
 @click.option("--records-first", type=click.IntRange(min=1), metavar="K",
               help="Keep the records of the first K replications only (implies --records).")
+@_scheduler_option
 @_fail_cleanly
 def run(scenario: Path, replications: int | None, seed: int | None, workers: int,
         out_dir: Path | None, fmt: str, assignments: tuple[str, ...], force: bool, records: bool,
-        records_first: int | None) -> None:
+        records_first: int | None, scheduler: str | None) -> None:
     """Simulate SCENARIO and print KPIs with 95% confidence intervals."""
     from ccsim.atomic import nearest_existing
     from ccsim.records import RecordStore
@@ -224,10 +253,12 @@ def run(scenario: Path, replications: int | None, seed: int | None, workers: int
     sc = load_scenario(scenario, overrides)
     total = replications or sc.replications
     err = _stderr()
-    with _blamed_on(scenario), _progress_bar(err, fmt == "table" and err.is_terminal) as bar:
+    with _blamed_on(scenario), _executor(scheduler) as executor, \
+            _progress_bar(err, fmt == "table" and err.is_terminal) as bar:
         task = None if bar is None else bar.add_task(f"simulating {sc.name}", total=total)
         store = RecordStore(near=nearest_existing(out_dir.parent)) if kept else None
-        res = simulate(sc, replications, seed, workers, force=force, records=kept, records_dir=store,
+        res = simulate(sc, replications, seed, workers, force=force, executor=executor, records=kept,
+                       records_dir=store,
                        progress=None if bar is None else lambda done, _: bar.update(task, completed=done))
     if fmt != "json":
         for warning in res.warnings:
@@ -338,9 +369,10 @@ def schema(templates: bool) -> None:
               help="Directory for report.html, the charts, comparison.csv, cost_benefit.csv and each scenario's CSVs.")
 @click.option("--format", "-f", "fmt", type=FORMATS, default="table", show_default=True, help=FORMAT_HELP)
 @click.option("--force", is_flag=True, help="Run even when the size estimate exceeds this machine's limits.")
+@_scheduler_option
 @_fail_cleanly
 def compare(scenarios: tuple[Path, ...], replications: int | None, seed: int | None, workers: int,
-            precision: float | None, out_dir: Path | None, fmt: str, force: bool) -> None:
+            precision: float | None, out_dir: Path | None, fmt: str, force: bool, scheduler: str | None) -> None:
     """Compare BASELINE.yml with VARIANT.yml ... : KPIs side by side, paired differences with 95% CIs.
 
     \b
@@ -353,7 +385,7 @@ def compare(scenarios: tuple[Path, ...], replications: int | None, seed: int | N
     if len(scenarios) < 2:
         raise click.UsageError("give a baseline and at least one variant")
     err = _stderr()
-    with _progress_bar(err, fmt == "table" and err.is_terminal) as bar:
+    with _executor(scheduler) as executor, _progress_bar(err, fmt == "table" and err.is_terminal) as bar:
         tasks: dict[str, int] = {}                 # one bar per scenario, kept when --precision adds replications
 
         def advance(name: str, done: int, total: int) -> None:
@@ -361,7 +393,7 @@ def compare(scenarios: tuple[Path, ...], replications: int | None, seed: int | N
                 tasks[name] = bar.add_task(f"simulating {name}", total=total)
             bar.update(tasks[name], completed=done, total=total)
 
-        comparison = run_compare(scenarios, replications, seed, workers, precision, force=force,
+        comparison = run_compare(scenarios, replications, seed, workers, precision, force=force, executor=executor,
                                  progress=None if bar is None else advance)
     if fmt == "json":
         click.echo(comparison_json(comparison))
@@ -394,10 +426,12 @@ def compare(scenarios: tuple[Path, ...], replications: int | None, seed: int | N
 @click.option("--format", "-f", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
               help="table: staffing tables; json: one JSON object on stdout.")
 @click.option("--force", is_flag=True, help="Run even when the size estimate exceeds this machine's limits.")
+@_workers_option
+@_scheduler_option
 @_fail_cleanly
 def staff(scenario: Path, method: str, shifts_file: Path | None, out_dir: Path | None, replications: int,
           seed: int | None, max_iterations: int, time_budget: float, max_occupancy: float | None, fmt: str,
-          force: bool) -> None:
+          force: bool, workers: int, scheduler: str | None) -> None:
     """Required agents per interval for SCENARIO: Erlang per queue, optionally corrected by simulation,
     optionally turned into shifts at least cost."""
     from ccsim.report.staffing import staffing_json, staffing_tables, write_staffing
@@ -407,10 +441,12 @@ def staff(scenario: Path, method: str, shifts_file: Path | None, out_dir: Path |
     sc = load_scenario(scenario)
     err = _stderr()
     options = dict(method=method, shifts=shifts_file, replications=replications, seed=seed,
-                   max_iterations=max_iterations, time_budget_s=time_budget, max_occupancy=max_occupancy, force=force)
-    with _blamed_on(scenario), _progress_bar(err, method == "simulate" and fmt == "table" and err.is_terminal) as bar:
+                   max_iterations=max_iterations, time_budget_s=time_budget, max_occupancy=max_occupancy, force=force,
+                   workers=workers)
+    with _blamed_on(scenario), _executor(scheduler if method == "simulate" else None) as executor, \
+            _progress_bar(err, method == "simulate" and fmt == "table" and err.is_terminal) as bar:
         task = None if bar is None else bar.add_task("searching staff in simulation", total=max_iterations)
-        result = plan_staff(sc, progress=None if bar is None else lambda done, total, note: bar.update(
+        result = plan_staff(sc, executor=executor, progress=None if bar is None else lambda done, total, note: bar.update(
             task, completed=done, description=f"searching: {note}"), **options)
     if fmt == "json":
         click.echo(staffing_json(result))
@@ -420,6 +456,67 @@ def staff(scenario: Path, method: str, shifts_file: Path | None, out_dir: Path |
             out.print(table)
     if out_dir is not None:
         written = write_staffing(result, out_dir, scenario.stem)
+        if fmt == "table":
+            err.print(f"wrote {len(written)} files to {out_dir}")
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--vary", "-v", "vary", multiple=True, required=True, metavar="KEY=SPEC",
+              help="A scenario key and its values: a range FROM:TO:STEP (inclusive) or a comma list, e.g. "
+                   "--vary agent_groups.team.staff=20:40:2 (repeatable: the grid is every combination).")
+@click.option("--replications", "-r", type=click.IntRange(min=1), help="Replications per point [scenario's].")
+@click.option("--seed", "-s", type=SEED, help=f"{SEED_HELP}, the same for every point [scenario's].")
+@_workers_option
+@click.option("--out", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path), callback=_check_out,
+              help="Directory for sweep.csv (one row per point, queue and KPI) and the plot sweep_KPI.png.")
+@click.option("--plot", "plot_kpi", metavar="KPI", default="service_level", show_default=True,
+              help="Queue KPI plotted against the first swept key (with --out).")
+@click.option("--queue", default="ALL", show_default=True,
+              help="Queue of the terminal table, and of the plot when several keys are swept (ALL: all queues).")
+@click.option("--format", "-f", "fmt", type=FORMATS, default="table", show_default=True,
+              help="table: one row per point; json: one JSON object on stdout; csv: the tidy table on stdout.")
+@click.option("--force", is_flag=True, help="Run even when the size estimate exceeds this machine's limits.")
+@_scheduler_option
+@_fail_cleanly
+def sweep(scenario: Path, vary: tuple[str, ...], replications: int | None, seed: int | None, workers: int,
+          out_dir: Path | None, plot_kpi: str, queue: str, fmt: str, force: bool, scheduler: str | None) -> None:
+    """Simulate SCENARIO at every point of a grid of key values, with the same seed at every point.
+
+    \b
+    ccsim sweep scenarios/hotline.yml --vary agent_groups.tech_team.staff=8:14:2 \\
+        --vary queues.technical.handle_time.mean=420,480
+    """
+    from ccsim.kpis import names
+    from ccsim.report.sweep import sweep_json, sweep_table, write_sweep
+    from ccsim.scenario import load_scenario
+    from ccsim.sweep import axes_of, sweep as run_sweep
+
+    if plot_kpi not in names("queue"):
+        raise click.BadParameter(f"unknown queue KPI {plot_kpi!r}; allowed: {', '.join(names('queue'))}",
+                                 param_hint="--plot")
+    axes = axes_of(vary)
+    queues = [*load_scenario(scenario).queues, "ALL"]
+    if queue not in queues:
+        raise click.BadParameter(f"unknown queue {queue!r}; queues: {', '.join(queues)}", param_hint="--queue")
+    err = _stderr()
+    with _blamed_on(scenario), _executor(scheduler) as executor, \
+            _progress_bar(err, fmt == "table" and err.is_terminal) as bar:
+        task = None if bar is None else bar.add_task(f"sweeping {scenario.stem}", total=None)
+        result = run_sweep(scenario, axes, replications, seed, workers, executor=executor, force=force,
+                           progress=None if bar is None else lambda done, total: bar.update(
+                               task, completed=done, total=total))
+    if fmt != "json":
+        for warning in result.warnings:
+            err.print(f"[yellow]warning:[/] {warning}")
+    if fmt == "json":
+        click.echo(sweep_json(result))
+    elif fmt == "csv":
+        click.echo(result.table.to_csv(index=False), nl=False)
+    else:
+        _stdout().print(sweep_table(result, queue))
+    if out_dir is not None:
+        written = write_sweep(result, out_dir, plot_kpi, queue)
         if fmt == "table":
             err.print(f"wrote {len(written)} files to {out_dir}")
 

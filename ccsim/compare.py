@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ccsim import arguments
+from ccsim import arguments, executors
 from ccsim.budget import SizeWarning, check_sizes, fits
 from ccsim.errors import Problem, ScenarioError
 from ccsim.kpis import Kpi, cost_kpis, group_kpis, kpi, names, pilot_queue_kpis, queue_kpis
@@ -56,7 +56,8 @@ class Comparison:
 
 def compare(scenarios: Sequence[Scenario | str | Path | Mapping[str, Any]], replications: int | None = None,
             seed: int | None = None, workers: int = 1, precision: float | None = None,
-            progress: Callable[[str, int, int], None] | None = None, force: bool = False) -> Comparison:
+            progress: Callable[[str, int, int], None] | None = None, force: bool = False,
+            executor: executors.Executor = None) -> Comparison:
     """Simulate every scenario with the same seed and replications and compare each with the first.
 
     `precision` (a service-level share, e.g. 0.01) doubles the replications until the paired
@@ -64,7 +65,8 @@ def compare(scenarios: Sequence[Scenario | str | Path | Mapping[str, Any]], repl
     MAX_REPLICATIONS). `progress(scenario name, done, total)` follows each scenario's replications.
     Scenarios must share the horizon, interval and warmup (otherwise replication r of two scenarios
     is not a pair): a ScenarioError names both files and what differs. Every scenario's size is
-    checked before any is simulated (`force` as in `simulate`).
+    checked before any is simulated (`force` as in `simulate`). `workers` and `executor` choose
+    where the replications run, as in `simulate`.
     """
     loaded = [s if isinstance(s, Scenario) else load_scenario(s) for s in scenarios]
     if len(loaded) < 2:
@@ -72,23 +74,25 @@ def compare(scenarios: Sequence[Scenario | str | Path | Mapping[str, Any]], repl
     files = [str(s) if isinstance(s, (str, Path)) else None for s in scenarios]
     replications = loaded[0].replications if replications is None else replications
     replications, seed, workers = run_arguments(loaded[0], replications, seed, workers)
+    executor = executors.check(executor, workers)
+    held = executors.size_workers(executor, workers)        # replications in this process at once
     if replications < 2:
         raise arguments.ArgumentError(f"replications must be >= 2 for paired confidence intervals, got {replications}")
     if precision is not None:
         precision = arguments.number("precision", precision, 0.0, 1.0, high_open=True)
     _check_pairable(loaded, files)
-    check_sizes(loaded, replications, workers, force, files)
+    check_sizes(loaded, replications, held, force, files)
     names = _names(loaded)
     while True:
         with warnings.catch_warnings():     # the sizes were checked and warned about above, all together
             warnings.simplefilter("ignore", SizeWarning)
-            results = [simulate(sc, replications, seed, workers, force=True,
+            results = [simulate(sc, replications, seed, workers, force=True, executor=executor,
                                 progress=None if progress is None else partial(progress, name))
                        for sc, name in zip(loaded, names)]
         table = _table(results, names)
         precise = precision is None or _precise(table, precision)
         more = min(2 * replications, MAX_REPLICATIONS)
-        if precise or replications >= MAX_REPLICATIONS or not (force or fits(loaded, more, workers)):
+        if precise or replications >= MAX_REPLICATIONS or not (force or fits(loaded, more, held)):
             break
         replications = more
     return Comparison(names, results, table, cost_benefit(loaded, names, table), precision, precise)
