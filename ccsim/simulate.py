@@ -9,7 +9,7 @@ from typing import Any
 from ccsim import arguments, executors
 from ccsim.budget import check_size
 from ccsim.errors import CcsimError
-from ccsim.kpis import occupancy_warnings
+from ccsim.kpis import occupancy_warnings, satisfaction_warnings
 from ccsim.kpis.reduce import without_records
 from ccsim.model.plan import compile_plan
 from ccsim.model.replication import ReplicationRecords
@@ -89,5 +89,6 @@ def _run(sc: Scenario, replications: int, seed: int, workers: int, progress: Pro
         return without_records(rec)
 
     records = executors.collect(plan, seed, replications, executor, workers, progress, kept, receive)
-    warnings = [str(w) for w in load_warnings(sc)] + occupancy_warnings(plan, records)
+    warnings = [str(w) for w in load_warnings(sc)] + occupancy_warnings(plan, records) \
+        + satisfaction_warnings(plan, records)
     return Results(scenario=sc, plan=plan, seed=seed, records=records, warnings=warnings, record_store=store)

@@ -16,6 +16,7 @@ from ccsim.channels import CHANNEL_NAMES, CHANNELS, CONCURRENT_CHANNELS, LIVE_CH
 from ccsim.scenario.arrivals import Arrivals
 from ccsim.scenario.economics import Costs, Investment
 from ccsim.scenario.levers import Pilot, Proficiency
+from ccsim.scenario.satisfaction import Satisfaction
 from ccsim.scenario.flows import Attempts, Callback, Escalation, Process, Transfer, Unresolved
 from ccsim.scenario.shifts import Shifts, break_requests, shift_staff
 from ccsim.scenario.type_schemas import exactly_one, key_rules
@@ -183,6 +184,7 @@ class Scenario(Strict):
     forecast_error: ForecastError | None = None
     costs: Costs = Costs()
     investment: Investment | None = None
+    satisfaction: Satisfaction | None = None
 
     @model_validator(mode="after")
     def _cross_field(self, info: ValidationInfo) -> "Scenario":
