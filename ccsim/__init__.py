@@ -27,6 +27,7 @@ _PUBLIC = {
     "scenario_dict": "ccsim.scenario", "write_scenario": "ccsim.scenario",
     "simulate": "ccsim.simulate",
     "staff": "ccsim.staffing",
+    "forecast": "ccsim.forecast",
 }
 __all__ = sorted([*_PUBLIC, "erlang"])
 
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from ccsim.scenario import Scenario, load_scenario, load_warnings, scenario_dict, write_scenario
     from ccsim.simulate import simulate
     from ccsim.staffing import staff
+    from ccsim.forecast import forecast
 
 
 def __getattr__(name: str) -> Any:

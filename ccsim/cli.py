@@ -411,6 +411,55 @@ def staff(scenario: Path, method: str, shifts_file: Path | None, out_dir: Path |
 
 
 @main.command()
+@click.argument("history", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--days", "-d", type=click.IntRange(min=1), default=7, show_default=True,
+              help="Whole days to forecast after the history.")
+@click.option("--holdout", type=click.IntRange(min=0), default=7, show_default=True,
+              help="Last days of history held out for the backtest (0: no backtest, no forecast_error).")
+@click.option("--level", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.8, show_default=True,
+              help="Coverage of the prediction intervals.")
+@click.option("--special", "special_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Special days (CSV: date, kind, optional factor), in the history and ahead.")
+@click.option("--trend", is_flag=True, help="Add a damped trend to the model.")
+@click.option("--interval", "interval_s", type=DURATION, help="Interval length [the most common step in HISTORY].")
+@click.option("--extends", "base", type=click.Path(dir_okay=False, path_type=Path),
+              help="Scenario the fragment extends (handle times, agent groups), so forecast.yml runs as it is.")
+@click.option("--out", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path), callback=_check_out,
+              help="Directory for forecast.csv, backtest.csv, metrics.csv, forecast.png and forecast.yml.")
+@click.option("--format", "-f", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="table: backtest and daily totals; json: one JSON object on stdout.")
+@_fail_cleanly
+def forecast(history: Path, days: int, holdout: int, level: float, special_file: Path | None, trend: bool,
+             interval_s: float | None, base: Path | None, out_dir: Path | None, fmt: str) -> None:
+    """Forecast contacts per queue and interval from HISTORY (CSV: timestamp, queue, volume[, handle_time]),
+    with prediction intervals, a backtest against seasonal naive, and a scenario fragment.
+
+    \b
+    ccsim forecast data/history.csv --special data/special_days.csv --out forecast/
+    """
+    from ccsim.forecast import run_forecast
+    from ccsim.forecast.report import tables, to_json, write_forecast
+
+    if base is not None and not base.is_file():
+        raise click.BadParameter(f"file not found: {base}", param_hint="--extends")
+    run = run_forecast(history, days=days, holdout_days=holdout, level=level, special_days=special_file,
+                       trend=trend, interval_s=interval_s)
+    err = _stderr()
+    if fmt == "json":
+        click.echo(to_json(run))
+    else:
+        for note in run.notes:
+            err.print(f"[yellow]note:[/] {note}")
+        out = _stdout()
+        for table in tables(run):
+            out.print(table)
+    if out_dir is not None:
+        written = write_forecast(run, out_dir, base)
+        if fmt == "table":
+            err.print(f"wrote {len(written)} files to {out_dir}")
+
+
+@main.command()
 @click.option("--rate", required=True, type=click.FloatRange(min=0), help="Arrivals per hour.")
 @click.option("--aht", required=True, type=DURATION, help="Average handle time (seconds or 4m30s).")
 @click.option("--agents", type=AgentsType(), help="Agents (or FROM:TO) to evaluate.")
