@@ -368,6 +368,8 @@ def compare(scenarios: tuple[Path, ...], replications: int | None, seed: int | N
               help="Analytic requirement, or corrected by simulation (multi-skill, flows, spill-over).")
 @click.option("--shifts", "shifts_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Shift templates (YAML): plan shifts covering the requirement at least cost.")
+@click.option("--roster", "roster_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Roster file (YAML): a week of agents per group, shift templates and weekly rules.")
 @click.option("--out", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path), callback=_check_out,
               help="Directory for CSVs, the coverage plot and the staffed scenario.")
 @click.option("--replications", "-r", type=click.IntRange(min=1), default=10, show_default=True,
@@ -381,9 +383,9 @@ def compare(scenarios: tuple[Path, ...], replications: int | None, seed: int | N
               help="table: staffing tables; json: one JSON object on stdout.")
 @click.option("--force", is_flag=True, help="Run even when the size estimate exceeds this machine's limits.")
 @_fail_cleanly
-def staff(scenario: Path, method: str, shifts_file: Path | None, out_dir: Path | None, replications: int,
-          seed: int | None, max_iterations: int, time_budget: float, max_occupancy: float | None, fmt: str,
-          force: bool) -> None:
+def staff(scenario: Path, method: str, shifts_file: Path | None, roster_file: Path | None, out_dir: Path | None,
+          replications: int, seed: int | None, max_iterations: int, time_budget: float, max_occupancy: float | None,
+          fmt: str, force: bool) -> None:
     """Required agents per interval for SCENARIO: Erlang per queue, optionally corrected by simulation,
     optionally turned into shifts at least cost."""
     from ccsim.report.staffing import staffing_json, staffing_tables, write_staffing
@@ -398,13 +400,27 @@ def staff(scenario: Path, method: str, shifts_file: Path | None, out_dir: Path |
         task = None if bar is None else bar.add_task("searching staff in simulation", total=max_iterations)
         result = plan_staff(sc, progress=None if bar is None else lambda done, total, note: bar.update(
             task, completed=done, description=f"searching: {note}"), **options)
+    roster = None
+    if roster_file is not None:
+        result, roster = _rostered(result, roster_file, shifts_file)
     if fmt == "json":
-        click.echo(staffing_json(result))
+        click.echo(staffing_json(result) if roster is None else _with_roster(staffing_json(result), roster))
     else:
         out = _stdout()
         for table in staffing_tables(result):
             out.print(table)
-    if out_dir is not None:
+        if roster is not None:
+            from ccsim.report.roster import roster_tables
+
+            for table in roster_tables(roster):
+                out.print(table)
+    if out_dir is not None and roster is not None:
+        from ccsim.report.roster import write_roster
+
+        written = write_roster(result, roster, out_dir, scenario.stem)
+        if fmt == "table":
+            err.print(f"wrote {len(written)} files to {out_dir}")
+    elif out_dir is not None:
         written = write_staffing(result, out_dir, scenario.stem)
         if fmt == "table":
             err.print(f"wrote {len(written)} files to {out_dir}")
@@ -457,6 +473,23 @@ def forecast(history: Path, days: int, holdout: int, level: float, special_file:
         written = write_forecast(run, out_dir, base)
         if fmt == "table":
             err.print(f"wrote {len(written)} files to {out_dir}")
+
+
+def _rostered(result: Any, roster_file: Path, shifts_file: Path | None) -> tuple[Any, Any]:
+    """`staff --roster`: the weekly roster of the requirement; the result staffed by it."""
+    from ccsim.staffing.roster import apply_roster
+
+    if shifts_file is not None:
+        raise click.UsageError("give --shifts (shift counts per day) or --roster (a week of agents), not both")
+    return apply_roster(result, roster_file)
+
+
+def _with_roster(text: str, roster: Any) -> str:
+    from ccsim.report.roster import roster_json
+
+    data = json.loads(text)
+    data["roster"] = roster_json(roster)
+    return json.dumps(data, indent=2, default=float)
 
 
 @main.command()
