@@ -105,8 +105,15 @@ def test_infeasible_rules_are_named():
     sc = scenario()
     f = spec({"day": {"start": "08:00", "length": "8h", "cost_per_hour": 20}}, 2, days_off=2,
              weekly_hours={"max": "56h"})
-    with pytest.raises(StaffingError, match=r"group team: no roster of its 2 agents .* without rule days_off"):
+    with pytest.raises(StaffingError, match=r"112.0 agent-hours; 2 agents under rule days_off 2 \(at most 5 shifts"):
         plan_roster(sc, f, {"team": np.full(56, 2.0)})
+    # late on Monday (14-22), early on Tuesday (06-14): enough hours and days, but 8 h of rest
+    late_early = spec({"early": {"start": "06:00", "length": "8h", "cost_per_hour": 20},
+                       "late": {"start": "14:00", "length": "8h", "cost_per_hour": 20}}, 1, days_off=2, rest="11h")
+    need = np.zeros(7 * 16)
+    need[8:16] = need[16:24] = 1.0
+    with pytest.raises(StaffingError, match=r"no roster of its 1 agents .* it would without rule rest \(rules.rest\)"):
+        plan_roster(scenario("06:00", "22:00"), late_early, {"team": need})
     with pytest.raises(StaffingError, match=r"day 1 \(mon\) 08:00 \(needs 3, at most 2\)"):
         plan_roster(sc, f, {"team": np.full(56, 3.0)})
 

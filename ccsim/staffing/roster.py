@@ -206,6 +206,8 @@ def roster_group(group: str, week: Week, need: np.ndarray, templates: Mapping[st
              if tpl.days is None or tpl.shift(1).works_on(d + 1, week.weekdays[0])]
     presence = np.stack([week.presence(t, templates[t], d) for d, t in slots])          # (slots, intervals)
     _check_reachable(group, week, need, presence, len(agents), under_penalty)
+    if under_penalty is None:
+        _check_hours(group, week, need, templates, len(agents), rules, drop)
     starts = sorted({templates[t].start for _, t in slots})
     m = _Model(len(agents), slots, starts, n, rules.consecutive and rules.days_off > 0 and not {"consecutive", "days_off"} & drop,
                rules.same_start and "same_start" not in drop, under_penalty is not None)
@@ -230,7 +232,9 @@ def roster_group(group: str, week: Week, need: np.ndarray, templates: Mapping[st
                options={"time_limit": float(time_limit_s), "mip_rel_gap": float(gap)})
     if res.x is None:
         if res.status == 2 or "infeasible" in res.message.lower():
-            raise StaffingError(_infeasible(group, week, need, templates, agents, rules, cost_per_agent, drop))
+            if drop:                          # looking for the culprit: one answer is enough
+                raise StaffingError(f"group {group}: infeasible without {', '.join(sorted(drop))}")
+            raise StaffingError(_infeasible(group, week, need, templates, agents, rules, cost_per_agent))
         raise StaffingError(f"group {group}: no roster found within the time limit ({format_duration(time_limit_s)}); "
                             "raise solver.time_limit or solver.gap")
     status = "optimal" if res.status == 0 else "time limit"
@@ -343,15 +347,30 @@ def _check_reachable(group: str, week: Week, need: np.ndarray, presence: np.ndar
                             f"these templates: {shown}{more}; add agents or templates, or set coverage.under_penalty")
 
 
-def _infeasible(group, week, need, templates, agents, rules, cost_per_agent, drop) -> str:
+def _check_hours(group: str, week: Week, need: np.ndarray, templates: Mapping[str, ShiftTemplate], n_agents: int,
+                 rules: Rules, drop: frozenset[str]) -> None:
+    """Hard coverage: the agent-hours required cannot exceed what the agents may work (an agent is
+    present at most the paid hours of its shifts)."""
+    needed_h = float(need.sum()) * week.interval_s / 3600.0
+    days = 7 - (rules.days_off if "days_off" not in drop else 0)
+    longest_h = max(t.length for t in templates.values()) / 3600.0
+    cap_h = rules.weekly_hours.max / 3600.0 if "weekly_hours.max" not in drop else np.inf
+    each_h = min(cap_h, days * longest_h)
+    if needed_h > n_agents * each_h + 1e-6:
+        limit = (f"weekly_hours.max {cap_h:g}h" if cap_h <= days * longest_h
+                 else f"days_off {rules.days_off} (at most {days} shifts of {longest_h:g}h)")
+        raise StaffingError(f"group {group}: the requirement is {needed_h:,.1f} agent-hours; {n_agents} agents "
+                            f"under rule {limit} give at most {n_agents * each_h:,.1f}; add agents, relax the rule "
+                            "or set coverage.under_penalty")
+
+
+def _infeasible(group, week, need, templates, agents, rules, cost_per_agent) -> str:
     """Name the rules whose removal alone lets the requirement be covered."""
     culprits = []
     for rule in RULES:
-        if rule in drop:
-            continue
         try:
             roster_group(group, week, need, templates, agents, rules, cost_per_agent, None, DIAGNOSE_S, 0.5,
-                         drop | {rule})
+                         frozenset({rule}))
         except StaffingError:
             continue
         culprits.append(rule)
