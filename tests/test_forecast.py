@@ -119,3 +119,16 @@ def test_history_error_is_a_value_error():
     with pytest.raises(HistoryError, match="needs columns"):
         run_forecast(pd.DataFrame({"timestamp": ["2026-01-05 00:00"]}))
     assert issubclass(HistoryError, ValueError)
+
+
+def test_date_and_interval_columns_and_json_output(tmp_path):
+    frame, _ = history("2026-01-05", 21, {"a": 10.0}, interval_min=60, seed=4)
+    split = frame.timestamp.str.split(" ", expand=True)
+    export = pd.DataFrame({"Date": split[0], "Interval_Start": split[1], "Volume": frame.volume})
+    export.to_csv(tmp_path / "acd.csv", index=False)
+    result = run_cli("forecast", tmp_path / "acd.csv", "--days", "2", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = __import__("json").loads(result.stdout)
+    assert [d["date"] for d in data["daily"]] == ["2026-01-26", "2026-01-27"]
+    assert {m["model"] for m in data["metrics"]} == {"ets", "seasonal_naive"} and data["level"] == 0.8
+    assert data["forecast_error"]["spread"] is None or data["forecast_error"]["spread"] > 0

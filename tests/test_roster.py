@@ -9,7 +9,7 @@ import pytest
 
 import ccsim
 from ccsim.errors import StaffingError
-from ccsim.staffing.roster import GroupRoster, plan_roster, week_of
+from ccsim.staffing.roster import AgentWeek, GroupRoster, plan_roster, week_of
 from ccsim.staffing.roster_check import violations
 from ccsim.staffing.roster_model import RosterFile
 from tests.badinput.cli import assert_clean_error, run_cli
@@ -30,7 +30,7 @@ def spec(templates, agents, cost_per_agent=0.0, **rules):
 
 def checked(roster, sc, need):
     g = roster.groups["team"]
-    assert violations(g, week_of(sc), roster.spec.templates, g.rules, need) == []
+    assert violations(g, week_of(sc), roster.spec.templates, need) == []
     return g
 
 
@@ -94,8 +94,10 @@ def test_the_validator_catches_broken_rules():
               "late": {"start": "14:00", "length": "8h", "cost_per_hour": 20}}, 1, days_off=2, rest="11h",
              weekly_hours={"max": "40h"})
     shifts = pd.DataFrame({"agent": "a", "day": [1, 2, 3, 4, 5, 6], "template": ["late", "early", *["early"] * 4]})
-    bad = GroupRoster("team", shifts, pd.DataFrame(), pd.DataFrame(), 0.0, 0.0, "optimal", 0.0, f.rules)
-    found = violations(bad, week_of(sc), f.templates, f.rules, np.full(7 * 16, 1.0))
+    bad = GroupRoster("team", shifts, pd.DataFrame(), pd.DataFrame(), 0.0, 0.0, "optimal", 0.0,
+                      (AgentWeek("a", f.rules_of("team"), frozenset({5})),))
+    found = violations(bad, week_of(sc), f.templates, np.full(7 * 16, 1.0))
+    assert "a: works on day(s) [6], marked unavailable" in found
     assert any("8h between shifts" in v for v in found)
     assert any("1 days off" in v for v in found) and any("48h a week" in v for v in found)
     assert any("required" in v for v in found)
@@ -154,3 +156,27 @@ def test_staff_roster_end_to_end(tmp_path):
     staffed = ccsim.load_scenario(tmp_path / "out" / "sc_staffed.yml")
     assert staffed.agent_groups["team"].shifts is not None
     assert (tmp_path / "out" / "roster_coverage_team.png").stat().st_size > 0
+
+
+def test_named_agents_keep_their_own_settings():
+    """One agent 08-16 every day: 7 shifts, 7 x 8 h x 20 = 1120 whoever works them. Ann never works
+    weekends, Bob at most 16 h; the validator re-checks both from the shifts."""
+    sc = scenario()
+    need = np.full(7 * 8, 1.0)
+    f = RosterFile.model_validate({
+        "templates": {"day": {"start": "08:00", "length": "8h", "cost_per_hour": 20}},
+        "groups": {"team": {"agents": {"Ann": {"unavailable": ["sat", "sun"]}, "Bob": {"weekly_hours": {"max": "16h"}},
+                                       "Cem": None}}},
+        "rules": {"days_off": 2}, "solver": {"gap": 0}})
+    g = checked(plan_roster(sc, f, {"team": need}), sc, need)
+    assert g.cost == pytest.approx(1120.0)
+    assert not set(g.shifts[g.shifts.agent == "Ann"].weekday) & {"sat", "sun"}
+    assert g.agents.set_index("agent").hours["Bob"] <= 16
+    assert [w.rules.weekly_hours.max for w in g.weeks] == [7 * 86400.0, 16 * 3600.0, 7 * 86400.0]
+
+
+def test_bad_agent_settings_name_the_agent(tmp_path):
+    with pytest.raises(ccsim.ScenarioError, match=r"groups.team.agents.Ann.unavailable.0: unknown weekday"):
+        from ccsim.scenario.loader import load_model
+        load_model({"templates": {"day": {"start": "08:00", "length": "8h", "cost_per_hour": 20}},
+                    "groups": {"team": {"agents": {"Ann": {"unavailable": ["someday"]}}}}}, RosterFile)

@@ -10,7 +10,7 @@ rest and consecutive days off wrap from the last day to the first.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -85,11 +85,26 @@ class Week:
 
 
 @dataclass(frozen=True)
+class AgentWeek:
+    """One agent as the roster sees it: `name`, the `rules` of its week, and `unavailable` days
+    (0-based days of the week it cannot work)."""
+
+    name: str
+    rules: Rules
+    unavailable: frozenset[int] = frozenset()
+
+    def same_as(self, other: AgentWeek) -> bool:
+        """Interchangeable in the model: same rules, same days available."""
+        return self.rules == other.rules and self.unavailable == other.unavailable
+
+
+@dataclass(frozen=True)
 class GroupRoster:
     """One group's roster. `shifts`: one row per agent and worked day (agent, day 1-7, weekday,
     template, start, end, paid_hours); `agents`: every agent's week (days worked, hours); `coverage`:
     per interval (day, start, required, scheduled, over, under); `cost` (paid hours x cost per hour
-    + cost per agent), `under_cost` (penalty), `status`/`message`/`gap` from the solver."""
+    + cost per agent), `under_cost` (penalty), `status` and `gap` from the solver; `weeks`: every
+    agent's rules and days unavailable."""
 
     group: str
     shifts: pd.DataFrame
@@ -99,7 +114,7 @@ class GroupRoster:
     under_cost: float
     status: str
     gap: float
-    rules: Rules
+    weeks: tuple[AgentWeek, ...]
 
     @property
     def headcount(self) -> int:
@@ -161,12 +176,19 @@ def plan_roster(sc: Scenario | str | Path, spec: RosterFile | str | Path | Mappi
         templates = {k: t for k, t in spec.templates.items() if t.groups is None or name in t.groups}
         if not templates:
             raise StaffingError(f"groups.{name}: no template lists it in its groups")
-        result = roster_group(name, week, need, templates, group.agent_names(name), spec.rules_of(name),
-                              group.cost_per_agent, spec.coverage.under_penalty, spec.solver.time_limit,
+        result = roster_group(name, week, need, templates, agent_weeks(spec, name, week), group.cost_per_agent, spec.coverage.under_penalty, spec.solver.time_limit,
                               spec.solver.gap)
         groups[name] = result
         rostered[name] = sc.agent_groups[name].model_copy(update=_staffing(result, spec.templates))
     return Roster(groups, sc.model_copy(update={"agent_groups": {**sc.agent_groups, **rostered}}), spec)
+
+
+def agent_weeks(spec: RosterFile, group: str, week: Week) -> list[AgentWeek]:
+    """Every agent of `group` with its rules and the days it cannot work."""
+    settings = spec.groups[group]
+    return [AgentWeek(name, spec.rules_of(group, name),
+                      frozenset(d for d, w in enumerate(week.weekdays) if w in settings.settings(name).unavailable))
+            for name in settings.agent_names(group)]
 
 
 @dataclass
@@ -195,7 +217,7 @@ class _Model:
 
 
 def roster_group(group: str, week: Week, need: np.ndarray, templates: Mapping[str, ShiftTemplate],
-                 agents: list[str], rules: Rules, cost_per_agent: float = 0.0, under_penalty: float | None = None,
+                 agents: Sequence[AgentWeek], cost_per_agent: float = 0.0, under_penalty: float | None = None,
                  time_limit_s: float = 60.0, gap: float = 0.005, drop: frozenset[str] = frozenset()) -> GroupRoster:
     """One group's roster at least cost (see the module docstring); `drop` leaves rules out (to
     find which ones make a plan infeasible). Raises StaffingError when no roster exists."""
@@ -207,10 +229,10 @@ def roster_group(group: str, week: Week, need: np.ndarray, templates: Mapping[st
     presence = np.stack([week.presence(t, templates[t], d) for d, t in slots])          # (slots, intervals)
     _check_reachable(group, week, need, presence, len(agents), under_penalty)
     if under_penalty is None:
-        _check_hours(group, week, need, templates, len(agents), rules, drop)
+        _check_hours(group, week, need, templates, agents, drop)
     starts = sorted({templates[t].start for _, t in slots})
-    m = _Model(len(agents), slots, starts, n, rules.consecutive and rules.days_off > 0 and not {"consecutive", "days_off"} & drop,
-               rules.same_start and "same_start" not in drop, under_penalty is not None)
+    m = _Model(len(agents), slots, starts, n, any(_consecutive(a.rules, drop) for a in agents),
+               any(a.rules.same_start for a in agents) and "same_start" not in drop, under_penalty is not None)
     hours = np.array([templates[t].length / 3600.0 for _, t in slots])
     cost = np.zeros(m.size)
     for a in range(m.n_agents):
@@ -219,10 +241,14 @@ def roster_group(group: str, week: Week, need: np.ndarray, templates: Mapping[st
     if m.soft:
         cost[m.under0:] = under_penalty * week.interval_s / 3600.0
     rows = _Rows(m.size)
-    _agent_rules(rows, m, slots, templates, rules, hours, week, drop)
+    _agent_rules(rows, m, slots, templates, agents, hours, drop)
     _coverage(rows, m, presence, need)
     _template_limits(rows, m, slots, templates, drop)
     upper = np.ones(m.size)
+    for a, agent in enumerate(agents):                                     # days the agent cannot work
+        for s, (d, _) in enumerate(slots):
+            if d in agent.unavailable:
+                upper[m.x(a, s)] = 0.0
     if m.soft:
         upper[m.under0:] = np.inf
     integrality = np.ones(m.size)
@@ -234,11 +260,10 @@ def roster_group(group: str, week: Week, need: np.ndarray, templates: Mapping[st
         if res.status == 2 or "infeasible" in res.message.lower():
             if drop:                          # looking for the culprit: one answer is enough
                 raise StaffingError(f"group {group}: infeasible without {', '.join(sorted(drop))}")
-            raise StaffingError(_infeasible(group, week, need, templates, agents, rules, cost_per_agent))
+            raise StaffingError(_infeasible(group, week, need, templates, agents, cost_per_agent))
         raise StaffingError(f"group {group}: no roster found within the time limit ({format_duration(time_limit_s)}); "
                             "raise solver.time_limit or solver.gap")
-    status = "optimal" if res.status == 0 else "time limit"
-    return _result(group, week, res, m, slots, templates, agents, presence, need, rules, cost_per_agent, under_penalty)
+    return _result(group, week, res, m, slots, templates, agents, presence, need, cost_per_agent, under_penalty)
 
 
 class _Rows:
@@ -260,15 +285,21 @@ class _Rows:
         return LinearConstraint(a, self.lb, self.ub)
 
 
-def _agent_rules(rows: _Rows, m: _Model, slots, templates, rules: Rules, hours: np.ndarray, week: Week,
+def _consecutive(rules: Rules, drop: frozenset[str]) -> bool:
+    return rules.consecutive and rules.days_off > 0 and not {"consecutive", "days_off"} & drop
+
+
+def _agent_rules(rows: _Rows, m: _Model, slots, templates, agents: Sequence[AgentWeek], hours: np.ndarray,
                  drop: frozenset[str]) -> None:
     by_day = [[s for s, (d, _) in enumerate(slots) if d == day] for day in range(7)]
-    conflicts = _rest_conflicts(slots, templates, rules.rest if "rest" not in drop else 0.0)
-    lo_h = rules.weekly_hours.min / 3600.0 if "weekly_hours.min" not in drop else 0.0
-    hi_h = rules.weekly_hours.max / 3600.0 if "weekly_hours.max" not in drop else 7 * 24.0
-    max_days = 7 - (rules.days_off if "days_off" not in drop else 0)
-    for a in range(m.n_agents):
-        u = m.u0 + a
+    conflicts_by_rest: dict[float, dict[int, list[int]]] = {}
+    for a, agent in enumerate(agents):
+        rules, u = agent.rules, m.u0 + a
+        rest = rules.rest if "rest" not in drop else 0.0
+        conflicts = conflicts_by_rest.setdefault(rest, _rest_conflicts(slots, templates, rest))
+        lo_h = rules.weekly_hours.min / 3600.0 if "weekly_hours.min" not in drop else 0.0
+        hi_h = rules.weekly_hours.max / 3600.0 if "weekly_hours.max" not in drop else 7 * 24.0
+        max_days = 7 - (rules.days_off if "days_off" not in drop else 0)
         every = [m.x(a, s) for s in range(len(slots))]
         for day_slots in by_day:                                           # one shift a day, only if used
             rows.add([m.x(a, s) for s in day_slots] + [u], [1.0] * len(day_slots) + [-1.0], ub=0.0)
@@ -278,13 +309,13 @@ def _agent_rules(rows: _Rows, m: _Model, slots, templates, rules: Rules, hours: 
         for s, later in conflicts.items():                                 # rest between shifts
             if later:
                 rows.add([m.x(a, s)] + [m.x(a, t) for t in later], 1.0, ub=1.0)
-        if m.consecutive:                                                  # one block of days off
+        if _consecutive(rules, drop):                                      # one block of days off
             block = [m.o0 + 7 * a + b for b in range(7)]
             rows.add(block, 1.0, lb=1.0, ub=1.0)
             for day in range(7):
                 first_days = [(day - j) % 7 for j in range(rules.days_off)]
                 rows.add([m.x(a, s) for s in by_day[day]] + [m.o0 + 7 * a + b for b in first_days], 1.0, ub=1.0)
-        if m.same_start:                                                   # one start time for the week
+        if rules.same_start and "same_start" not in drop:                  # one start time for the week
             chosen = [m.c0 + len(m.starts) * a + k for k in range(len(m.starts))]
             rows.add(chosen, 1.0, ub=1.0)
             for day in range(7):
@@ -292,7 +323,7 @@ def _agent_rules(rows: _Rows, m: _Model, slots, templates, rules: Rules, hours: 
                     same = [m.x(a, s) for s in by_day[day] if templates[slots[s][1]].start == start]
                     if same:
                         rows.add(same + [chosen[k]], [1.0] * len(same) + [-1.0], ub=0.0)
-        if a and m.n_agents > 1:                                           # identical agents: fill in order
+        if a and agent.same_as(agents[a - 1]):                             # interchangeable: fill in order
             rows.add([m.u0 + a - 1, u], [1.0, -1.0], lb=0.0)
 
 
@@ -347,29 +378,32 @@ def _check_reachable(group: str, week: Week, need: np.ndarray, presence: np.ndar
                             f"these templates: {shown}{more}; add agents or templates, or set coverage.under_penalty")
 
 
-def _check_hours(group: str, week: Week, need: np.ndarray, templates: Mapping[str, ShiftTemplate], n_agents: int,
-                 rules: Rules, drop: frozenset[str]) -> None:
+def _check_hours(group: str, week: Week, need: np.ndarray, templates: Mapping[str, ShiftTemplate],
+                 agents: Sequence[AgentWeek], drop: frozenset[str]) -> None:
     """Hard coverage: the agent-hours required cannot exceed what the agents may work (an agent is
     present at most the paid hours of its shifts)."""
     needed_h = float(need.sum()) * week.interval_s / 3600.0
-    days = 7 - (rules.days_off if "days_off" not in drop else 0)
     longest_h = max(t.length for t in templates.values()) / 3600.0
-    cap_h = rules.weekly_hours.max / 3600.0 if "weekly_hours.max" not in drop else np.inf
-    each_h = min(cap_h, days * longest_h)
-    if needed_h > n_agents * each_h + 1e-6:
-        limit = (f"weekly_hours.max {cap_h:g}h" if cap_h <= days * longest_h
-                 else f"days_off {rules.days_off} (at most {days} shifts of {longest_h:g}h)")
-        raise StaffingError(f"group {group}: the requirement is {needed_h:,.1f} agent-hours; {n_agents} agents "
-                            f"under rule {limit} give at most {n_agents * each_h:,.1f}; add agents, relax the rule "
-                            "or set coverage.under_penalty")
+    total_h, limits = 0.0, set()
+    for agent in agents:
+        rules = agent.rules
+        days = 7 - max(rules.days_off if "days_off" not in drop else 0, len(agent.unavailable))
+        cap_h = rules.weekly_hours.max / 3600.0 if "weekly_hours.max" not in drop else np.inf
+        total_h += min(cap_h, days * longest_h)
+        limits.add(f"weekly_hours.max {cap_h:g}h" if cap_h <= days * longest_h
+                   else f"days_off {rules.days_off} (at most {days} shifts of {longest_h:g}h)")
+    if needed_h > total_h + 1e-6:
+        raise StaffingError(f"group {group}: the requirement is {needed_h:,.1f} agent-hours; {len(agents)} agents "
+                            f"under rule {' / '.join(sorted(limits))} give at most {total_h:,.1f}; add agents, relax "
+                            "the rule or set coverage.under_penalty")
 
 
-def _infeasible(group, week, need, templates, agents, rules, cost_per_agent) -> str:
+def _infeasible(group, week, need, templates, agents, cost_per_agent) -> str:
     """Name the rules whose removal alone lets the requirement be covered."""
     culprits = []
     for rule in RULES:
         try:
-            roster_group(group, week, need, templates, agents, rules, cost_per_agent, None, DIAGNOSE_S, 0.5,
+            roster_group(group, week, need, templates, agents, cost_per_agent, None, DIAGNOSE_S, 0.5,
                          frozenset({rule}))
         except StaffingError:
             continue
@@ -380,8 +414,9 @@ def _infeasible(group, week, need, templates, agents, rules, cost_per_agent) -> 
     return text + " (no single rule is to blame); add agents or set coverage.under_penalty"
 
 
-def _result(group, week, res, m: _Model, slots, templates, agents, presence, need, rules, cost_per_agent,
+def _result(group, week, res, m: _Model, slots, templates, weeks, presence, need, cost_per_agent,
             under_penalty) -> GroupRoster:
+    agents = [w.name for w in weeks]
     x = np.rint(res.x[:m.nx]).astype(int).reshape(m.n_agents, len(slots))
     rows = []
     for a, s in zip(*np.nonzero(x)):
@@ -408,7 +443,7 @@ def _result(group, week, res, m: _Model, slots, templates, agents, presence, nee
     under_cost = (under_penalty or 0.0) * float(coverage.under.sum()) * week.interval_s / 3600.0
     status = "optimal" if res.status == 0 else "time limit"
     gap = float(getattr(res, "mip_gap", 0.0) or 0.0)
-    return GroupRoster(group, shifts, frame, coverage, cost, under_cost, status, gap, rules)
+    return GroupRoster(group, shifts, frame, coverage, cost, under_cost, status, gap, tuple(weeks))
 
 
 def _staffing(result: GroupRoster, templates: Mapping[str, ShiftTemplate]) -> dict[str, Any]:

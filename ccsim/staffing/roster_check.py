@@ -16,13 +16,21 @@ from ccsim.units import format_duration
 _TOL = 1e-6
 
 
-def violations(roster: GroupRoster, week: Week, templates: Mapping[str, ShiftTemplate], rules: Rules,
+def violations(roster: GroupRoster, week: Week, templates: Mapping[str, ShiftTemplate],
                required: np.ndarray | None = None) -> list[str]:
-    """Every rule the roster breaks, one line each (empty: all hold). `required`: agents needed
-    per interval of the week, checked when coverage is hard."""
+    """Every rule the roster breaks, one line each (empty: all hold): each agent's week against
+    its own rules and days unavailable (`roster.weeks`), the templates' days and limits, and
+    with `required` (agents needed per interval of the week) the coverage."""
     found = []
+    weeks = {w.name: w for w in roster.weeks}
     for agent, part in roster.shifts.groupby("agent", sort=False):
-        found += _agent(agent, part, templates, rules)
+        if agent not in weeks:
+            found.append(f"{agent}: not an agent of the group")
+            continue
+        found += _agent(agent, part, templates, weeks[agent].rules)
+        blocked = sorted({int(d) for d in part.day} & {d + 1 for d in weeks[agent].unavailable})
+        if blocked:
+            found.append(f"{agent}: works on day(s) {blocked}, marked unavailable")
     for (day, name), part in roster.shifts.groupby(["day", "template"]):
         tpl = templates[name]
         if tpl.days is not None and not tpl.shift(1).works_on(int(day), week.weekdays[0]):

@@ -10,13 +10,17 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, model_validator
 
-from ccsim.scenario.types import Duration, PositiveDuration, Strict
+from ccsim.scenario.types import Duration, PositiveDuration, Strict, Weekday
 from ccsim.staffing.shift_plan import ShiftTemplate
 from ccsim.units import format_duration
 
 
 def _agents(value: Any) -> Any:
-    """A whole number of numbered agents, or a list of distinct names."""
+    """A whole number of numbered agents, a list of distinct names, or names with their own settings."""
+    if isinstance(value, dict):
+        if not value:
+            raise ValueError("expected at least one agent name")
+        return {str(k): ({} if v is None else v) for k, v in value.items()}
     if isinstance(value, bool):
         raise ValueError(f"expected a number of agents or a list of names, got {value!r}")
     if isinstance(value, int):
@@ -31,7 +35,8 @@ def _agents(value: Any) -> Any:
         if twice:
             raise ValueError(f"agent names must differ; listed more than once: {', '.join(twice)}")
         return tuple(names)
-    raise ValueError(f"expected a number of agents (e.g. 12) or a list of names (e.g. [Ann, Bob]), got {value!r}")
+    raise ValueError("expected a number of agents (e.g. 12), a list of names (e.g. [Ann, Bob]) or names with "
+                     f"their own settings (e.g. {{Ann: {{unavailable: [sun]}}}}), got {value!r}")
 
 
 class WeeklyHours(Strict):
@@ -60,12 +65,28 @@ class Rules(Strict):
     same_start: bool = False
 
 
-class RosterGroup(Strict):
-    """The agents of one group: `agents` (a number: numbered agents G-01, G-02, ...; or names),
-    `rules` that differ from the file's (merged key by key), `cost_per_agent` for each agent with
-    at least one shift in the week (overheads; 0: only paid hours cost)."""
+class Agent(Strict):
+    """One named agent's own settings: weekdays the agent cannot work (`unavailable`), and rules
+    that differ from the group's (e.g. `weekly_hours: {max: 20h}` for a part-timer)."""
 
-    agents: Annotated[int | tuple[str, ...], BeforeValidator(_agents)]
+    unavailable: tuple[Weekday, ...] = ()
+    days_off: int | None = Field(None, ge=0, le=7)
+    consecutive: bool | None = None
+    weekly_hours: dict[str, Any] | None = None
+    rest: Duration | None = None
+    same_start: bool | None = None
+
+    def overrides(self) -> dict[str, Any]:
+        return self.model_dump(exclude_none=True, exclude={"unavailable"})
+
+
+class RosterGroup(Strict):
+    """The agents of one group: `agents` (a number: numbered agents G-01, G-02, ...; a list of
+    names; or names with their own `Agent` settings), `rules` that differ from the file's (merged
+    key by key), `cost_per_agent` for each agent with at least one shift in the week (overheads;
+    0: only paid hours cost)."""
+
+    agents: Annotated[int | tuple[str, ...] | dict[str, Agent], BeforeValidator(_agents)]
     rules: dict[str, Any] = {}
     cost_per_agent: float = Field(0.0, ge=0, allow_inf_nan=False)
 
@@ -74,6 +95,9 @@ class RosterGroup(Strict):
             width = len(str(self.agents))
             return [f"{group}-{k:0{width}d}" for k in range(1, self.agents + 1)]
         return list(self.agents)
+
+    def settings(self, name: str) -> Agent:
+        return self.agents.get(name, Agent()) if isinstance(self.agents, dict) else Agent()
 
 
 class Coverage(Strict):
@@ -107,12 +131,31 @@ class RosterFile(Strict):
             try:
                 self.rules_of(name)
             except ValueError as exc:
-                raise ValueError(f"groups.{name}.rules: {exc}") from None
+                raise ValueError(f"groups.{name}.rules: {_first(exc)}") from None
+            for agent in group.agent_names(name):
+                try:
+                    self.rules_of(name, agent)
+                except ValueError as exc:
+                    raise ValueError(f"groups.{name}.agents.{agent}: {_first(exc)}") from None
         return self
 
-    def rules_of(self, group: str) -> Rules:
-        """The file's rules with the group's own laid over them."""
-        merged = {**self.rules.model_dump(), **self.groups[group].rules}
-        if isinstance(self.groups[group].rules.get("weekly_hours"), dict):
-            merged["weekly_hours"] = {**self.rules.weekly_hours.model_dump(), **self.groups[group].rules["weekly_hours"]}
+    def rules_of(self, group: str, agent: str | None = None) -> Rules:
+        """The file's rules with the group's own laid over them, and the agent's over those."""
+        layers = [self.groups[group].rules]
+        if agent is not None:
+            layers.append(self.groups[group].settings(agent).overrides())
+        merged = self.rules.model_dump()
+        for layer in layers:
+            hours = {**merged["weekly_hours"], **(layer.get("weekly_hours") or {})}
+            merged = {**merged, **layer, "weekly_hours": hours}
         return Rules.model_validate(merged)
+
+
+def _first(exc: ValueError) -> str:
+    """The first message of a validation error, without pydantic's decoration."""
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        e = errors()[0]
+        where = ".".join(str(p) for p in e["loc"])
+        return (f"{where}: " if where else "") + e["msg"].removeprefix("Value error, ")
+    return str(exc)
