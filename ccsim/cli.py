@@ -436,7 +436,7 @@ def staff(scenario: Path, method: str, shifts_file: Path | None, roster_file: Pa
               help="Coverage of the prediction intervals.")
 @click.option("--special", "special_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Special days (CSV: date, kind, optional factor), in the history and ahead.")
-@click.option("--trend", is_flag=True, help="Add a damped trend to the model.")
+@click.option("--trend", is_flag=True, help="Carry a log-linear trend of the weekly totals into the forecast.")
 @click.option("--interval", "interval_s", type=DURATION, help="Interval length [the most common step in HISTORY].")
 @click.option("--extends", "base", type=click.Path(dir_okay=False, path_type=Path),
               help="Scenario the fragment extends (handle times, agent groups), so forecast.yml runs as it is.")

@@ -132,3 +132,24 @@ def test_date_and_interval_columns_and_json_output(tmp_path):
     assert [d["date"] for d in data["daily"]] == ["2026-01-26", "2026-01-27"]
     assert {m["model"] for m in data["metrics"]} == {"ets", "seasonal_naive"} and data["level"] == 0.8
     assert data["forecast_error"]["spread"] is None or data["forecast_error"]["spread"] > 0
+
+
+def test_trend_carries_weekly_growth_into_the_forecast():
+    """Volumes growing 50% over 12 weeks: without a trend the forecast stays at the recent level
+    and falls short by about a fifth; the log-linear trend of the weekly totals removes the bias."""
+    frame, mean = history("2026-01-05", 84, {"calls": 30.0}, seed=5)
+    growth = np.repeat(np.linspace(1.0, 1.5, 84), 96)
+    frame["volume"] = np.random.default_rng(1).poisson(mean[0].ravel() * growth)
+    flat = run_forecast(frame).metrics.set_index(["queue", "model"]).loc[("calls", "ets")]
+    trend = run_forecast(frame, trend=True).metrics.set_index(["queue", "model"]).loc[("calls", "ets")]
+    assert flat.bias < -0.1 and abs(trend.bias) < 0.03
+    assert trend.wape < flat.wape - 0.05
+
+
+def test_opening_hours_come_from_the_history():
+    frame, _ = history("2026-01-05", 21, {"a": 10.0}, seed=6)
+    open_hours = frame[frame.timestamp.str[11:13].astype(int).between(8, 19)]
+    run = run_forecast(open_hours, days=2, holdout_days=7)
+    assert run.forecast.start.iloc[0] == "08:00" and run.forecast.start.iloc[-1] == "19:45"
+    assert len(run.forecast) == 2 * 48 and len(run.backtest) == 7 * 48
+    assert run.fragment()["horizon"] == {"start": "08:00", "end": "20:00", "days": 2, "first_day": "mon"}

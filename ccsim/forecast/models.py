@@ -1,7 +1,7 @@
 """Forecast models on one queue's series of counts per interval (whole days, oldest first).
 
-- `ets`: exponential smoothing (statsmodels `ETSModel`, additive error and seasonality, optional
-  damped trend) on the square root of the counts. One seasonal cycle is a week of intervals, so
+- `ets`: exponential smoothing (statsmodels `ETSModel`, additive error and seasonality) on the
+  square root of the counts. One seasonal cycle is a week of intervals, so
   it holds both the daily shape and each weekday's level (a Saturday may have its own shape). The
   square root makes count noise about equally wide at night and at the peak (Poisson counts have
   variance = mean; their square root has variance about 1/4), so the prediction intervals are
@@ -35,15 +35,14 @@ class Prediction:
     upper: np.ndarray
 
 
-def ets(counts: np.ndarray, steps: int, period: int, level: float, trend: bool = False) -> Prediction:
+def ets(counts: np.ndarray, steps: int, period: int, level: float) -> Prediction:
     """`steps` intervals ahead of `counts` (contacts per interval, at least two `period`s) by
     exponential smoothing of sqrt(counts) with a seasonal cycle of `period` intervals; central
     prediction intervals of coverage `level` (0..1)."""
     series = pd.Series(np.sqrt(np.maximum(counts, 0.0)))
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
-    model = ETSModel(series, error="add", trend="add" if trend else None, damped_trend=trend, seasonal="add",
-                     seasonal_periods=period, initialization_method="heuristic")
+    model = ETSModel(series, error="add", seasonal="add", seasonal_periods=period, initialization_method="heuristic")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")       # convergence chatter of the optimizer; the fit is checked below
         fit = model.fit(disp=False, maxiter=200)
@@ -72,6 +71,19 @@ def _state_variance(fit, n_obs: int, period: int) -> float:
     keep = (1.0 - gamma) ** (2 * cycles)
     updates = gamma ** 2 * (1.0 - keep) / (1.0 - (1.0 - gamma) ** 2) if gamma > 0 else 0.0
     return keep / start + updates + alpha / (2.0 - alpha)
+
+
+def daily_growth(daily: np.ndarray) -> float:
+    """Growth rate per day of a log-linear trend through the weekly totals of `daily` (volumes per
+    day, whole weeks counted back from the last day): the least-squares slope of log(week total)
+    on the week's index, divided by 7. 0 with fewer than two weeks or an empty week."""
+    weeks = len(daily) // 7
+    if weeks < 2:
+        return 0.0
+    totals = np.asarray(daily[len(daily) - 7 * weeks:], dtype=float).reshape(weeks, 7).sum(axis=1)
+    if (totals <= 0).any():
+        return 0.0
+    return float(np.polyfit(np.arange(weeks), np.log(totals), 1)[0] / 7.0)
 
 
 def seasonal_naive(counts: np.ndarray, steps: int, period: int) -> np.ndarray:

@@ -86,8 +86,9 @@ def run_forecast(history: Path | str | pd.DataFrame | History, *, days: int = 7,
     (0: no backtest), forecast those, and measure both models against what happened.
 
     `history`: a CSV (see `read_history`) or a DataFrame; `special_days`: a CSV with date, kind
-    and optionally factor, for days of the history and of the forecast. `trend`: add a damped
-    trend. Raises HistoryError for bad files and ArgumentError for bad arguments.
+    and optionally factor, for days of the history and of the forecast. `trend`: a log-linear
+    trend through the weekly totals is divided out before fitting and carried on in the forecast.
+    Raises HistoryError for bad files and ArgumentError for bad arguments.
     """
     days = arguments.whole("days", days, 1)
     holdout_days = arguments.whole("holdout_days", holdout_days, 0)
@@ -152,8 +153,12 @@ def _predict(h: History, fit_days: int, steps_days: int, level: float, trend: bo
     lo, hi = _open_slots(h)
     frames = []
     for q, queue in enumerate(h.queues):
-        counts = (h.volumes[q, :fit_days] / fit_factor[:, None]).ravel()
-        pred = models.ets(counts, steps_days * per_day, period, level, trend)
+        adjusted = h.volumes[q, :fit_days] / fit_factor[:, None]
+        growth = models.daily_growth(adjusted.sum(axis=1)) if trend else 0.0
+        past = np.exp(growth * (np.arange(fit_days) - (fit_days - 1)))            # 1 on the last day fitted
+        ahead = np.repeat(np.exp(growth * np.arange(1, steps_days + 1)), per_day)
+        pred = models.ets((adjusted / past[:, None]).ravel(), steps_days * per_day, period, level)
+        pred = models.Prediction(pred.mean * ahead, pred.lower * ahead, pred.upper * ahead)
         naive = models.seasonal_naive(h.volumes[q, :fit_days].ravel(), steps_days * per_day, period)
         frame = _frame(h, queue, ahead_dates)
         frame["forecast"] = pred.mean * ahead_factor
