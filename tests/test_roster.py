@@ -180,3 +180,28 @@ def test_bad_agent_settings_name_the_agent(tmp_path):
         from ccsim.scenario.loader import load_model
         load_model({"templates": {"day": {"start": "08:00", "length": "8h", "cost_per_hour": 20}},
                     "groups": {"team": {"agents": {"Ann": {"unavailable": ["someday"]}}}}}, RosterFile)
+
+
+@pytest.mark.parametrize(("horizon", "template", "words"), [
+    ({"start": "08:00", "end": "16:00", "days": 5}, {"start": "08:00", "length": "8h"}, "needs a horizon of 7 days, got 5"),
+    ({"start": "06:00", "end": "22:00", "days": 7}, {"start": "22:00", "length": "8h"},
+     "outside the opening hours 06:00-22:00; shifts may cross midnight only in a horizon open 00:00-24:00"),
+    ({"start": "08:00", "end": "16:00", "days": 7}, {"start": "08:10", "length": "4h"}, "off the 1h interval grid"),
+])
+def test_rosters_refuse_what_the_week_cannot_hold(horizon, template, words):
+    sc = ccsim.load_scenario({"horizon": horizon, "interval": "1h",
+                              "queues": {"q": {"arrivals": {"per_hour": 10}, "handle_time": 60}},
+                              "agent_groups": {"team": {"skills": ["q"], "staff": 1}}})
+    f = spec({"t": {**template, "cost_per_hour": 20}}, 3)
+    with pytest.raises(StaffingError, match=words.replace("(", r"\(").replace(")", r"\)")):
+        plan_roster(sc, f, {"team": np.ones(sc.n_intervals)})
+
+
+def test_every_group_needs_agents_in_the_roster_file():
+    from ccsim.staffing.roster import apply_roster
+
+    plan = ccsim.staff(scenario())
+    f = RosterFile.model_validate({"templates": {"day": {"start": "08:00", "length": "8h", "cost_per_hour": 20}},
+                                   "groups": {"other": {"agents": 2}}})
+    with pytest.raises(StaffingError, match="no agents for group.s. team; give groups.team.agents"):
+        apply_roster(plan, f)
