@@ -10,6 +10,7 @@ rest and consecutive days off wrap from the last day to the first.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -178,6 +179,7 @@ def plan_roster(sc: Scenario | str | Path, spec: RosterFile | str | Path | Mappi
             raise StaffingError(f"groups.{name}: no template lists it in its groups")
         result = roster_group(name, week, need, templates, agent_weeks(spec, name, week), group.cost_per_agent, spec.coverage.under_penalty, spec.solver.time_limit,
                               spec.solver.gap)
+        _recheck(result, week, templates, need if spec.coverage.under_penalty is None else None)
         groups[name] = result
         rostered[name] = sc.agent_groups[name].model_copy(update=_staffing(result, spec.templates))
     return Roster(groups, sc.model_copy(update={"agent_groups": {**sc.agent_groups, **rostered}}), spec)
@@ -189,6 +191,14 @@ def agent_weeks(spec: RosterFile, group: str, week: Week) -> list[AgentWeek]:
     return [AgentWeek(name, spec.rules_of(group, name),
                       frozenset(d for d, w in enumerate(week.weekdays) if w in settings.settings(name).unavailable))
             for name in settings.agent_names(group)]
+
+
+def _recheck(result: GroupRoster, week: Week, templates: Mapping[str, ShiftTemplate], need: np.ndarray | None) -> None:
+    """Every rule re-derived from the roster's shifts (`roster_check`); a slip is a warning, not silence."""
+    from ccsim.staffing.roster_check import violations
+
+    for problem in violations(result, week, templates, need)[:5]:
+        warnings.warn(f"group {result.group}: the roster breaks a rule: {problem}", UserWarning, stacklevel=3)
 
 
 @dataclass
