@@ -28,6 +28,7 @@ _PUBLIC = {
     "simulate": "ccsim.simulate",
     "staff": "ccsim.staffing",
     "Sweep": "ccsim.sweep", "sweep": "ccsim.sweep",
+    "forecast": "ccsim.forecast",
 }
 __all__ = sorted([*_PUBLIC, "erlang"])
 
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from ccsim.simulate import simulate
     from ccsim.staffing import staff
     from ccsim.sweep import Sweep, sweep
+    from ccsim.forecast import forecast
 
 
 def __getattr__(name: str) -> Any:

@@ -414,6 +414,8 @@ def compare(scenarios: tuple[Path, ...], replications: int | None, seed: int | N
               help="Analytic requirement, or corrected by simulation (multi-skill, flows, spill-over).")
 @click.option("--shifts", "shifts_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Shift templates (YAML): plan shifts covering the requirement at least cost.")
+@click.option("--roster", "roster_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Roster file (YAML): a week of agents per group, shift templates and weekly rules.")
 @click.option("--out", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path), callback=_check_out,
               help="Directory for CSVs, the coverage plot and the staffed scenario.")
 @click.option("--replications", "-r", type=click.IntRange(min=1), default=10, show_default=True,
@@ -429,9 +431,9 @@ def compare(scenarios: tuple[Path, ...], replications: int | None, seed: int | N
 @_workers_option
 @_scheduler_option
 @_fail_cleanly
-def staff(scenario: Path, method: str, shifts_file: Path | None, out_dir: Path | None, replications: int,
-          seed: int | None, max_iterations: int, time_budget: float, max_occupancy: float | None, fmt: str,
-          force: bool, workers: int, scheduler: str | None) -> None:
+def staff(scenario: Path, method: str, shifts_file: Path | None, roster_file: Path | None, out_dir: Path | None,
+          replications: int, seed: int | None, max_iterations: int, time_budget: float, max_occupancy: float | None,
+          fmt: str, force: bool, workers: int, scheduler: str | None) -> None:
     """Required agents per interval for SCENARIO: Erlang per queue, optionally corrected by simulation,
     optionally turned into shifts at least cost."""
     from ccsim.report.staffing import staffing_json, staffing_tables, write_staffing
@@ -448,13 +450,27 @@ def staff(scenario: Path, method: str, shifts_file: Path | None, out_dir: Path |
         task = None if bar is None else bar.add_task("searching staff in simulation", total=max_iterations)
         result = plan_staff(sc, executor=executor, progress=None if bar is None else lambda done, total, note: bar.update(
             task, completed=done, description=f"searching: {note}"), **options)
+    roster = None
+    if roster_file is not None:
+        result, roster = _rostered(result, roster_file, shifts_file)
     if fmt == "json":
-        click.echo(staffing_json(result))
+        click.echo(staffing_json(result) if roster is None else _with_roster(staffing_json(result), roster))
     else:
         out = _stdout()
         for table in staffing_tables(result):
             out.print(table)
-    if out_dir is not None:
+        if roster is not None:
+            from ccsim.report.roster import roster_tables
+
+            for table in roster_tables(roster):
+                out.print(table)
+    if out_dir is not None and roster is not None:
+        from ccsim.report.roster import write_roster
+
+        written = write_roster(result, roster, out_dir, scenario.stem)
+        if fmt == "table":
+            err.print(f"wrote {len(written)} files to {out_dir}")
+    elif out_dir is not None:
         written = write_staffing(result, out_dir, scenario.stem)
         if fmt == "table":
             err.print(f"wrote {len(written)} files to {out_dir}")
@@ -519,6 +535,72 @@ def sweep(scenario: Path, vary: tuple[str, ...], replications: int | None, seed:
         written = write_sweep(result, out_dir, plot_kpi, queue)
         if fmt == "table":
             err.print(f"wrote {len(written)} files to {out_dir}")
+
+
+@main.command()
+@click.argument("history", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--days", "-d", type=click.IntRange(min=1), default=7, show_default=True,
+              help="Whole days to forecast after the history.")
+@click.option("--holdout", type=click.IntRange(min=0), default=7, show_default=True,
+              help="Last days of history held out for the backtest (0: no backtest, no forecast_error).")
+@click.option("--level", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.8, show_default=True,
+              help="Coverage of the prediction intervals.")
+@click.option("--special", "special_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Special days (CSV: date, kind, optional factor), in the history and ahead.")
+@click.option("--trend", is_flag=True, help="Carry a log-linear trend of the weekly totals into the forecast.")
+@click.option("--interval", "interval_s", type=DURATION, help="Interval length [the most common step in HISTORY].")
+@click.option("--extends", "base", type=click.Path(dir_okay=False, path_type=Path),
+              help="Scenario the fragment extends (handle times, agent groups), so forecast.yml runs as it is.")
+@click.option("--out", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path), callback=_check_out,
+              help="Directory for forecast.csv, backtest.csv, metrics.csv, forecast.png and forecast.yml.")
+@click.option("--format", "-f", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="table: backtest and daily totals; json: one JSON object on stdout.")
+@_fail_cleanly
+def forecast(history: Path, days: int, holdout: int, level: float, special_file: Path | None, trend: bool,
+             interval_s: float | None, base: Path | None, out_dir: Path | None, fmt: str) -> None:
+    """Forecast contacts per queue and interval from HISTORY (CSV: timestamp, queue, volume[, handle_time]),
+    with prediction intervals, a backtest against seasonal naive, and a scenario fragment.
+
+    \b
+    ccsim forecast data/history.csv --special data/special_days.csv --out forecast/
+    """
+    from ccsim.forecast import run_forecast
+    from ccsim.forecast.report import tables, to_json, write_forecast
+
+    if base is not None and not base.is_file():
+        raise click.BadParameter(f"file not found: {base}", param_hint="--extends")
+    run = run_forecast(history, days=days, holdout_days=holdout, level=level, special_days=special_file,
+                       trend=trend, interval_s=interval_s)
+    err = _stderr()
+    if fmt == "json":
+        click.echo(to_json(run))
+    else:
+        for note in run.notes:
+            err.print(f"[yellow]note:[/] {note}")
+        out = _stdout()
+        for table in tables(run):
+            out.print(table)
+    if out_dir is not None:
+        written = write_forecast(run, out_dir, base)
+        if fmt == "table":
+            err.print(f"wrote {len(written)} files to {out_dir}")
+
+
+def _rostered(result: Any, roster_file: Path, shifts_file: Path | None) -> tuple[Any, Any]:
+    """`staff --roster`: the weekly roster of the requirement; the result staffed by it."""
+    from ccsim.staffing.roster import apply_roster
+
+    if shifts_file is not None:
+        raise click.UsageError("give --shifts (shift counts per day) or --roster (a week of agents), not both")
+    return apply_roster(result, roster_file)
+
+
+def _with_roster(text: str, roster: Any) -> str:
+    from ccsim.report.roster import roster_json
+
+    data = json.loads(text)
+    data["roster"] = roster_json(roster)
+    return json.dumps(data, indent=2, default=float)
 
 
 @main.command()
