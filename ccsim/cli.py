@@ -223,7 +223,11 @@ def run(scenario: Path, replications: int | None, seed: int | None, workers: int
     elif fmt == "csv":
         click.echo(long_table(res).to_csv(index=False), nl=False)
     else:
+        from ccsim.report.answer import terminal
+        from ccsim.summary import run_summary
+
         out = _stdout()
+        out.print(terminal(run_summary(res)))
         out.print(tables.kpi_table(res, overrides))
         out.print(tables.group_table(res))
         if len(res.plan.channels_used) > 1:

@@ -16,6 +16,7 @@ from ccsim.atomic import atomic_write, output_folder
 from ccsim.results import Results
 from ccsim.kpis import LEVELS, names
 from ccsim.stats import CONFIDENCE
+from ccsim.summary import run_summary
 
 
 def _clean(value: Any) -> Any:
@@ -60,6 +61,7 @@ def summary_dict(res: Results, overrides: Mapping[str, Any] | None = None) -> di
         "replications": res.replications,
         "seed": res.seed,
         "confidence": CONFIDENCE,
+        "summary": run_summary(res),
         "targets": {q: {"threshold_s": queue.service_level.threshold, "target": queue.service_level.target}
                     for q, queue in sc.queues.items()},
         **{key: _estimates(getattr(res, attribute), level) for key, (attribute, level) in LEVEL_TABLES.items()},

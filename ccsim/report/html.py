@@ -16,18 +16,21 @@ import pandas as pd
 from ccsim import __version__
 from ccsim.kpis import LEVELS, Kpi, kpi
 from ccsim.kpis.registry import DIRECTION_WORDS
+from ccsim.report import answer
 from ccsim.report.charts import Chart
 from ccsim.report.format import cell_text, delta_text, num_estimate, value_text
 from ccsim.report.tables import key_rows, overrides_text
 from ccsim.results import Results
 from ccsim.stats import CONFIDENCE
+from ccsim.summary import run_summary, target_verdict
 from ccsim.units import format_clock, format_duration
 
 # A cell is text, or (text, CSS class).
 Cell = str | tuple[str, str]
 MAX_COLUMNS = 10
 
-RUN_SECTIONS = (("kpis", "Queues"), ("groups", "Agent groups"), ("pilot", "Pilot versus control"), ("costs", "Costs"),
+RUN_SECTIONS = (("summary", "Summary"), ("kpis", "Queues"), ("groups", "Agent groups"),
+                ("pilot", "Pilot versus control"), ("costs", "Costs"),
                 ("service-level", "Service level"), ("volumes", "Volumes"), ("waits", "Waits"),
                 ("occupancy", "Occupancy"), ("staffing", "Staffing"), ("warnings", "Warnings"),
                 ("definitions", "KPI definitions"))
@@ -62,6 +65,18 @@ tr.total td { font-weight: 600; border-top: 2px solid #bcccdc; }
 .better { color: var(--good); font-weight: 600; }
 .worse { color: var(--bad); font-weight: 600; }
 .neutral { color: var(--muted); }
+.meets { color: var(--good); font-weight: 600; }
+.misses { color: var(--bad); font-weight: 600; }
+.uncertain { color: #8a4b00; font-weight: 600; }
+#summary { border: 1px solid var(--line); border-left: 5px solid var(--accent); padding: 4px 16px 8px;
+           margin-top: 16px; background: #fbfcfe; }
+#summary h2 { margin-top: 8px; border: none; }
+#summary table { width: auto; min-width: 60%; }
+#summary td.wrap { max-width: 40em; }
+#summary th, #summary td { text-align: left; }
+p.headline { font-size: 16px; font-weight: 600; }
+ul.facts { margin: 8px 0 4px; padding-left: 18px; }
+ul.facts li.warning { color: #8a4b00; }
 td.verdict { white-space: normal; min-width: 7em; }
 td.wrap { white-space: normal; text-align: left; }
 tr.subhead th { text-align: left; background: #fff; color: var(--accent); font-weight: 600; padding-top: 12px;
@@ -176,7 +191,11 @@ def kpi_table(res: Results) -> str:
     for name, row in res.kpis.iterrows():
         sl = queues[name].service_level if name in queues else None
         target = f"{100 * sl.target:.0f}% in {format_duration(sl.threshold)}" if sl else ""
-        cells = [cell_text(row, k) for k in QUEUE_SHOWN]
+        cells: list[Cell] = [cell_text(row, k) for k in QUEUE_SHOWN]
+        if sl is not None:                  # service level coloured by its verdict against the target
+            verdict = target_verdict(row.service_level, row.service_level_ci_low, row.service_level_ci_high,
+                                     sl.target, higher_is_better=True)
+            cells[3] = (cells[3], answer.VERDICT_CLASS.get(verdict, ""))
         rows.append(([str(name), *cells[:4], target, *cells[4:]], "total" if name == "ALL" else ""))
     return _table(headers, rows)
 
@@ -236,6 +255,7 @@ def run_report(res: Results, charts: Sequence[Chart], overrides: Mapping[str, An
     definitions of the KPIs shown; the header lists the `--set` `overrides` the scenario was run with."""
     figures = {chart.section: _figure(chart) for chart in charts}
     markup = {
+        "summary": answer.html_section(run_summary(res)),
         "kpis": kpi_table(res),
         "groups": group_table(res),
         "pilot": pilot_table(res) if not res.pilot.empty else None,
@@ -249,7 +269,9 @@ def run_report(res: Results, charts: Sequence[Chart], overrides: Mapping[str, An
     sections = []
     for section_id, title in RUN_SECTIONS:
         part = markup.get(section_id, figures.get(section_id))
-        if part:
+        if part and section_id == "summary":
+            sections.append((section_id, title, part))         # a section of its own, framed
+        elif part:
             sections.append((section_id, title, _section(section_id, title, part)))
     return _page(res.scenario.name, _run_meta(res, overrides), sections)
 

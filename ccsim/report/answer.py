@@ -1,0 +1,114 @@
+"""The answer first: a run's summary (`ccsim.summary.run_summary`) as a short terminal block and as
+the HTML `<section id="summary">` at the top of the report. Shows data; computes nothing."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from rich.text import Text
+
+from ccsim.kpis import kpi
+from ccsim.report.format import estimate_text
+from ccsim.summary import MEETS, MISSES, UNCERTAIN, headline
+
+VERDICT_STYLE = {MEETS: "green", MISSES: "red", UNCERTAIN: "yellow"}
+VERDICT_CLASS = {MEETS: "meets", MISSES: "misses", UNCERTAIN: "uncertain"}
+SHOWN_TIMES = 4         # missed-interval ranges listed before "…"
+
+
+def target_line(target: dict[str, Any]) -> str:
+    """"service level 84.5% ±3.4 against 80% in 20s"."""
+    k = kpi(target["kpi"], "queue")
+    value = estimate_text(k, *(_nan(target[c]) for c in ("mean", "ci_low", "ci_high")))
+    return f"{k.label} {value} against {target['target_text']}"
+
+
+def missed_text(missed: dict[str, Any]) -> str:
+    """"6 of 24 intervals below target: 12:30–13:00, 14:30–15:30, …", or ""."""
+    if not missed["count"]:
+        return ""
+    times = missed["times"]
+    shown = ", ".join(times[:SHOWN_TIMES]) + (", …" if len(times) > SHOWN_TIMES else "")
+    return f"{missed['count']} of {missed['of']} intervals below target: {shown}"
+
+
+def staffing_text(staffing: dict[str, Any]) -> str:
+    return (f"peak Erlang requirement {staffing['peak_needed']:,.0f} agents at {staffing['peak_needed_at']}, "
+            f"{staffing['scheduled_at_peak']:,.0f} scheduled then; most scheduled {staffing['peak_scheduled']:,.0f} "
+            f"at {staffing['peak_scheduled_at']}")
+
+
+def cost_text(cost: dict[str, Any] | None) -> str:
+    if cost is None:
+        return ""
+    total, agents = cost["total_cost"], cost["agent_cost"]
+    per, agent_per = cost["total_cost_per_contact"], cost["cost_per_contact"]
+    return (f"total {estimate_text(kpi('total_cost', 'cost'), *_est(total))} "
+            f"(agents {estimate_text(kpi('agent_cost', 'cost'), *_est(agents))}); "
+            f"{estimate_text(kpi('total_cost_per_contact', 'cost'), *_est(per))} per answered contact "
+            f"(agents {estimate_text(kpi('cost_per_contact', 'cost'), *_est(agent_per))})")
+
+
+def terminal(summary: dict[str, Any]) -> Text:
+    """The summary as a few terminal lines: one per queue target with its verdict (coloured), the
+    missed intervals, peak staffing, cost and the first warnings."""
+    out = Text()
+    out.append("Summary: ", style="bold")
+    out.append(headline(summary) + " (95% CI against each target)\n")
+    width = max([len(q["queue"]) for q in summary["queues"]] + [9])
+    for queue in summary["queues"]:
+        for target in queue["targets"]:
+            out.append(f"  {queue['queue']:<{width}}  ")
+            out.append(f"{target['verdict']:<9}", style=VERDICT_STYLE.get(target["verdict"], "dim"))
+            out.append(f"  {target_line(target)}")
+            missed = missed_text(queue["missed_intervals"]) if target["kpi"] == "service_level" else ""
+            out.append(f"; {missed}\n" if missed else "\n")
+    out.append(f"  {'staffing':<{width}}  {staffing_text(summary['staffing'])}\n")
+    if summary["cost"] is not None:
+        out.append(f"  {'cost':<{width}}  {cost_text(summary['cost'])}\n")
+    for warning in summary["warnings"]:
+        out.append(f"  {'warning':<{width}}  ", style="yellow")
+        out.append(f"{warning}\n")
+    more = summary["warnings_total"] - len(summary["warnings"])
+    if more > 0:
+        out.append(f"  {'':<{width}}  … and {more} more warning{'s' if more > 1 else ''}\n")
+    return out
+
+
+def html_section(summary: dict[str, Any]) -> str:
+    """`<section id="summary">`: the headline, a table of targets with coloured verdicts and the
+    missed intervals, then peak staffing, cost and the first warnings."""
+    rows = []
+    for queue in summary["queues"]:
+        for target in queue["targets"]:
+            verdict = target["verdict"]
+            missed = missed_text(queue["missed_intervals"]) if target["kpi"] == "service_level" else ""
+            rows.append(f'<tr class="{VERDICT_CLASS.get(verdict, "neutral")}-row"><td>{_e(queue["queue"])}</td>'
+                        f"<td>{_e(target_line(target))}</td>"
+                        f'<td class="{VERDICT_CLASS.get(verdict, "neutral")} verdict">{_e(verdict)}</td>'
+                        f'<td class="wrap">{_e(missed or "none")}</td></tr>')
+    table = ('<table class="summary"><thead><tr><th>queue</th><th>target</th><th>verdict</th>'
+             f'<th>intervals below target</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
+    facts = [("Staffing", staffing_text(summary["staffing"]))]
+    if summary["cost"] is not None:
+        facts.append(("Cost", cost_text(summary["cost"])))
+    more = summary["warnings_total"] - len(summary["warnings"])
+    warnings = [*summary["warnings"], *([f"… and {more} more (see Warnings)"] if more > 0 else [])]
+    items = "".join(f"<li><strong>{_e(label)}:</strong> {_e(text)}</li>" for label, text in facts)
+    items += "".join(f'<li class="warning"><strong>Warning:</strong> {_e(w)}</li>' for w in warnings)
+    return (f'<section id="summary"><h2>Summary</h2><p class="headline">{_e(headline(summary))} '
+            f'<span class="note">(meets / misses: the 95% CI is wholly above / below the target; uncertain: it '
+            f"straddles it)</span></p>{table}<ul class=\"facts\">{items}</ul></section>")
+
+
+def _est(value: dict[str, Any]) -> tuple[float, float, float]:
+    return tuple(_nan(value[c]) for c in ("mean", "ci_low", "ci_high"))
+
+
+def _nan(value: float | None) -> float:
+    return float("nan") if value is None else float(value)
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text))
