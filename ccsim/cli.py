@@ -328,20 +328,29 @@ def schema(templates: bool) -> None:
               help="Directory for report.html, the charts, comparison.csv, cost_benefit.csv and each scenario's CSVs.")
 @click.option("--format", "-f", "fmt", type=FORMATS, default="table", show_default=True, help=FORMAT_HELP)
 @click.option("--force", is_flag=True, help="Run even when the size estimate exceeds this machine's limits.")
+@click.option("--objective", metavar="KPI",
+              help="Decision rule: the KPI to optimize [the baseline's decision.objective, else total_cost].")
+@click.option("--must-meet", "must_meet", multiple=True, metavar="KPI",
+              help="Decision rule: a KPI every recommended scenario must meet (repeatable) "
+                   "[the baseline's decision.must_meet, else service_level].")
 @_fail_cleanly
 def compare(scenarios: tuple[Path, ...], replications: int | None, seed: int | None, workers: int,
-            precision: float | None, out_dir: Path | None, fmt: str, force: bool) -> None:
+            precision: float | None, out_dir: Path | None, fmt: str, force: bool, objective: str | None = None,
+            must_meet: tuple[str, ...] = ()) -> None:
     """Compare BASELINE.yml with VARIANT.yml ... : KPIs side by side, paired differences with 95% CIs.
 
     \b
     ccsim compare scenarios/hotline.yml scenarios/pilot_training.yml scenarios/rollout_training.yml
     """
     from ccsim.compare import compare as run_compare
+    from ccsim.decision import check_rule, recommend
+    from ccsim.report.answer import decision_terminal
     from ccsim.report.export import comparison_json, write_comparison
     from ccsim.report.tables import comparison_table, cost_benefit_table
 
     if len(scenarios) < 2:
         raise click.UsageError("give a baseline and at least one variant")
+    check_rule(objective, must_meet)                  # before any simulation
     err = _stderr()
     with _progress_bar(err, fmt == "table" and err.is_terminal) as bar:
         tasks: dict[str, int] = {}                 # one bar per scenario, kept when --precision adds replications
@@ -353,15 +362,17 @@ def compare(scenarios: tuple[Path, ...], replications: int | None, seed: int | N
 
         comparison = run_compare(scenarios, replications, seed, workers, precision, force=force,
                                  progress=None if bar is None else advance)
+    decision = recommend(comparison, objective, must_meet)
     if fmt == "json":
-        click.echo(comparison_json(comparison))
+        click.echo(comparison_json(comparison, decision))
     elif fmt == "csv":
         click.echo(comparison.table.to_csv(index=False), nl=False)
     else:
+        _stdout().print(decision_terminal(decision))
         _stdout().print(comparison_table(comparison))
         _stdout().print(cost_benefit_table(comparison))
     if out_dir is not None:
-        written = write_comparison(comparison, out_dir)
+        written = write_comparison(comparison, out_dir, decision)
         if fmt == "table":
             err.print(f"wrote {len(written)} files to {out_dir}")
 

@@ -48,6 +48,8 @@ class Comparison:
     cost_benefit: pd.DataFrame
     precision: float | None = None        # the half-width asked for with `precision`
     precise: bool = True                  # reached (False: stopped at MAX_REPLICATIONS or the memory limit)
+    # per scenario: the compared KPIs per replication, keyed by (level, name, kpi) (see `samples`)
+    samples: tuple[dict[tuple[str, str, str], np.ndarray], ...] = ()
 
     @property
     def replications(self) -> int:
@@ -85,13 +87,14 @@ def compare(scenarios: Sequence[Scenario | str | Path | Mapping[str, Any]], repl
             results = [simulate(sc, replications, seed, workers, force=True,
                                 progress=None if progress is None else partial(progress, name))
                        for sc, name in zip(loaded, names)]
-        table = _table(results, names)
+        samples = tuple(kpi_samples(res) for res in results)
+        table = _table(samples, names)
         precise = precision is None or _precise(table, precision)
         more = min(2 * replications, MAX_REPLICATIONS)
         if precise or replications >= MAX_REPLICATIONS or not (force or fits(loaded, more, workers)):
             break
         replications = more
-    return Comparison(names, results, table, cost_benefit(loaded, names, table), precision, precise)
+    return Comparison(names, results, table, cost_benefit(loaded, names, table), precision, precise, samples)
 
 
 PAIRED_ON = {   # what replication r of two scenarios must share to be a pair: key -> (value, text)
@@ -210,7 +213,7 @@ def _precise(table: pd.DataFrame, precision: float) -> bool:
     return bool(np.all(np.nan_to_num(half, nan=np.inf) < precision))
 
 
-def _samples(res: Results) -> dict[tuple[str, str, str], np.ndarray]:
+def kpi_samples(res: Results) -> dict[tuple[str, str, str], np.ndarray]:
     """Per-replication values of the compared KPIs, keyed by (level, name, kpi)."""
     plan = res.plan
     out = {}
@@ -228,10 +231,11 @@ def _samples(res: Results) -> dict[tuple[str, str, str], np.ndarray]:
     return out
 
 
-def _table(results: list[Results], names: list[str]) -> pd.DataFrame:
+def _table(samples: Sequence[dict[tuple[str, str, str], np.ndarray]], names: list[str]) -> pd.DataFrame:
     """Columns: level, name, kpi, then per scenario its mean and, after the baseline,
-    "<scenario> delta", "... delta_ci_low", "... delta_ci_high", "... verdict"; last the KPI's unit."""
-    samples = [_samples(res) for res in results]
+    "<scenario> delta", "... delta_ci_low", "... delta_ci_high", "... verdict", "... note" (a
+    group's AHT whose contact mix changed); last the KPI's unit. `samples`: per scenario, its
+    `kpi_samples`."""
     keys = list(dict.fromkeys(key for values in samples for key in values))   # pilot groups too
     rows = []
     for key in keys:
@@ -248,7 +252,23 @@ def _table(results: list[Results], names: list[str]) -> pd.DataFrame:
                 row |= {f"{label} delta": mean, f"{label} delta_ci_low": low, f"{label} delta_ci_high": high,
                         f"{label} verdict": verdict(diff, low, high, kpi(key[2], key[0]), _size(base, values[key]))}
         rows.append(row | {"unit": kpi(key[2], key[0]).unit})
+    _flag_mix(rows, names)
     return pd.DataFrame(rows)
+
+
+def _flag_mix(rows: list[dict[str, Any]], names: Sequence[str]) -> None:
+    """Add "<variant> note" to every row: for a group's AHT whose contacts handled changed
+    significantly, the AHT mixes another blend of contact types, so its difference may be a mix
+    effect rather than faster or slower work; "" elsewhere."""
+    handled = {row["name"]: row for row in rows if row["level"] == "group" and row["kpi"] == "handled"}
+    for row in rows:
+        for label in names[1:]:
+            if f"{label} verdict" not in row:
+                continue
+            other = handled.get(row["name"]) if row["level"] == "group" and row["kpi"] == "aht" else None
+            moved = other is not None and other.get(f"{label} verdict") in ("higher", "lower")
+            row[f"{label} note"] = (f"mix effect? handled {other[f'{label} delta']:+,.0f} contacts: AHT averages "
+                                    "another blend of contact types") if moved else ""
 
 
 def _size(*samples: np.ndarray) -> float:

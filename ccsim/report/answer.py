@@ -112,3 +112,56 @@ def _nan(value: float | None) -> float:
 
 def _e(text: object) -> str:
     return html.escape(str(text))
+
+
+DECISION_STYLE = {"recommend": "green", "no clear winner": "yellow", "none qualifies": "red"}
+DECISION_CLASS = {"recommend": "meets", "no clear winner": "uncertain", "none qualifies": "misses"}
+
+
+def _status_line(scenario: dict[str, Any]) -> str:
+    failed = [c["text"] for c in scenario["checks"] if c["verdict"] != MEETS]
+    return (f"{scenario['status']}" + (f" ({'; '.join(failed[:2])}{'; …' if len(failed) > 2 else ''})" if failed else "")
+            + f"; objective {scenario['objective']['text']}")
+
+
+def decision_terminal(decision: dict[str, Any]) -> Text:
+    """A comparison's recommendation: the rule, the verdict and its reasons, each scenario's
+    must-meet status and objective."""
+    from ccsim.decision import headline as decision_headline
+
+    out = Text()
+    out.append("Decision: ", style="bold")
+    out.append(decision_headline(decision) + "\n", style=DECISION_STYLE.get(decision["verdict"], ""))
+    out.append(f"  rule ({decision['rule']['source']}): {decision['rule']['text']}\n")
+    for reason in decision["reasons"][1:]:
+        out.append(f"  {reason}\n")
+    width = max(len(s["scenario"]) for s in decision["scenarios"])
+    for scenario in decision["scenarios"]:
+        out.append(f"  {scenario['scenario']:<{width}}  ")
+        out.append(_status_line(scenario) + "\n", style=VERDICT_STYLE.get(scenario["status"], "dim"))
+    return out
+
+
+def decision_section(decision: dict[str, Any]) -> str:
+    """`<section id="summary">` of a comparison report: the recommendation (or "no clear
+    winner") under the rule, its reasons, and per scenario its must-meet status and objective."""
+    from ccsim.decision import headline as decision_headline, objective_key
+
+    verdict = decision["verdict"]
+    reasons = "".join(f"<li>{_e(r)}</li>" for r in decision["reasons"][1:])
+    rows = "".join(
+        f"<tr><td>{_e(s['scenario'])}</td>"
+        f'<td class="{VERDICT_CLASS.get(s["status"], "neutral")} verdict">{_e(s["status"])}</td>'
+        f'<td class="wrap">{_e("; ".join(c["text"] for c in s["checks"] if c["verdict"] != MEETS) or "all met")}</td>'
+        f"<td>{_e(s['objective']['text'])}</td></tr>" for s in decision["scenarios"])
+    objective = _e(kpi(decision["rule"]["objective"], objective_key(decision["rule"]["objective"])[0]).label)
+    table = ('<table class="summary"><thead><tr><th>scenario</th><th>must meet</th><th>not met</th>'
+             f"<th>{objective} (± 95% CI)</th></tr></thead><tbody>{rows}</tbody></table>")
+    return (f'<section id="summary"><h2>Recommendation</h2>'
+            f'<p class="headline {DECISION_CLASS.get(verdict, "")}">{_e(decision_headline(decision))}</p>'
+            f'<p class="note">Rule ({_e(decision["rule"]["source"])}): {_e(decision["rule"]["text"])}. '
+            "A scenario qualifies when every must-meet KPI meets its target (95% CI) or, without a target, is "
+            "not significantly worse than the baseline; the winner must beat every other qualifying scenario "
+            f"on the objective by a paired 95% CI that excludes 0.</p><ul class=\"facts\">{reasons}</ul>{table}"
+            "</section>")
+

@@ -310,7 +310,11 @@ def comparison_table(comparison, rows: pd.DataFrame) -> str:
             for variant in names[1:]:
                 delta = delta_text(k, *(row[f"{variant} delta{end}"] for end in ("", "_ci_low", "_ci_high")),
                                    spaced=True)
-                cells += [value_text(k, row[variant]), delta, _verdict_cell(row[f"{variant} verdict"])]
+                verdict = _verdict_cell(row[f"{variant} verdict"])
+                note = row.get(f"{variant} note")
+                if isinstance(note, str) and note:            # a group's AHT over another contact mix
+                    verdict = (f"{verdict[0]} ({note})", verdict[1])
+                cells += [value_text(k, row[variant]), delta, verdict]
             body.append((cells, ""))
     return _table((), body, head=head, columns=2 + 3 * (len(names) - 1))
 
@@ -326,7 +330,7 @@ def _scenario_list(names: Sequence[str], results: Sequence[Results]) -> str:
     return f'<ol class="scenarios">{"".join(items)}</ol>'
 
 
-def comparison_report(comparison, charts: Sequence[Chart]) -> str:
+def comparison_report(comparison, charts: Sequence[Chart], decision: Mapping[str, Any] | None = None) -> str:
     """The HTML report of a `ccsim.compare.Comparison`: the scenarios, the comparison table with
     verdicts, the paired-difference and service-level charts, cost-benefit, a KPI summary per
     scenario and the definitions of the compared KPIs."""
@@ -341,7 +345,10 @@ def comparison_report(comparison, charts: Sequence[Chart]) -> str:
     if not rest.empty:
         tables += ['<h3>Every other KPI</h3><p class="note">KPIs identical in every scenario are left out; '
                    "comparison.csv has every row.</p>", comparison_table(comparison, rest)]
-    sections = [("scenarios", "Scenarios", _section("scenarios", "Scenarios", _scenario_list(names, results))),
+    from ccsim.decision import recommend
+
+    sections = [("summary", "Recommendation", answer.decision_section(decision or recommend(comparison))),
+                ("scenarios", "Scenarios", _section("scenarios", "Scenarios", _scenario_list(names, results))),
                 ("comparison", "Comparison", _section("comparison", "Comparison", *tables))]
     for section_id, title in (("deltas", "Paired differences"), ("service-level", "Service level")):
         if section_id in figures:

@@ -173,7 +173,8 @@ def comparison_table(comparison) -> Table:
                 cells.append(value_text(k, row[name]))
                 continue
             delta = delta_text(k, *(row[f"{name} delta{end}"] for end in ("", "_ci_low", "_ci_high")))
-            cells.append(f"{value_text(k, row[name])}  Δ {delta}  [{colors.get(verdict, 'bold')}]{verdict}[/]")
+            mix = " [dim](mix effect?)[/]" if row.get(f"{name} note") else ""
+            cells.append(f"{value_text(k, row[name])}  Δ {delta}  [{colors.get(verdict, 'bold')}]{verdict}[/]{mix}")
         table.add_row(label, *cells)
     return table
 
