@@ -384,7 +384,7 @@ def compare(scenarios: tuple[Path, ...], replications: int | None, seed: int | N
 @click.option("--shifts", "shifts_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Shift templates (YAML): plan shifts covering the requirement at least cost.")
 @click.option("--out", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path), callback=_check_out,
-              help="Directory for CSVs, the coverage plot and the staffed scenario.")
+              help="Directory for report.html, CSVs, the coverage plot and the staffed scenario.")
 @click.option("--replications", "-r", type=click.IntRange(min=1), default=10, show_default=True,
               help="Replications per simulation (method simulate).")
 @click.option("--seed", "-s", type=SEED, help=f"{SEED_HELP} [scenario's].")
@@ -416,7 +416,11 @@ def staff(scenario: Path, method: str, shifts_file: Path | None, out_dir: Path |
     if fmt == "json":
         click.echo(staffing_json(result))
     else:
+        from ccsim.report.answer import staffing_terminal
+        from ccsim.summary import staffing_summary
+
         out = _stdout()
+        out.print(staffing_terminal(staffing_summary(result)))
         for table in staffing_tables(result):
             out.print(table)
     if out_dir is not None:

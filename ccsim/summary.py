@@ -159,3 +159,41 @@ def _seconds(value: float) -> str:
 
 def _clean(value: float) -> float | None:
     return value if math.isfinite(value) else None
+
+
+FTE_HOURS_PER_DAY = 8.0     # one full-time equivalent: 8 paid hours a day
+
+
+def staffing_summary(result) -> dict[str, Any]:
+    """The answer of `ccsim staff` (a `ccsim.staffing.Staffing`), JSON-ready: per group and in all,
+    the most agents scheduled at once (`peak_agents`), agent-hours, FTE (agent-hours / (8 h x
+    days)), cost, and the Erlang (analytic) and simulated agent-hours with their difference. With
+    shifts, hours and cost are the plans' paid hours (breaks included) at the templates' hourly
+    costs; without, scheduled agent-hours at the group's `cost_per_hour`."""
+    sc = result.scenario
+    hours_per_interval = sc.interval / 3600.0
+    groups = []
+    for name, part in result.groups.groupby("group", sort=False):
+        plan = result.shift_plans.get(name)
+        scheduled_h = float(part.scheduled.sum()) * hours_per_interval
+        paid_h = plan.paid_hours if plan is not None else scheduled_h
+        cost = plan.cost if plan is not None else scheduled_h * sc.agent_groups[name].cost_per_hour
+        analytic_h = float(part.analytic.sum()) * hours_per_interval
+        simulated_h = float(part.simulated.sum()) * hours_per_interval if "simulated" in part else None
+        groups.append({"group": name, "peak_agents": float(part.scheduled.max()), "agent_hours": scheduled_h,
+                       "paid_hours": paid_h, "fte": paid_h / (FTE_HOURS_PER_DAY * sc.horizon.days), "cost": cost,
+                       "erlang_hours": analytic_h, "simulated_hours": simulated_h})
+    totals = result.groups.groupby("interval", sort=True)[["analytic", "scheduled"]].sum()
+    total = {key: sum(g[key] for g in groups) for key in ("agent_hours", "paid_hours", "fte", "cost", "erlang_hours")}
+    total["simulated_hours"] = (sum(g["simulated_hours"] for g in groups) if result.method == "simulate" else None)
+    total["peak_agents"] = float(totals.scheduled.max())
+    erlang, simulated = total["erlang_hours"], total["simulated_hours"]
+    return {
+        "method": result.method, "groups": groups, "total": total,
+        "simulated_vs_erlang_hours": None if simulated is None else simulated - erlang,
+        "simulated_vs_erlang_share": None if simulated is None or not erlang else simulated / erlang - 1.0,
+        "cost_basis": ("shift plans: paid hours (breaks included) x the templates' cost per hour"
+                       if result.shift_plans else "scheduled agent-hours x each group's cost_per_hour"),
+        "stopped_early": bool(result.search is not None and result.search.stopped_early),
+        "unmet": None if result.search is None or result.search.met else result.search.note,
+    }

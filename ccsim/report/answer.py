@@ -165,3 +165,41 @@ def decision_section(decision: dict[str, Any]) -> str:
             f"on the objective by a paired 95% CI that excludes 0.</p><ul class=\"facts\">{reasons}</ul>{table}"
             "</section>")
 
+
+
+def staffing_lines(summary: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, text) lines of a staffing summary: all groups, each group, Erlang against simulation."""
+    def group_text(g: dict[str, Any]) -> str:
+        return (f"{g['peak_agents']:,.0f} agents at the peak, {g['paid_hours']:,.1f} agent-hours "
+                f"({g['fte']:,.1f} FTE of 8 h a day), cost {g['cost']:,.0f}")
+
+    lines = [("all groups", group_text(summary["total"]))]
+    lines += [(g["group"], group_text(g)) for g in summary["groups"]]
+    if summary["simulated_vs_erlang_hours"] is not None:
+        total = summary["total"]
+        lines.append(("simulated", f"{total['simulated_hours']:,.1f} agent-hours against Erlang's "
+                                   f"{total['erlang_hours']:,.1f} ({summary['simulated_vs_erlang_hours']:+,.1f} h, "
+                                   f"{100 * summary['simulated_vs_erlang_share']:+.1f}%)"))
+    else:
+        lines.append(("Erlang", f"{summary['total']['erlang_hours']:,.1f} agent-hours analytic "
+                                "(--method simulate corrects it for multi-skill sharing and flows)"))
+    lines.append(("cost basis", summary["cost_basis"]))
+    if summary["unmet"]:
+        lines.append(("warning", summary["unmet"]))
+    return lines
+
+
+def staffing_terminal(summary: dict[str, Any]) -> Text:
+    out = Text()
+    out.append("Summary:\n", style="bold")
+    lines = staffing_lines(summary)
+    width = max(len(label) for label, _ in lines)
+    for label, text in lines:
+        out.append(f"  {label:<{width}}  ", style="yellow" if label == "warning" else "")
+        out.append(f"{text}\n")
+    return out
+
+
+def staffing_section(summary: dict[str, Any]) -> str:
+    items = "".join(f"<li><strong>{_e(label)}:</strong> {_e(text)}</li>" for label, text in staffing_lines(summary))
+    return f'<section id="summary"><h2>Summary</h2><ul class="facts">{items}</ul></section>'
