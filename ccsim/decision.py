@@ -123,7 +123,7 @@ def recommend(comparison, objective: str | None = None, must_meet: tuple[str, ..
         scenarios.append({"scenario": name, "status": _status(checks), "checks": checks,
                           "objective": {"mean": _clean(mean), "ci_low": _clean(low), "ci_high": _clean(high),
                                         "text": estimate_text(k, mean, low, high)}})
-    rule_text = (f"best {k.label} ({'lower' if direction < 0 else 'higher'} is better) among the scenarios "
+    rule_text = (f"{'lowest' if direction < 0 else 'highest'} {k.label} among the scenarios "
                  f"meeting {', '.join(kpi(m, 'queue').label for m in rule.must_meet) or 'nothing'}")
     out = {"rule": {"objective": rule.objective, "must_meet": list(rule.must_meet), "source": source,
                     "text": rule_text},

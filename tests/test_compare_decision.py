@@ -112,7 +112,7 @@ def test_compare_cli_prints_and_writes_the_recommendation(write_scenario, tmp_pa
                                   "service_level", "--must-meet", "abandon_rate"])
     assert result.exit_code == 0, result.output
     assert result.output.index("Decision: Recommended: test") < result.output.index("comparison — ")
-    assert "rule (command line): best total cost (lower is better) among the scenarios meeting service level, " \
+    assert "rule (command line): lowest total cost among the scenarios meeting service level, " \
            "abandon rate" in result.output
     result = runner.invoke(main, ["compare", str(more), str(base), "-r", "4", "-s", "3", "-f", "json",
                                   "--out", str(tmp_path / "out")])
