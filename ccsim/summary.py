@@ -94,6 +94,12 @@ def _staffing(res) -> dict[str, Any]:
     at = [f"{'d' + str(d) + ' ' if multi_day else ''}{s}" for d, s in zip(labels.day, labels.start)]
     needed = staff(res.scenario, method="erlang").groups.groupby("interval", sort=True)["analytic"].sum()
     needed = needed.to_numpy(dtype=float)
+    if not needed.any():                # queues fed only by flows or processes: Erlang sees no fresh load
+        top = int(np.argmax(scheduled))
+        return {"peak_needed": None, "peak_needed_at": None, "scheduled_at_peak": None,
+                "peak_scheduled": float(scheduled[top]), "peak_scheduled_at": at[top], "intervals_short": None,
+                "most_short": None, "most_short_at": None,
+                "basis": "no Erlang requirement: no queue has fresh arrivals of its own"}
     peak = int(np.argmax(needed))
     short = needed - scheduled
     worst = int(np.argmax(short))

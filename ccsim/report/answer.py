@@ -14,7 +14,7 @@ from ccsim.summary import MEETS, MISSES, UNCERTAIN, headline
 
 VERDICT_STYLE = {MEETS: "green", MISSES: "red", UNCERTAIN: "yellow"}
 VERDICT_CLASS = {MEETS: "meets", MISSES: "misses", UNCERTAIN: "uncertain"}
-SHOWN_TIMES = 4         # missed-interval ranges listed before "…"
+SHOWN_TIMES = 3         # missed-interval ranges listed before "…"
 
 
 def target_line(target: dict[str, Any]) -> str:
@@ -34,6 +34,9 @@ def missed_text(missed: dict[str, Any]) -> str:
 
 
 def staffing_text(staffing: dict[str, Any]) -> str:
+    if staffing["peak_needed"] is None:
+        return (f"most scheduled {staffing['peak_scheduled']:,.0f} agents at {staffing['peak_scheduled_at']} "
+                f"({staffing['basis']})")
     return (f"peak Erlang requirement {staffing['peak_needed']:,.0f} agents at {staffing['peak_needed_at']}, "
             f"{staffing['scheduled_at_peak']:,.0f} scheduled then; most scheduled {staffing['peak_scheduled']:,.0f} "
             f"at {staffing['peak_scheduled_at']}")

@@ -19,7 +19,8 @@ from ccsim.kpis.registry import DIRECTION_WORDS
 from ccsim.report import answer
 from ccsim.report.charts import Chart
 from ccsim.report.format import cell_text, delta_text, num_estimate, value_text
-from ccsim.report.tables import key_rows, overrides_text
+from ccsim.report.grids import Grid, channel_grid, duration_cell, customer_grid, day_grid, flow_grid, stage_grid
+from ccsim.report.tables import key_rows, overrides_text, uses_flows
 from ccsim.results import Results
 from ccsim.stats import CONFIDENCE
 from ccsim.summary import run_summary, target_verdict
@@ -29,12 +30,14 @@ from ccsim.units import format_clock, format_duration
 Cell = str | tuple[str, str]
 MAX_COLUMNS = 10
 
-RUN_SECTIONS = (("summary", "Summary"), ("kpis", "Queues"), ("groups", "Agent groups"),
-                ("pilot", "Pilot versus control"), ("costs", "Costs"),
+RUN_SECTIONS = (("summary", "Summary"), ("kpis", "Queues"), ("groups", "Agent groups"), ("channels", "Channels"),
+                ("flows", "Process flows"), ("customers", "Customers"), ("stages", "Process stages"),
+                ("pilot", "Pilot versus control"), ("costs", "Costs"), ("days", "Days"),
                 ("service-level", "Service level"), ("volumes", "Volumes"), ("waits", "Waits"),
                 ("occupancy", "Occupancy"), ("staffing", "Staffing"), ("warnings", "Warnings"),
                 ("definitions", "KPI definitions"))
 QUEUE_SHOWN = ("offered", "answered", "abandoned", "service_level", "asa", "wait_p90", "abandon_rate", "aht")
+DURATIONS = ("asa", "wait_p90", "aht")         # shown in one readable unit each (s, min, h, d), as in the terminal
 GROUP_SHOWN = ("occupancy", "handled", "aht", "fcr", "staffed_hours", "cost")
 CSS = """
 :root { --fg: #1f2933; --muted: #616e7c; --line: #d9e2ec; --head: #eef2f7; --accent: #1f4e79;
@@ -182,16 +185,24 @@ def frame_table(frame: pd.DataFrame, level: str | None = None) -> str:
     return _table(headers, ((cells, "total" if cells[0] == "ALL" else "") for cells in grid))
 
 
+def grid_html(grid: Grid) -> str:
+    """A `ccsim.report.grids.Grid` as a table, the cells a target judges coloured by verdict."""
+    rows = [([(c[0], answer.VERDICT_CLASS.get(c[1], "")) if isinstance(c, tuple) else c for c in cells],
+             "total" if i in grid.totals else "") for i, cells in enumerate(grid.rows)]
+    note = f'<p class="note">{_e(grid.note)}</p>' if grid.note else ""
+    return note + _table(grid.headers, rows)
+
+
 def kpi_table(res: Results) -> str:
     """Queues and all queues: volumes, service level against target, waits, abandonment, AHT (± CI)."""
     queues = res.scenario.queues
-    labels = [kpi_label(kpi(k, "queue")) for k in QUEUE_SHOWN]
+    labels = [kpi(k, "queue").label if k in DURATIONS else kpi_label(kpi(k, "queue")) for k in QUEUE_SHOWN]
     headers = ("queue", *labels[:4], "target", *labels[4:])
     rows = []
     for name, row in res.kpis.iterrows():
         sl = queues[name].service_level if name in queues else None
         target = f"{100 * sl.target:.0f}% in {format_duration(sl.threshold)}" if sl else ""
-        cells: list[Cell] = [cell_text(row, k) for k in QUEUE_SHOWN]
+        cells: list[Cell] = [duration_cell(row, k) if k in DURATIONS else cell_text(row, k) for k in QUEUE_SHOWN]
         if sl is not None:                  # service level coloured by its verdict against the target
             verdict = target_verdict(row.service_level, row.service_level_ci_low, row.service_level_ci_high,
                                      sl.target, higher_is_better=True)
@@ -218,7 +229,8 @@ def pilot_table(res: Results) -> str:
         rows.append(([row["name"], kpi_label(k), value_text(k, row.control), value_text(k, row.pilot),
                       delta_text(k, row.delta, row.delta_ci_low, row.delta_ci_high, spaced=True),
                       _verdict_cell(row.verdict)], ""))
-    return _table((effects.level.iloc[0], "KPI", "control", "pilot", "Δ ± CI", "verdict"), rows)
+    subject = {"group": "agent group", "queue": "queue"}.get(effects.level.iloc[0], effects.level.iloc[0])
+    return _table((subject, "KPI", "control", "pilot", "Δ (pilot − control) ± CI", "verdict"), rows)
 
 
 def glossary(levels: Mapping[str, Sequence[str]]) -> str:
@@ -258,6 +270,11 @@ def run_report(res: Results, charts: Sequence[Chart], overrides: Mapping[str, An
         "summary": answer.html_section(run_summary(res)),
         "kpis": kpi_table(res),
         "groups": group_table(res),
+        "channels": grid_html(channel_grid(res)) if len(res.plan.channels_used) > 1 else None,
+        "flows": grid_html(flow_grid(res)) if uses_flows(res) else None,
+        "customers": grid_html(customer_grid(res)) if uses_flows(res) else None,
+        "stages": grid_html(stage_grid(res)) if res.plan.process_names else None,
+        "days": grid_html(day_grid(res)) if res.scenario.horizon.days > 1 else None,
         "pilot": pilot_table(res) if not res.pilot.empty else None,
         "costs": frame_table(res.costs, "cost") if res.plan.penalties.any() or res.plan.cost_per_hour.any() else None,
         "waits": figures.get("waits", "") + "<h3>Percentiles of the wait of answered contacts</h3>"
