@@ -333,10 +333,13 @@ def schema(templates: bool) -> None:
 @click.option("--must-meet", "must_meet", multiple=True, metavar="KPI",
               help="Decision rule: a KPI every recommended scenario must meet (repeatable) "
                    "[the baseline's decision.must_meet, else service_level].")
+@click.option("--restaff", is_flag=True,
+              help="Also staff the baseline and each variant without a pilot to the same targets by the simulation "
+                   "search, and price the re-staffed variants against the re-staffed baseline (labour savings).")
 @_fail_cleanly
 def compare(scenarios: tuple[Path, ...], replications: int | None, seed: int | None, workers: int,
             precision: float | None, out_dir: Path | None, fmt: str, force: bool, objective: str | None = None,
-            must_meet: tuple[str, ...] = ()) -> None:
+            must_meet: tuple[str, ...] = (), restaff: bool = False) -> None:
     """Compare BASELINE.yml with VARIANT.yml ... : KPIs side by side, paired differences with 95% CIs.
 
     \b
@@ -346,7 +349,7 @@ def compare(scenarios: tuple[Path, ...], replications: int | None, seed: int | N
     from ccsim.decision import check_rule, recommend
     from ccsim.report.answer import decision_terminal
     from ccsim.report.export import comparison_json, write_comparison
-    from ccsim.report.tables import comparison_table, cost_benefit_table
+    from ccsim.report.tables import comparison_table, cost_benefit_tables
 
     if len(scenarios) < 2:
         raise click.UsageError("give a baseline and at least one variant")
@@ -361,7 +364,7 @@ def compare(scenarios: tuple[Path, ...], replications: int | None, seed: int | N
             bar.update(tasks[name], completed=done, total=total)
 
         comparison = run_compare(scenarios, replications, seed, workers, precision, force=force,
-                                 progress=None if bar is None else advance)
+                                 progress=None if bar is None else advance, restaff=restaff)
     decision = recommend(comparison, objective, must_meet)
     if fmt == "json":
         click.echo(comparison_json(comparison, decision))
@@ -370,7 +373,8 @@ def compare(scenarios: tuple[Path, ...], replications: int | None, seed: int | N
     else:
         _stdout().print(decision_terminal(decision))
         _stdout().print(comparison_table(comparison))
-        _stdout().print(cost_benefit_table(comparison))
+        for table in cost_benefit_tables(comparison):
+            _stdout().print(table)
     if out_dir is not None:
         written = write_comparison(comparison, out_dir, decision)
         if fmt == "table":

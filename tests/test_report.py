@@ -113,7 +113,7 @@ def test_costs_pilot_and_cost_benefit_sections(hotline_run, more_agents_comparis
 
     comparison, out, _ = more_agents_comparison
     page = comparison_report(comparison, [])
-    assert '<section id="cost-benefit">' in page and "payback months" in page
+    assert '<section id="cost-benefit">' in page and "<th>payback</th>" in page and " months" in page
     assert pd.read_csv(out / "cost_benefit.csv", index_col="scenario").index.tolist() == ["More agents"]
 
 

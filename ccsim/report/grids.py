@@ -127,3 +127,52 @@ def day_grid(res: Results) -> Grid:
                      sl, duration_cell(row, "asa"), cell_text(row, "abandon_rate")])
     return Grid("days", ("day", "queue", "offered", "answered", "abandoned", "service level", "ASA", "abandon rate"),
                 rows, note="Service level per day against the queue's target (95% CI).")
+
+
+def _money(row, key: str, sign: bool = True) -> str:
+    mean, low, high = row[key], row.get(f"{key}_ci_low", math.nan), row.get(f"{key}_ci_high", math.nan)
+    if not math.isfinite(mean):
+        return "-"
+    text = f"{mean:+,.0f}" if sign else f"{mean:,.0f}"
+    return text + (f" ±{(high - low) / 2:,.0f}" if math.isfinite(high - low) and high > low else "")
+
+
+def _months(row) -> str:
+    mean, low, high = row.payback_months, row.get("payback_months_ci_low"), row.get("payback_months_ci_high")
+    if not math.isfinite(mean):
+        return "never"
+    text = f"{mean:.1f} months"
+    if low is not None and high is not None and high > low:
+        text += f" ({low:.1f}–{high:.1f})" if math.isfinite(high) else f" ({low:.1f}–never)"
+    return text
+
+
+def cost_benefit_grids(cost_benefit) -> list[Grid]:
+    """The cost-benefit of a comparison (`Comparison.cost_benefit`): permanent and re-staffed
+    changes per year with payback and first-year net; pilots over their own period and
+    extrapolated to the whole team. Every ± is a 95% CI half-width; payback shows its CI range."""
+    grids = []
+    changes = cost_benefit[cost_benefit.kind != "pilot"] if len(cost_benefit) else cost_benefit
+    if len(changes):
+        rows = [[str(name), str(row.against), _money(row, "total_cost_delta"), _money(row, "agent_cost_delta"),
+                 _money(row, "penalty_delta"), f"{row.agent_hours_delta:+,.1f}",
+                 _money(row, "simulated_yearly_saving", sign=False) + ("" if row.saving_basis == "simulated"
+                                                                        else f" (used: {row.yearly_saving:,.0f})"),
+                 f"{row.up_front:,.0f}", f"{row.yearly_cost:,.0f}", _months(row), _money(row, "first_year_net", False)]
+                for name, row in changes.iterrows()]
+        grids.append(Grid("cost-benefit per year (Δ per horizon, paired; saving = lower total cost)", (
+            "variant", "against", "Δ total cost", "Δ agents", "Δ penalties", "Δ agent-hours", "saving / year",
+            "up front", "yearly cost", "payback", "first-year net"), rows,
+            note="Saving / year = -Δ total cost x horizons per year; payback in months with its 95% CI range."))
+    pilots = cost_benefit[cost_benefit.kind == "pilot"] if len(cost_benefit) else cost_benefit
+    if len(pilots):
+        rows = [[str(name), f"{100 * row.pilot_share:.1f}%", f"{row.pilot_periods:g}", _money(row, "total_cost_delta"),
+                 f"{row.up_front:,.0f}", _money(row, "pilot_cost", sign=False), _money(row, "extrapolated_delta"),
+                 _money(row, "extrapolated_yearly_saving", sign=False)]
+                for name, row in pilots.iterrows()]
+        grids.append(Grid("pilots: priced over their own period, effect extrapolated to the whole team", (
+            "pilot", "share of work", "horizons run", "Δ total cost / horizon", "up front", "pilot cost",
+            "extrapolated Δ / horizon", "extrapolated saving / year"), rows,
+            note="Pilot cost = up front + Δ total cost x horizons run. Extrapolated = Δ / share of work (95% CI / "
+                 "share): a pilot is not kept, so it has no payback of its own."))
+    return grids

@@ -19,7 +19,7 @@ from ccsim.kpis.registry import DIRECTION_WORDS
 from ccsim.report import answer
 from ccsim.report.charts import Chart
 from ccsim.report.format import cell_text, delta_text, num_estimate, value_text
-from ccsim.report.grids import Grid, channel_grid, duration_cell, customer_grid, day_grid, flow_grid, stage_grid
+from ccsim.report.grids import Grid, channel_grid, cost_benefit_grids, duration_cell, customer_grid, day_grid, flow_grid, stage_grid
 from ccsim.report.tables import key_rows, overrides_text, uses_flows
 from ccsim.results import Results
 from ccsim.stats import CONFIDENCE
@@ -371,7 +371,9 @@ def comparison_report(comparison, charts: Sequence[Chart], decision: Mapping[str
         if section_id in figures:
             sections.append((section_id, title, _section(section_id, title, figures[section_id])))
     sections.append(("cost-benefit", "Cost-benefit",
-                     _section("cost-benefit", "Cost-benefit", frame_table(comparison.cost_benefit))))
+                     _section("cost-benefit", "Cost-benefit", *(
+                         f"<h3>{_e(grid.title)}</h3>{grid_html(grid)}"
+                         for grid in cost_benefit_grids(comparison.cost_benefit)))))
     summaries = "".join(f'<div id="scenario-{i + 1}"><h3>{_e(n)}</h3>{kpi_table(r)}</div>'
                         for i, (n, r) in enumerate(zip(names, results)))
     sections.append(("summaries", "Scenario KPIs", _section("summaries", "Scenario KPIs", summaries)))

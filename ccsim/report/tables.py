@@ -12,7 +12,7 @@ from rich.table import Table
 
 from ccsim.kpis import kpi
 from ccsim.report.format import cell_text, delta_text, value_text
-from ccsim.report.grids import Grid, channel_grid, duration_cell, customer_grid, flow_grid, stage_grid
+from ccsim.report.grids import Grid, channel_grid, cost_benefit_grids, duration_cell, customer_grid, flow_grid, stage_grid
 from ccsim.results import Results
 from ccsim.units import format_duration
 
@@ -163,22 +163,10 @@ def cost_table(res: Results) -> Table:
     return table
 
 
-def cost_benefit_table(comparison) -> Table:
-    """Per variant: the yearly saving (simulated, and the one used), payback and first-year net."""
-    table = Table(title="cost-benefit per year (saving = lower total cost: agents and penalties)")
-    for header in ("variant", "Δ total cost / horizon", "horizons / year", "simulated saving / year", "saving used",
-                   "yearly cost", "up front", "payback", "first-year net"):
-        table.add_column(header, justify="left" if header == "variant" else "right")
-    for name, row in comparison.cost_benefit.iterrows():
-        half = (row.total_cost_delta_ci_high - row.total_cost_delta_ci_low) / 2
-        payback = row.payback_months
-        table.add_row(
-            str(name), f"{row.total_cost_delta:+,.0f} ±{half:,.0f}", f"{row.periods_per_year:,.0f}",
-            f"{row.simulated_yearly_saving:,.0f}", f"{row.yearly_saving:,.0f} ({row.saving_basis})",
-            f"{row.yearly_cost:,.0f}", f"{row.up_front:,.0f}",
-            "never" if not math.isfinite(payback) else f"{payback:.1f} months",
-            f"{row.first_year_net:,.0f}")
-    return table
+def cost_benefit_tables(comparison) -> list[Table]:
+    """Changes per year (payback, first-year net) and pilots over their own period (see
+    `grids.cost_benefit_grids`)."""
+    return [grid_table(grid) for grid in cost_benefit_grids(comparison.cost_benefit)]
 
 
 def key_rows(rows: pd.DataFrame, names: list[str]) -> pd.DataFrame:
