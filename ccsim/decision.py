@@ -171,7 +171,10 @@ def recommend(comparison, objective: str | None = None, must_meet: tuple[str, ..
     out["reasons"].insert(0, reason)
     if names[best] in comparison.cost_benefit.index:
         cb = comparison.cost_benefit.loc[names[best]]
-        if cb.up_front or cb.yearly_cost:
+        if cb.kind == "pilot":
+            out["reasons"].append(f"a pilot: it costs {cb.pilot_cost:,.0f} over its {cb.pilot_periods:g} horizons; "
+                                  "the cost-benefit extrapolates it to the whole team")
+        elif cb.up_front or cb.yearly_cost:
             payback = f"{cb.payback_months:.1f} months" if math.isfinite(cb.payback_months) else "never"
             out["reasons"].append(f"its investment: {cb.up_front:,.0f} up front, {cb.yearly_cost:,.0f} a year; "
                                   f"payback {payback}, first-year net {cb.first_year_net:,.0f} (see cost-benefit)")

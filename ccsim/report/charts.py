@@ -15,7 +15,7 @@ from matplotlib.lines import Line2D
 
 from ccsim.kpis import kpi
 from ccsim.report.plots import (
-    coverage_figure, interval_axis, interval_figure, interval_labels, legend_outside, plt, save_figure, step,
+    coverage_figure, interval_axis, interval_figure, interval_labels, legend_outside, plt, render, step,
 )
 from ccsim.report.staffing import interval_totals
 from ccsim.results import Results
@@ -33,13 +33,14 @@ UNIT_WORDS = {"pts": "percentage points", "currency": "currency units over the h
 @dataclass(frozen=True)
 class Chart:
     """A chart saved as a PNG: the report section it illustrates, its title and caption, its file
-    and bytes."""
+    and bytes, and the same chart as inline SVG markup (text as text) for the HTML report."""
 
     section: str
     title: str
     caption: str
     path: Path
     png: bytes
+    svg: str = ""
 
 
 # (section, file name, title, caption, figure builder taking the title)
@@ -49,7 +50,7 @@ Spec = tuple[str, str, str, str, Callable[[str], Figure]]
 def _save(out_dir: Path | str, specs: Sequence[Spec], name: str) -> list[Chart]:
     """Draw each spec, titled "`name`: title", and save it as a PNG in `out_dir`."""
     out = Path(out_dir)
-    return [Chart(section, title, caption, out / file, save_figure(draw(f"{name}: {title}"), out / file))
+    return [Chart(section, title, caption, out / file, *render(draw(f"{name}: {title}"), out / file))
             for section, file, title, caption, draw in specs]
 
 
@@ -71,7 +72,7 @@ def run_charts(res: Results, out_dir: Path | str) -> list[Chart]:
          lambda title: occupancy_figure(res, title)),
         ("staffing", "staffing.png", "scheduled agents vs Erlang requirement",
          ("Agents scheduled in the scenario (all groups) against the analytic Erlang requirement per queue and "
-          "interval in scheduled FTE (shrinkage included), as `ccsim staff` computes it. Erlang treats each "
+          "interval in scheduled FTE (shrinkage included), as ccsim staff computes it. Erlang treats each "
           "queue alone; agents shared between queues usually need fewer."),
          lambda title: staffing_figure(res, title)),
     ], res.scenario.name)
@@ -195,6 +196,10 @@ def occupancy_figure(res: Results, title: str) -> Figure:
     fig, ax = interval_figure(len(first))
     for g, color in zip(groups, _colors(len(groups))):
         step(ax, 100 * gi.loc[gi.group == g, "occupancy"].to_numpy(), color=color, label=g)
+        group = res.scenario.agent_groups.get(g)
+        if group is not None and group.max_occupancy is not None:        # the group's cap, as a target line
+            ax.axhline(100 * group.max_occupancy, color=color, linestyle="--", linewidth=1.2,
+                       label=f"{g} cap {100 * group.max_occupancy:.0f}%")
     sums = gi.groupby("interval", sort=True)[["busy_hours", "present_hours"]].sum()
     with np.errstate(invalid="ignore", divide="ignore"):
         overall = 100 * sums.busy_hours.to_numpy() / sums.present_hours.to_numpy()

@@ -43,7 +43,8 @@ CSS = """
 :root { --fg: #1f2933; --muted: #616e7c; --line: #d9e2ec; --head: #eef2f7; --accent: #1f4e79;
         --good: #1b7f3b; --bad: #b42318; }
 * { box-sizing: border-box; }
-body { font-family: -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: var(--fg);
+body { font-family: -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans CJK SC", "PingFang SC",
+       "Microsoft YaHei", sans-serif; color: var(--fg);
        background: #fff; max-width: 1120px; margin: 0 auto; padding: 28px 36px 48px; font-size: 14px;
        line-height: 1.45; }
 header { border-bottom: 3px solid var(--accent); padding-bottom: 12px; }
@@ -85,7 +86,7 @@ td.wrap { white-space: normal; text-align: left; }
 tr.subhead th { text-align: left; background: #fff; color: var(--accent); font-weight: 600; padding-top: 12px;
                 border-bottom: 1px solid #bcccdc; }
 figure { margin: 10px 0 4px; }
-figure img { display: block; width: 100%; height: auto; border: 1px solid var(--line); }
+figure img, figure svg.chart { display: block; width: 100%; height: auto; border: 1px solid var(--line); }
 ul.warnings li { color: #8a4b00; }
 ol.scenarios li { margin: 3px 0; }
 footer { margin-top: 40px; padding-top: 8px; border-top: 1px solid var(--line); color: var(--muted);
@@ -126,6 +127,10 @@ def _section(section_id: str, title: str, *parts: str) -> str:
 
 
 def _figure(chart: Chart) -> str:
+    """A chart as inline SVG (its text drawn by the browser's fonts), else as an embedded PNG."""
+    if chart.svg:
+        return (f'<figure role="img" aria-label="{_e(chart.title)}">{chart.svg}'
+                f"<figcaption>{_e(chart.caption)}</figcaption></figure>")
     data = base64.b64encode(chart.png).decode("ascii")
     return (f'<figure><img src="data:image/png;base64,{data}" alt="{_e(chart.title)}">'
             f"<figcaption>{_e(chart.caption)}</figcaption></figure>")

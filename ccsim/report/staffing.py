@@ -10,7 +10,7 @@ import pandas as pd
 from rich.table import Table
 
 from ccsim.atomic import atomic_write, output_folder
-from ccsim.report.plots import coverage_plot, interval_labels
+from ccsim.report.plots import coverage_figure, interval_labels, render
 from ccsim.scenario import write_scenario
 from ccsim.staffing import Staffing
 from ccsim.summary import staffing_summary
@@ -109,13 +109,14 @@ def _write_staffing(result: Staffing, out: Path, stem: str) -> list[Path]:
     coverage = pd.DataFrame({"label": interval_labels(totals), "required": totals.required,
                              "scheduled": totals.scheduled, "analytic": totals.analytic})
     title = f"{result.scenario.name}: required vs scheduled agents per interval"
-    written.append(coverage_plot(coverage, out / "coverage.png", title))
+    png, svg = render(coverage_figure(coverage, title), out / "coverage.png")
+    written.append(out / "coverage.png")
     written.append(write_scenario(result.scenario, out / f"{stem}_staffed.yml"))
     from ccsim.report.charts import Chart
     from ccsim.report.staffing_html import staffing_report
 
     chart = Chart("coverage", title, "Agents required and scheduled per interval (all groups), with the Erlang "
-                  "requirement.", out / "coverage.png", (out / "coverage.png").read_bytes())
+                  "requirement.", out / "coverage.png", png, svg)
     atomic_write(out / "report.html", lambda h: h.write(staffing_report(result, [chart])))
     written.append(out / "report.html")
     return written
