@@ -13,7 +13,8 @@ from click.testing import CliRunner
 
 import ccsim
 from ccsim.cli import main
-from ccsim.report.export import summary_dict, write_outputs
+from ccsim.compare import compare
+from ccsim.report.export import summary_dict, write_comparison, write_outputs
 from ccsim.report.html import run_report
 from ccsim.summary import MEETS, MISSES, UNCERTAIN, UNJUDGED, run_summary, target_verdict, time_ranges
 from tests.conftest import BASE_YAML
@@ -109,8 +110,23 @@ def test_summary_in_json_terminal_and_html(split_run, tmp_path):
 
 PROBE = ('<script>window.addEventListener("load", () => {const r = document.getElementById("summary")'
          '.getBoundingClientRect(); document.body.setAttribute("data-box", [r.top, r.bottom, r.left, r.right, '
-         'window.innerHeight, document.getElementById("summary").innerText.includes("uncertain") || '
-         'document.getElementById("summary").innerText.includes("meets")].join(","));});</script>')
+         'window.innerHeight, [...document.querySelectorAll("#summary td.verdict")].map(td => td.innerText)'
+         '.join(" ")].join(","));});</script>')
+
+
+def summary_box(browser: str, page: str, folder) -> list[str]:
+    """[top, bottom, left, right, viewport height, the verdict cells' words] of `<section id="summary">` as
+    Chromium lays the page out in a 1400x900 window."""
+    probe = folder / "probe.html"            # the report plus a script that measures the summary
+    probe.write_text(page.replace("</body>", PROBE + "</body>"), encoding="utf-8")
+    done = subprocess.run(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync",
+         "--disable-background-networking", "--disable-component-update", f"--user-data-dir={folder / 'p'}",
+         "--window-size=1400,900", "--dump-dom", probe.as_uri()],
+        capture_output=True, text=True, timeout=90, check=False)
+    found = re.search(r'data-box="([^"]*)"', done.stdout)
+    assert found, done.stderr[-2000:]
+    return found.group(1).split(",")
 
 
 def test_chromium_shows_the_summary_with_verdicts_in_the_first_viewport(tmp_path):
@@ -120,16 +136,20 @@ def test_chromium_shows_the_summary_with_verdicts_in_the_first_viewport(tmp_path
     res = ccsim.simulate(ccsim.load_scenario("scenarios/hotline.yml"), replications=3, seed=7)
     write_outputs(res, tmp_path / "run", report=True)
     page = (tmp_path / "run" / "report.html").read_text(encoding="utf-8")
-    probe = tmp_path / "run" / "probe.html"            # the report plus a script that measures the summary
-    probe.write_text(page.replace("</body>", PROBE + "</body>"), encoding="utf-8")
-    done = subprocess.run(
-        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync",
-         "--disable-background-networking", "--disable-component-update", f"--user-data-dir={tmp_path / 'p'}",
-         "--window-size=1400,900", "--dump-dom", probe.as_uri()],
-        capture_output=True, text=True, timeout=90, check=False)
-    found = re.search(r'data-box="([^"]*)"', done.stdout)
-    assert found, done.stderr[-2000:]
-    top, bottom, left, right, height, verdicts = found.group(1).split(",")
+    top, bottom, left, right, height, verdicts = summary_box(browser, page, tmp_path / "run")
     assert 0 <= float(top) < float(bottom) <= min(900.0, float(height))   # wholly within the first screen
     assert 0 <= float(left) < float(right) <= 1400
-    assert verdicts == "true"
+    assert len(verdicts.split()) == 4 and set(verdicts.split()) <= {"meets", "misses", "uncertain"}   # 4 targets
+
+
+def test_chromium_shows_the_recommendation_in_the_first_viewport(tmp_path):
+    browser = chromium()
+    if browser is None:
+        pytest.skip("Chromium not installed: apt-get install chromium to run the rendering check")
+    comparison = compare(["scenarios/hotline.yml", "scenarios/pilot_training.yml", "scenarios/rollout_training.yml"],
+                         replications=3, seed=7)
+    write_comparison(comparison, tmp_path / "cmp")
+    page = (tmp_path / "cmp" / "report.html").read_text(encoding="utf-8")
+    top, bottom, left, right, height, verdicts = summary_box(browser, page, tmp_path / "cmp")
+    assert 0 <= float(top) < float(bottom) <= min(900.0, float(height))
+    assert len(verdicts.split()) == 3 and set(verdicts.split()) <= {"meets", "misses", "uncertain"}  # per scenario
