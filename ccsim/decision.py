@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ccsim.kpis import kpi
+from ccsim.kpis import kpi, names as level_kpis
 from ccsim.report.format import delta_text, estimate_text
 from ccsim.arguments import ArgumentError
 from ccsim.scenario.decision import MUST_MEET, OBJECTIVES, Decision
@@ -27,9 +27,7 @@ TARGETS = {"service_level": ("target", True), "asa": ("max_asa", False), "abando
 
 def objective_key(name: str) -> tuple[str, str, str]:
     """Where a comparison holds the objective: a cost KPI over all queues, or a queue KPI over all."""
-    from ccsim.kpis import names
-
-    return ("cost", "ALL", name) if name in names("cost") else ("queue", "ALL", name)
+    return ("cost", "ALL", name) if name in level_kpis("cost") else ("queue", "ALL", name)
 
 
 def rule_of(comparison, objective: str | None = None, must_meet: tuple[str, ...] | None = None) -> tuple[Decision, str]:
@@ -161,24 +159,30 @@ def recommend(comparison, objective: str | None = None, must_meet: tuple[str, ..
                                  "(paired 95% CI holds 0)")
         return out
     out["verdict"], out["recommended"] = RECOMMEND, names[best]
-    better = [p for p in out["paired"]]
     reason = f"{names[best]} meets {', '.join(kpi(m, 'queue').label for m in rule.must_meet)}"
-    if better:
+    if out["paired"]:
         reason += " and has the best " + k.label + ": " + "; ".join(
-            f"Δ {p['text']} against {p['against']}" for p in better) + " (paired 95% CI)"
+            f"Δ {p['text']} against {p['against']}" for p in out["paired"]) + " (paired 95% CI)"
     else:
         reason += ", the only scenario that does"
     out["reasons"].insert(0, reason)
-    if names[best] in comparison.cost_benefit.index:
-        cb = comparison.cost_benefit.loc[names[best]]
-        if cb.kind == "pilot":
-            out["reasons"].append(f"a pilot: it costs {cb.pilot_cost:,.0f} over its {cb.pilot_periods:g} horizons; "
-                                  "the cost-benefit extrapolates it to the whole team")
-        elif cb.up_front or cb.yearly_cost:
-            payback = f"{cb.payback_months:.1f} months" if math.isfinite(cb.payback_months) else "never"
-            out["reasons"].append(f"its investment: {cb.up_front:,.0f} up front, {cb.yearly_cost:,.0f} a year; "
-                                  f"payback {payback}, first-year net {cb.first_year_net:,.0f} (see cost-benefit)")
+    out["reasons"] += _investment(comparison, names[best])
     return out
+
+
+def _investment(comparison, name: str) -> list[str]:
+    """What the recommended variant's investment says (nothing for the baseline or no investment)."""
+    if name not in comparison.cost_benefit.index:
+        return []
+    cb = comparison.cost_benefit.loc[name]
+    if cb.kind == "pilot":
+        return [f"a pilot: it costs {cb.pilot_cost:,.0f} over its {cb.pilot_periods:g} horizons; "
+                "the cost-benefit extrapolates it to the whole team"]
+    if not (cb.up_front or cb.yearly_cost):
+        return []
+    payback = f"{cb.payback_months:.1f} months" if math.isfinite(cb.payback_months) else "never"
+    return [f"its investment: {cb.up_front:,.0f} up front, {cb.yearly_cost:,.0f} a year; "
+            f"payback {payback}, first-year net {cb.first_year_net:,.0f} (see cost-benefit)"]
 
 
 def headline(decision: dict[str, Any]) -> str:
