@@ -355,6 +355,8 @@ def compare(scenarios: tuple[Path, ...], replications: int | None, seed: int | N
         raise click.UsageError("give a baseline and at least one variant")
     check_rule(objective, must_meet)                  # before any simulation
     err = _stderr()
+    if restaff and fmt == "table":
+        err.print("re-staffing the baseline and each change by the simulation search (--restaff)")
     with _progress_bar(err, fmt == "table" and err.is_terminal) as bar:
         tasks: dict[str, int] = {}                 # one bar per scenario, kept when --precision adds replications
 
