@@ -13,6 +13,7 @@ from click.testing import CliRunner
 import ccsim
 from ccsim.cli import main
 from ccsim.compare import compare
+from ccsim.report.grids import cost_benefit_grids
 from tests.conftest import BASE_YAML
 
 # Constant staff and no penalties: total cost = agents x 2 h x 30 in every replication, exactly.
@@ -49,6 +50,11 @@ def test_change_and_pilot_economics_match_the_hand_computation():
     assert trial.extrapolated_delta == pytest.approx(-60 / 0.6)                          # -100 with every agent
     assert trial.extrapolated_yearly_saving == pytest.approx(100 * 250)
     assert math.isnan(trial.payback_months) and math.isnan(trial.first_year_net)      # a pilot is not kept
+    # the tables show the same numbers (a zero-width CI prints no ±)
+    changes, pilots = cost_benefit_grids(c.cost_benefit)
+    assert changes.rows == [["fewer", "base", "-60", "-60", "+0", "-2.0", "15,000", "3,000", "2.4 months",
+                             "12,000"]]
+    assert pilots.rows == [["pilot", "60.0%", "20", "-60", "1,000", "-200", "-100", "25,000"]]
 
 
 def test_a_rollout_re_staffed_shows_the_labour_it_frees():

@@ -160,10 +160,13 @@ def cost_benefit_grids(cost_benefit) -> list[Grid]:
                                                                         else f" (used: {row.yearly_saving:,.0f})"),
                  f"{row.up_front:,.0f}", f"{row.yearly_cost:,.0f}", _months(row), _money(row, "first_year_net", False)]
                 for name, row in changes.iterrows()]
-        grids.append(Grid("cost-benefit per year (Δ per horizon, paired; saving = lower total cost)", (
-            "variant", "against", "Δ total cost", "Δ agents", "Δ penalties", "Δ agent-hours", "saving / year",
-            "up front", "yearly cost", "payback", "first-year net"), rows,
-            note="Saving / year = -Δ total cost x horizons per year; payback in months with its 95% CI range."))
+        headers = ("variant", "against", "Δ total cost", "Δ agents", "Δ penalties", "Δ agent-hours", "saving / year",
+                   "up front", "yearly cost", "payback", "first-year net")
+        if not changes.yearly_cost.any():                    # no running costs: one column less to read
+            headers, rows = headers[:8] + headers[9:], [row[:8] + row[9:] for row in rows]
+        grids.append(Grid("cost-benefit per year (Δ per horizon, paired; saving = lower total cost)", headers, rows,
+                          note="Saving / year = -Δ total cost x horizons per year; payback in months with its 95% "
+                               "CI range."))
     pilots = cost_benefit[cost_benefit.kind == "pilot"] if len(cost_benefit) else cost_benefit
     if len(pilots):
         rows = [[str(name), f"{100 * row.pilot_share:.1f}%", f"{row.pilot_periods:g}", _money(row, "total_cost_delta"),
