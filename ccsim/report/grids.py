@@ -27,12 +27,17 @@ class Grid:
     note: str = ""
 
 
+def duration_unit(seconds: float) -> tuple[float, str]:
+    """(seconds per unit, unit) to show a duration readably: s below 2 min, min below 2 h, h below 2 d, else d."""
+    return next((size, unit) for limit, size, unit in _UNITS if seconds < limit)
+
+
 def duration_cell(row, kpi: str) -> str:
     """A mean duration in one readable unit (s, min, h or d) with its CI half-width in the same unit."""
     mean, lo, hi = row[kpi], row[f"{kpi}_ci_low"], row[f"{kpi}_ci_high"]
     if not math.isfinite(mean):
         return "-"
-    size, unit = next((size, unit) for limit, size, unit in _UNITS if mean < limit)
+    size, unit = duration_unit(mean)
     text = f"{mean / size:,.1f} {unit}"
     return text + (f" ±{(hi - lo) / 2 / size:,.1f}" if math.isfinite(hi - lo) else "")
 
