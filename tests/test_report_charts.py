@@ -73,3 +73,20 @@ def test_one_day_axis_keeps_time_ticks_and_captions_have_no_markup(tmp_path):
     charts = run_charts(res, tmp_path)
     assert all("`" not in chart.caption for chart in charts)
     assert all(chart.svg.startswith('<svg class="chart"') and "http" not in chart.svg for chart in charts)
+
+
+def test_reports_read_the_result_tables_not_the_records(monkeypatch, tmp_path):
+    """Charts, summaries and the HTML need no per-contact records (they may not be kept)."""
+    from ccsim.report.export import summary_dict
+    from ccsim.results import Results
+
+    res = ccsim.simulate("scenarios/tiered_support.yml", replications=2, seed=1)
+
+    def unavailable(self):
+        raise AssertionError("a report read per-contact records")
+
+    monkeypatch.setattr(Results, "contacts", property(unavailable))
+    monkeypatch.setattr(Results, "legs", property(unavailable))
+    page = run_report(res, run_charts(res, tmp_path))
+    assert '<section id="summary">' in page and page.count('<svg class="chart"') == 5
+    assert summary_dict(res)["summary"]["queues"]
