@@ -268,7 +268,11 @@ def run(scenario: Path, replications: int | None, seed: int | None, workers: int
     elif fmt == "csv":
         click.echo(long_table(res).to_csv(index=False), nl=False)
     elif fmt == "table":
+        from ccsim.report.answer import terminal
+        from ccsim.summary import run_summary
+
         out = _stdout()
+        out.print(terminal(run_summary(res)))
         out.print(tables.kpi_table(res, overrides))
         out.print(tables.group_table(res))
         if len(res.plan.channels_used) > 1:
@@ -369,22 +373,36 @@ def schema(templates: bool) -> None:
               help="Directory for report.html, the charts, comparison.csv, cost_benefit.csv and each scenario's CSVs.")
 @click.option("--format", "-f", "fmt", type=FORMATS, default="table", show_default=True, help=FORMAT_HELP)
 @click.option("--force", is_flag=True, help="Run even when the size estimate exceeds this machine's limits.")
+@click.option("--objective", metavar="KPI",
+              help="Decision rule: the KPI to optimize [the baseline's decision.objective, else total_cost].")
+@click.option("--must-meet", "must_meet", multiple=True, metavar="KPI",
+              help="Decision rule: a KPI every recommended scenario must meet (repeatable) "
+                   "[the baseline's decision.must_meet, else service_level].")
+@click.option("--restaff", is_flag=True,
+              help="Also staff the baseline and each variant without a pilot to the same targets by the simulation "
+                   "search, and price the re-staffed variants against the re-staffed baseline (labour savings).")
 @_scheduler_option
 @_fail_cleanly
 def compare(scenarios: tuple[Path, ...], replications: int | None, seed: int | None, workers: int,
-            precision: float | None, out_dir: Path | None, fmt: str, force: bool, scheduler: str | None) -> None:
+            precision: float | None, out_dir: Path | None, fmt: str, force: bool, objective: str | None = None,
+            must_meet: tuple[str, ...] = (), restaff: bool = False, scheduler: str | None = None) -> None:
     """Compare BASELINE.yml with VARIANT.yml ... : KPIs side by side, paired differences with 95% CIs.
 
     \b
     ccsim compare scenarios/hotline.yml scenarios/pilot_training.yml scenarios/rollout_training.yml
     """
     from ccsim.compare import compare as run_compare
+    from ccsim.decision import check_rule, recommend
+    from ccsim.report.answer import decision_terminal
     from ccsim.report.export import comparison_json, write_comparison
-    from ccsim.report.tables import comparison_table, cost_benefit_table
+    from ccsim.report.tables import comparison_table, cost_benefit_tables
 
     if len(scenarios) < 2:
         raise click.UsageError("give a baseline and at least one variant")
+    check_rule(objective, must_meet)                  # before any simulation
     err = _stderr()
+    if restaff and fmt == "table":
+        err.print("re-staffing the baseline and each change by the simulation search (--restaff)")
     with _executor(scheduler) as executor, _progress_bar(err, fmt == "table" and err.is_terminal) as bar:
         tasks: dict[str, int] = {}                 # one bar per scenario, kept when --precision adds replications
 
@@ -394,16 +412,19 @@ def compare(scenarios: tuple[Path, ...], replications: int | None, seed: int | N
             bar.update(tasks[name], completed=done, total=total)
 
         comparison = run_compare(scenarios, replications, seed, workers, precision, force=force, executor=executor,
-                                 progress=None if bar is None else advance)
+                                 progress=None if bar is None else advance, restaff=restaff)
+    decision = recommend(comparison, objective, must_meet)
     if fmt == "json":
-        click.echo(comparison_json(comparison))
+        click.echo(comparison_json(comparison, decision))
     elif fmt == "csv":
         click.echo(comparison.table.to_csv(index=False), nl=False)
     else:
+        _stdout().print(decision_terminal(decision))
         _stdout().print(comparison_table(comparison))
-        _stdout().print(cost_benefit_table(comparison))
+        for table in cost_benefit_tables(comparison):
+            _stdout().print(table)
     if out_dir is not None:
-        written = write_comparison(comparison, out_dir)
+        written = write_comparison(comparison, out_dir, decision)
         if fmt == "table":
             err.print(f"wrote {len(written)} files to {out_dir}")
 
@@ -417,7 +438,7 @@ def compare(scenarios: tuple[Path, ...], replications: int | None, seed: int | N
 @click.option("--roster", "roster_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Roster file (YAML): a week of agents per group, shift templates and weekly rules.")
 @click.option("--out", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path), callback=_check_out,
-              help="Directory for CSVs, the coverage plot and the staffed scenario.")
+              help="Directory for report.html, CSVs, the coverage plot and the staffed scenario.")
 @click.option("--replications", "-r", type=click.IntRange(min=1), default=10, show_default=True,
               help="Replications per simulation (method simulate).")
 @click.option("--seed", "-s", type=SEED, help=f"{SEED_HELP} [scenario's].")
@@ -456,7 +477,11 @@ def staff(scenario: Path, method: str, shifts_file: Path | None, roster_file: Pa
     if fmt == "json":
         click.echo(staffing_json(result) if roster is None else _with_roster(staffing_json(result), roster))
     else:
+        from ccsim.report.answer import staffing_terminal
+        from ccsim.summary import staffing_summary
+
         out = _stdout()
+        out.print(staffing_terminal(staffing_summary(result)))
         for table in staffing_tables(result):
             out.print(table)
         if roster is not None:

@@ -13,7 +13,6 @@ import pytest
 import ccsim
 from ccsim import kpis
 from ccsim.errors import RecordsNotKept
-from ccsim.kpis.legs import WAIT_SAMPLE
 from tests.model.helpers import full_records, single_queue
 
 SCENARIOS = sorted(Path("scenarios").glob("*.yml"))
@@ -30,8 +29,6 @@ def test_tables_from_reduced_replications_equal_tables_from_full_records(path):
     for table in TABLES:
         pd.testing.assert_frame_equal(getattr(kpis, table)(res.plan, res.records),
                                       getattr(kpis, table)(res.plan, full), check_exact=True, obj=table)
-    np.testing.assert_array_equal(np.concatenate([kpis.answered_waits(res.plan, r) for r in res.records]),
-                                  np.concatenate([kpis.answered_waits(res.plan, r) for r in full]))
     if res.plan.pilot_contacts > 0:
         np.testing.assert_array_equal(np.stack([kpis.pilot_queue_kpis(res.plan, r) for r in res.records]),
                                       np.stack([kpis.pilot_queue_kpis(res.plan, r) for r in full]))
@@ -44,9 +41,7 @@ def test_a_reduced_replication_does_not_grow_with_its_contacts():
         sizes.append(len(pickle.dumps(res.records[0])))
         contacts.append(res.kpis.loc["ALL", "offered"])
     assert contacts[1] > 9 * contacts[0] and contacts[1] > 40_000
-    # ten times the contacts: the only part that grows is the capped sample of waits for the histogram
-    assert sizes[1] - sizes[0] <= 8 * WAIT_SAMPLE + 2_000
-    assert sizes[1] < 250_000
+    assert abs(sizes[1] - sizes[0]) <= 2_000 and sizes[1] < 100_000     # ten times the contacts, same size
 
 
 def test_records_only_on_request_with_a_clear_error():

@@ -9,7 +9,7 @@ that shows or exports a KPI reads its declaration here: `KPIS["service_level"]`,
 from ccsim.kpis.agents import cost_kpis, group_kpis, occupancy_warnings
 from ccsim.kpis.customers import customer_kpis, process_kpis, satisfaction_warnings, stage_kpis
 from ccsim.kpis.legs import (
-    answered_waits, backlog, censored, channel_kpis, interval_kpis, pilot_queue_kpis, queue_kpis,
+    backlog, censored, channel_kpis, interval_kpis, pilot_queue_kpis, queue_kpis,
 )
 from ccsim.kpis.registry import KPIS, LEVELS, Kpi, columns, index, kpi, names, stack_rows
 from ccsim.kpis.tables import (
@@ -26,7 +26,7 @@ PROCESS_KPIS = names("process")
 COST_KPIS = names("cost")
 
 __all__ = [
-    "COST_KPIS", "answered_waits", "CUSTOMER_KPIS", "GROUP_KPIS", "INTERVAL_KPIS", "KPIS", "LEVELS", "PROCESS_KPIS", "QUEUE_KPIS",
+    "COST_KPIS", "CUSTOMER_KPIS", "GROUP_KPIS", "INTERVAL_KPIS", "KPIS", "LEVELS", "PROCESS_KPIS", "QUEUE_KPIS",
     "STAGE_KPIS", "Kpi", "backlog", "censored", "channel_kpis", "channel_table", "columns", "cost_kpis", "cost_table",
     "customer_kpis", "customer_table", "day_table", "group_interval_table", "group_kpis", "group_table",
     "index", "interval_kpis", "interval_table", "kpi", "kpi_table", "level_table", "names", "occupancy_warnings",

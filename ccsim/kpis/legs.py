@@ -70,20 +70,6 @@ def pilot_queue_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
                                   total=True) for side in (False, True)])
 
 
-WAIT_SAMPLE = 20_000    # answered waits kept per replication for the wait histogram
-
-
-@per_replication
-def answered_waits(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
-    """Waits (s) of the answered inbound legs, the ones behind ASA and the wait percentiles: all
-    of them up to WAIT_SAMPLE, else WAIT_SAMPLE evenly spaced in the order the legs were created."""
-    legs = rec.legs
-    waits = legs["wait_s"][(legs["outcome"] == ANSWERED) & (legs["origin"] != CALLBACK_LEG)]
-    if waits.size <= WAIT_SAMPLE:
-        return waits.copy()
-    return waits[np.linspace(0, waits.size - 1, WAIT_SAMPLE).round().astype(np.int64)]
-
-
 def _kpis_by_row(plan: Plan, legs: dict[str, np.ndarray], row: np.ndarray, n_rows: int,
                  total: bool = False) -> np.ndarray:
     """(rows, queue KPIs): the KPIs of the legs of each row (`row`: each leg's row in 0..n_rows,

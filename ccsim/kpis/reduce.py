@@ -9,12 +9,12 @@ import dataclasses
 
 from ccsim.kpis.agents import cost_kpis, group_kpis
 from ccsim.kpis.customers import customer_kpis, process_kpis, stage_kpis
-from ccsim.kpis.legs import answered_waits, channel_kpis, interval_kpis, pilot_queue_kpis, queue_kpis
+from ccsim.kpis.legs import channel_kpis, interval_kpis, pilot_queue_kpis, queue_kpis
 from ccsim.model.plan import Plan
 from ccsim.model.replication import ReplicationRecords, run_replication
 
 EVERY_LEVEL = (queue_kpis, channel_kpis, interval_kpis, group_kpis, cost_kpis, customer_kpis, stage_kpis,
-               process_kpis, answered_waits)
+               process_kpis)
 
 
 def summarize(plan: Plan, rec: ReplicationRecords) -> None:

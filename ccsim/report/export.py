@@ -16,6 +16,7 @@ from ccsim.atomic import atomic_write, output_folder
 from ccsim.results import Results
 from ccsim.kpis import LEVELS, names
 from ccsim.stats import CONFIDENCE
+from ccsim.summary import run_summary
 
 
 def _clean(value: Any) -> Any:
@@ -60,6 +61,7 @@ def summary_dict(res: Results, overrides: Mapping[str, Any] | None = None) -> di
         "replications": res.replications,
         "seed": res.seed,
         "confidence": CONFIDENCE,
+        "summary": run_summary(res),
         "targets": {q: {"threshold_s": queue.service_level.threshold, "target": queue.service_level.target}
                     for q, queue in sc.queues.items()},
         **{key: _estimates(getattr(res, attribute), level) for key, (attribute, level) in LEVEL_TABLES.items()},
@@ -163,9 +165,14 @@ def _write_report(out: Path, text: str) -> Path:
     return out / "report.html"
 
 
-def comparison_json(comparison) -> str:
-    """One JSON object: scenario names, replications, the comparison rows and the KPI definitions."""
-    return json.dumps({"scenarios": comparison.names, "baseline": comparison.names[0],
+def comparison_json(comparison, decision: Mapping[str, Any] | None = None) -> str:
+    """One JSON object: scenario names, replications, the recommendation (`summary`, see
+    `ccsim.decision.recommend`; the default rule when `decision` is None), the comparison rows and
+    the KPI definitions."""
+    from ccsim.decision import recommend
+
+    return json.dumps({"summary": dict(decision or recommend(comparison)),
+                       "scenarios": comparison.names, "baseline": comparison.names[0],
                        "replications": comparison.replications, "precision": comparison.precision,
                        "precision_reached": comparison.precise, "confidence": CONFIDENCE,
                        "rows": _records(comparison.table),
@@ -173,26 +180,29 @@ def comparison_json(comparison) -> str:
                        "kpi_definitions": kpi_metadata(dict.fromkeys(comparison.table.level))}, indent=2)
 
 
-def write_comparison(comparison, out_dir: Path | str) -> list[Path]:
+def write_comparison(comparison, out_dir: Path | str, decision: Mapping[str, Any] | None = None) -> list[Path]:
     """Replace `out_dir` whole with comparison.csv, comparison.json, the comparison charts (PNG) and
     report.html with the charts embedded, and every scenario's KPI CSVs in a folder of its own (no report per scenario: the
     comparison report summarizes each one, and `ccsim run` gives the full report)."""
     out = Path(out_dir)
     with output_folder(out) as folder:
-        written = _write_comparison(comparison, folder)
+        written = _write_comparison(comparison, folder, decision)
     return [out / path.relative_to(folder) for path in written]
 
 
-def _write_comparison(comparison, out: Path) -> list[Path]:
+def _write_comparison(comparison, out: Path, decision: Mapping[str, Any] | None) -> list[Path]:
+    from ccsim.decision import recommend
+
+    decision = decision or recommend(comparison)
     atomic_write(out / "comparison.csv", lambda h: comparison.table.to_csv(h, index=False))
-    atomic_write(out / "comparison.json", lambda h: h.write(comparison_json(comparison) + "\n"))
+    atomic_write(out / "comparison.json", lambda h: h.write(comparison_json(comparison, decision) + "\n"))
     atomic_write(out / "cost_benefit.csv", lambda h: comparison.cost_benefit.to_csv(h))
     written = [out / "comparison.csv", out / "comparison.json", out / "cost_benefit.csv"]
     from ccsim.report.charts import comparison_charts   # matplotlib only when a report is written
     from ccsim.report.html import comparison_report
 
     charts = comparison_charts(comparison, out)
-    written += [chart.path for chart in charts] + [_write_report(out, comparison_report(comparison, charts))]
+    written += [chart.path for chart in charts] + [_write_report(out, comparison_report(comparison, charts, decision))]
     for i, (name, res) in enumerate(zip(comparison.names, comparison.results)):
         folder = out / f"{i + 1}_{''.join(c if c.isalnum() else '_' for c in name).strip('_').lower()}"
         written += _write_run(res, folder, report=False, overrides=None)

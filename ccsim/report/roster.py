@@ -10,7 +10,7 @@ import pandas as pd
 from rich.table import Table
 
 from ccsim.atomic import atomic_write, output_folder
-from ccsim.report.plots import coverage_plot, interval_labels
+from ccsim.report.plots import coverage_figure, interval_labels, save_figure
 from ccsim.report.staffing import _write_staffing
 from ccsim.staffing import Staffing
 from ccsim.staffing.roster import Roster
@@ -63,6 +63,7 @@ def write_roster(result: Staffing, roster: Roster, out_dir: Path | str, stem: st
                 written.append(folder / file)
             plot = pd.DataFrame({"label": interval_labels(g.coverage), "required": g.coverage.required,
                                  "scheduled": g.coverage.scheduled})
-            written.append(coverage_plot(plot, folder / f"roster_coverage_{name}.png",
-                                         f"{name}: required vs rostered agents per interval"))
+            path = folder / f"roster_coverage_{name}.png"
+            save_figure(coverage_figure(plot, f"{name}: required vs rostered agents per interval"), path)
+            written.append(path)
     return [out / p.relative_to(folder) for p in written]

@@ -14,6 +14,7 @@ from pydantic import ConfigDict, Field, ValidationInfo, model_validator
 
 from ccsim.channels import CHANNEL_NAMES, CHANNELS, CONCURRENT_CHANNELS, LIVE_CHANNELS
 from ccsim.scenario.arrivals import Arrivals
+from ccsim.scenario.decision import Decision
 from ccsim.scenario.economics import Costs, Investment
 from ccsim.scenario.levers import Pilot, Proficiency
 from ccsim.scenario.satisfaction import Satisfaction
@@ -185,6 +186,7 @@ class Scenario(Strict):
     costs: Costs = Costs()
     investment: Investment | None = None
     satisfaction: Satisfaction | None = None
+    decision: Decision | None = None
 
     @model_validator(mode="after")
     def _cross_field(self, info: ValidationInfo) -> "Scenario":

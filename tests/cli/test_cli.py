@@ -189,7 +189,8 @@ def test_staff_erlang_prints_writes_and_staffs_the_scenario(tmp_path):
     assert result.exit_code == 0, result.output
     assert "required agents per interval" in result.output and "front_office" in result.output
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == [".ccsim-output", "coverage.png", "hotline_staffed.yml", "intervals.csv", "requirements.csv", "staffing.csv"]
+    assert names == [".ccsim-output", "coverage.png", "hotline_staffed.yml", "intervals.csv", "report.html",
+                     "requirements.csv", "staffing.csv"]
     staffed = ccsim.load_scenario(tmp_path / "hotline_staffed.yml")
     staffing = pd.read_csv(tmp_path / "staffing.csv")
     assert staffed.staff("front_office").tolist() == staffing[staffing.group == "front_office"].required.tolist()
