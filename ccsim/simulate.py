@@ -10,7 +10,7 @@ from ccsim import arguments, executors
 from ccsim.budget import check_size
 from ccsim.errors import CcsimError
 from ccsim.kpis import occupancy_warnings
-from ccsim.model.plan import compile_plan
+from ccsim.model.plan import Plan, compile_plan
 from ccsim.results import Results
 from ccsim.scenario import Scenario, load_scenario, load_warnings
 
@@ -61,5 +61,11 @@ def _run(sc: Scenario, replications: int, seed: int, workers: int, progress: Pro
          executor: executors.Executor = None) -> Results:
     plan = compile_plan(sc)
     records = executors.collect(plan, seed, replications, executor, workers, progress)
+    return results_of(sc, plan, seed, records)
+
+
+def results_of(sc: Scenario, plan: Plan, seed: int, records: list) -> Results:
+    """The Results of `records`, what the replications of `plan` (compiled from `sc`) returned in
+    replication order."""
     warnings = [str(w) for w in load_warnings(sc)] + occupancy_warnings(plan, records)
     return Results(scenario=sc, plan=plan, seed=seed, records=records, warnings=warnings)
