@@ -113,5 +113,9 @@ def test_cli_table_csv_json_and_out(write_scenario, tmp_path):
     assert (tmp_path / "out" / "sweep.csv").read_text() == csv.output
     data = json.loads(runner.invoke(main, [*args, "-f", "json"]).output)
     assert data["axes"] == {"agent_groups.team.staff": [5, 7]} and len(data["rows"]) == 2 * 2 * len(names("queue"))
-    bad = runner.invoke(main, [*args, "--plot", "nope"])
+    bad = runner.invoke(main, [*args, "--plot", "nope", "--out", str(tmp_path / "other")])
     assert bad.exit_code == 2 and "unknown queue KPI 'nope'; allowed: offered" in bad.output
+    bad = runner.invoke(main, [*args, "--plot", "asa"])
+    assert bad.exit_code == 2 and "--plot draws into the --out folder: give --out DIR too" in bad.output
+    bad = runner.invoke(main, [*args, "--queue", "nope"])
+    assert bad.exit_code == 2 and "unknown queue 'nope'; queues: calls, ALL" in bad.output
