@@ -42,7 +42,7 @@ def timed(**backend):
 if spec["backend"] == "dask":
     from distributed import Client, LocalCluster
     with LocalCluster(n_workers=spec["workers"], threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None) as cluster, Client(cluster) as client:
+                      dashboard_address=":0") as cluster, Client(cluster) as client:
         seconds, offered = timed(executor=client)
 else:
     seconds, offered = timed(workers=spec["workers"])
