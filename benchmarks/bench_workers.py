@@ -21,7 +21,7 @@ import subprocess
 import sys
 
 CASE = """
-import json, sys, time
+import json, resource, sys, time
 import ccsim
 spec = json.loads(sys.argv[1])
 def center(days):
@@ -32,21 +32,26 @@ def center(days):
                              "patience": {"dist": "exponential", "mean": 600}}},
         "agent_groups": {"team": {"skills": ["calls"], "staff": spec["agents"]}}})
 
+def cpu_s():
+    return sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+               for f in ("ru_utime", "ru_stime"))
+
 def timed(**backend):
     ccsim.simulate(center(1), replications=2, seed=1, **backend).kpis     # imports done before the clock starts
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), cpu_s()
     res = ccsim.simulate(center(spec["days"]), replications=spec["replications"], seed=1, force=True, **backend)
     offered = float(res.kpis.loc["ALL", "offered"])
-    return time.perf_counter() - start, offered
+    return time.perf_counter() - start, cpu_s() - cpu, offered
 
 if spec["backend"] == "dask":
     from distributed import Client, LocalCluster
     with LocalCluster(n_workers=spec["workers"], threads_per_worker=1, processes=True, host="127.0.0.1",
                       dashboard_address=":0") as cluster, Client(cluster) as client:
-        seconds, offered = timed(executor=client)
+        seconds, cpu, offered = timed(executor=client)
+        cpu = None                      # the cluster's worker processes are not children that ended yet
 else:
-    seconds, offered = timed(workers=spec["workers"])
-print(json.dumps({"seconds": seconds, "offered": offered}))
+    seconds, cpu, offered = timed(workers=spec["workers"])
+print(json.dumps({"seconds": seconds, "cpu_s": cpu, "offered": offered}))
 """
 
 
@@ -74,21 +79,29 @@ def main() -> None:
         cases["dask, 2 workers"] = dict(backend="dask", workers=2)
     print(f"{os.cpu_count()} cores; before: {load()}")
     times: dict[str, list[float]] = {name: [] for name in cases}
+    cpu: dict[str, list[float]] = {name: [] for name in cases}
     offered: dict[str, float] = {}
     for _ in range(args.rounds):
         for name, case in cases.items():
             got = run({**base, **case})
             times[name].append(got["seconds"])
+            cpu[name] += [got["cpu_s"]] if got["cpu_s"] is not None else []
             offered[name] = got["offered"]
     print(f"after: {load()}")
     if len(set(offered.values())) != 1:
         raise SystemExit(f"results differ between backends: {offered}")
-    one = statistics.median(times["1 worker"])
+    one, one_cpu = statistics.median(times["1 worker"]), statistics.median(cpu["1 worker"])
     print(f"{args.replications} replications of {args.days} days, {args.per_hour:g} calls/h, {args.agents} agents "
-          f"(~{offered['1 worker']:,.0f} calls each); {args.rounds} interleaved rounds, seconds min / median")
+          f"(~{offered['1 worker']:,.0f} calls each); {args.rounds} interleaved rounds; wall seconds min / median, "
+          "CPU seconds of the process and its workers (median)")
     for name, seconds in times.items():
         median = statistics.median(seconds)
-        print(f"  {name:<16} {min(seconds):7.2f} / {median:7.2f} s   speed-up {one / median:4.2f}x")
+        work = f"CPU {statistics.median(cpu[name]):6.2f} s" if cpu[name] else "CPU      - "
+        print(f"  {name:<16} {min(seconds):7.2f} / {median:7.2f} s   speed-up {one / median:4.2f}x   {work}")
+    if cpu["2 workers"]:
+        work = statistics.median(cpu["2 workers"])
+        print(f"on two idle cores 2 workers could reach at most {2 * one_cpu / work:4.2f}x "
+              f"(the same work split in two: 2 x {one_cpu:.2f} / {work:.2f} CPU seconds)")
 
 
 if __name__ == "__main__":
