@@ -117,7 +117,7 @@ def main() -> None:
     for name, seconds in times.items():
         median = statistics.median(seconds)
         work = f"CPU {statistics.median(cpu[name]):6.2f} s" if cpu[name] else "CPU      - "
-        print(f"  {name:<16} {min(seconds):7.2f} / {median:7.2f} s   speed-up {one / median:4.2f}x   {work}")
+        print(f"  {name:<16} {min(seconds):7.2f} / {median:7.2f} s   speed-up {one / median:4.2f}x   {work}".rstrip())
     if cpu["2 workers"]:
         work = statistics.median(cpu["2 workers"])
         print(f"on two idle cores 2 workers could reach at most {2 * one_cpu / work:4.2f}x "
