@@ -34,6 +34,7 @@ from ccsim.simulate import results_of, run_arguments
 SOURCE = "--vary"
 MAX_POINTS = 10_000             # points a grid may hold (each is a whole simulation)
 COLUMNS = ("point", "queue", "kpi", "mean", "ci_low", "ci_high", "unit")   # after the swept keys
+RUN_KEYS = ("seed", "replications")      # shared by every point, never swept
 SPEC_HELP = "a range FROM:TO:STEP (inclusive, e.g. 20:40:2) or a comma list (e.g. 200,240,280)"
 Progress = Callable[[int, int], None]
 
@@ -139,6 +140,9 @@ def axes_of(vary: Mapping[str, Any] | Sequence[str]) -> dict[str, tuple[Any, ...
         raise ScenarioError(f"nothing to sweep: give at least one KEY=SPEC, where SPEC is {SPEC_HELP}", file=SOURCE)
     axes: dict[str, tuple[Any, ...]] = {}
     for key, values in pairs:
+        if key in RUN_KEYS:
+            raise ScenarioError(f"cannot be swept: every point runs with the same {key} (common random numbers); "
+                                f"set it with --{key} ({key}=)", path=key, file=SOURCE)
         if key in axes:
             raise ScenarioError("given twice; give each key once, with all its values", path=key, file=SOURCE)
         if not values:

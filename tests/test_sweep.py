@@ -82,6 +82,7 @@ def test_a_sweep_is_reproducible_and_its_values_keep_their_types(write_scenario)
     ("agent_groups.team.staff=4,many", "expected a whole number of agents >= 0, got 'many'"),
     ("agent_groups.team.staff", "expects KEY=SPEC"),
     ("agent_groups.team.staff=", "no values; give a range FROM:TO:STEP"),
+    ("seed=1,2", "cannot be swept: every point runs with the same seed (common random numbers)"),
 ])
 def test_bad_vary_specs_are_errors_naming_the_option_key_and_what_is_allowed(write_scenario, spec, message):
     with pytest.raises(ScenarioError, match="^--vary: ") as caught:
