@@ -503,7 +503,7 @@ def staff(scenario: Path, method: str, shifts_file: Path | None, roster_file: Pa
 
 @main.command()
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--vary", "-v", "vary", multiple=True, required=True, metavar="KEY=SPEC",
+@click.option("--vary", "vary", multiple=True, required=True, metavar="KEY=SPEC",
               help="A scenario key and its values: a range FROM:TO:STEP (inclusive) or a comma list, e.g. "
                    "--vary agent_groups.team.staff=20:40:2 (repeatable: the grid is every combination).")
 @click.option("--replications", "-r", type=click.IntRange(min=1), help="Replications per point [scenario's].")
@@ -533,6 +533,8 @@ def sweep(scenario: Path, vary: tuple[str, ...], replications: int | None, seed:
     from ccsim.scenario import load_scenario
     from ccsim.sweep import axes_of, sweep as run_sweep
 
+    if out_dir is None and click.get_current_context().get_parameter_source("plot_kpi").name == "COMMANDLINE":
+        raise click.UsageError("--plot draws into the --out folder: give --out DIR too")
     if plot_kpi not in names("queue"):
         raise click.BadParameter(f"unknown queue KPI {plot_kpi!r}; allowed: {', '.join(names('queue'))}",
                                  param_hint="--plot")

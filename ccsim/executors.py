@@ -1,12 +1,14 @@
 """Where the replications of a compiled plan run: in this process, on a pool of local processes,
 or on a Dask cluster (`dask.distributed.Client`).
 
-This module owns the dispatch only: it runs `replicate(plan, seed, r, keep_records)` (a
-replication reduced to its KPIs, see `ccsim.kpis.reduce`) for r in a range and yields
-`(r, result)` as replications finish, in any order. Replication r draws from the random streams of (seed, r) alone, so
-the results never depend on the backend or the number of workers. Workers receive the plan once
-(inherited by forked processes, or scattered to every Dask worker), not once per replication.
-Ctrl-C (or an error) cancels the replications not yet started.
+This module owns the dispatch only: it runs `replicate(plan, seed, r)` (by default a
+replication reduced to its KPIs, `ccsim.kpis.reduce.reduced_replication`) for r in a range, of
+one plan or of several (the points of a sweep), and yields each result with its indices as
+replications finish, in any order. What a replication returns is opaque here (it only has to
+pickle). Replication r draws from the random streams of (seed, r) alone, so the results never
+depend on the backend or the number of workers. Workers receive each plan once (inherited by
+forked processes, or scattered to every Dask worker), not once per replication. Ctrl-C (or an
+error) cancels the replications not yet started.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import signal
 import socket
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import closing, contextmanager
 from typing import TYPE_CHECKING, Any
@@ -22,7 +24,7 @@ from urllib.parse import urlsplit
 
 from ccsim import arguments
 from ccsim.errors import CcsimError
-from ccsim.kpis.reduce import replicate
+from ccsim.kpis.reduce import reduced_replication
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
 LOCAL = "local"
 Executor = Any                      # None, "local" or a dask.distributed.Client
 Progress = Callable[[int, int], None]
+Replicate = Callable[["Plan", int, int], Any]    # (plan, seed, replication) -> what a replication returns
 CONNECT_TIMEOUT_S = 10.0
 INSTALL_HINT = "pip install 'ccsim[dask]'"
 
@@ -63,64 +66,70 @@ def size_workers(executor: Executor, workers: int) -> int:
 
 
 def collect(plan: Plan, seed: int, replications: int, executor: Executor = None, workers: int = 1,
-            progress: Progress | None = None, kept: int = 0,
+            progress: Progress | None = None, replicate: Replicate = reduced_replication,
             receive: Callable[[Any], Any] | None = None) -> list[Any]:
-    """The results of replications 0 .. `replications` - 1 of `plan`, in replication order, the
-    first `kept` with their per-contact records; each passed through `receive` as it arrives
-    (e.g. to write its records and let them go); `progress(done, total)` after each one."""
+    """The results of replications 0 .. `replications` - 1 of `plan`, in replication order, each
+    passed through `receive` as it arrives (e.g. to write its records and let them go);
+    `progress(done, total)` after each one."""
     results: list[Any] = [None] * replications
-    with closing(run(plan, seed, range(replications), executor, workers, kept)) as finished:
-        for done, (r, result) in enumerate(finished, start=1):
+    with closing(run([plan], seed, replications, executor, workers, replicate)) as finished:
+        for done, (_, r, result) in enumerate(finished, start=1):
             results[r] = result if receive is None else receive(result)
             if progress:
                 progress(done, replications)
     return results
 
 
-def run(plan: Plan, seed: int, indices: range, executor: Executor = None, workers: int = 1,
-        kept: int = 0) -> Iterator[tuple[int, Any]]:
-    """(r, replicate(plan, seed, r, r < kept)) for every r in `indices`, as they finish: serially
-    when `workers` is 1 (or there is one replication), on `workers` local processes, or on the
-    Dask cluster of `executor`."""
+def run(plans: Sequence[Plan], seed: int, replications: int, executor: Executor = None, workers: int = 1,
+        replicate: Replicate = reduced_replication) -> Iterator[tuple[int, int, Any]]:
+    """(p, r, replicate(plans[p], seed, r)) for replications r = 0 .. `replications` - 1 of every
+    plan, as they finish, each plan's in turn: serially when `workers` is 1 (or there is one
+    replication), on `workers` local processes, or on the Dask cluster of `executor`. All of them
+    are queued at once, so the workers stay busy from one plan to the next. `replicate` must
+    pickle (a module-level function, or a functools.partial of one)."""
+    tasks = [(p, r) for p in range(len(plans)) for r in range(replications)]
     if _is_client(executor):
-        yield from _on_dask(executor, plan, seed, indices, kept)
-    elif workers == 1 or len(indices) == 1:
-        for r in indices:
-            yield r, replicate(plan, seed, r, r < kept)
+        yield from _on_dask(executor, plans, seed, tasks, replicate)
+    elif workers == 1 or len(tasks) == 1:
+        for p, r in tasks:
+            yield p, r, replicate(plans[p], seed, r)
     else:
-        yield from _on_processes(plan, seed, indices, min(workers, len(indices)), kept)
+        yield from _on_processes(plans, seed, tasks, min(workers, len(tasks)), replicate)
 
 
-_plan: Plan | None = None           # a local worker process's plan, set once when it starts
+_plans: Sequence[Plan] = ()         # a local worker process's plans and replication function, set once
+_replicate_plan: Replicate = reduced_replication
 
 
-def _start_worker(plan: Plan) -> None:
-    """Keep the plan for every replication this process runs; leave Ctrl-C to the parent, which
+def _start_worker(plans: Sequence[Plan], replicate: Replicate) -> None:
+    """Keep the plans for every replication this process runs; leave Ctrl-C to the parent, which
     cancels what is left and stops the workers."""
-    global _plan
-    _plan = plan
+    global _plans, _replicate_plan
+    _plans, _replicate_plan = plans, replicate
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _replicate(seed: int, r: int, keep_records: bool) -> Any:
-    return replicate(_plan, seed, r, keep_records)
+def _replicate(p: int, seed: int, r: int) -> Any:
+    return _replicate_plan(_plans[p], seed, r)
 
 
-def _on_processes(plan: Plan, seed: int, indices: range, workers: int, kept: int) -> Iterator[tuple[int, Any]]:
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(plan,))
+def _on_processes(plans: Sequence[Plan], seed: int, tasks: list[tuple[int, int]], workers: int,
+                  replicate: Replicate) -> Iterator[tuple[int, int, Any]]:
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(plans, replicate))
     try:
-        futures = {pool.submit(_replicate, seed, r, r < kept): r for r in indices}
+        futures = {pool.submit(_replicate, p, seed, r): (p, r) for p, r in tasks}
         for future in as_completed(futures):
-            yield futures[future], future.result()
+            yield *futures[future], future.result()
     finally:            # on Ctrl-C or an error, queued replications are dropped, not run
         pool.shutdown(cancel_futures=True)
 
 
-def _on_dask(client: Client, plan: Plan, seed: int, indices: range, kept: int) -> Iterator[tuple[int, Any]]:
+def _on_dask(client: Client, plans: Sequence[Plan], seed: int, tasks: list[tuple[int, int]],
+             replicate: Replicate) -> Iterator[tuple[int, int, Any]]:
     from distributed import as_completed as finished
 
-    shared = client.scatter(plan, broadcast=True, hash=False)
-    futures = {client.submit(replicate, shared, seed, r, r < kept, pure=False): r for r in indices}
+    shared = client.scatter(list(plans), broadcast=True, hash=False)
+    futures = {client.submit(replicate, shared[p], seed, r, pure=False): (p, r) for p, r in tasks}
     try:
         for future in finished(list(futures), loop=client.loop):
             try:
@@ -129,10 +138,11 @@ def _on_dask(client: Client, plan: Plan, seed: int, indices: range, kept: int) -
                 raise CcsimError(f"the Dask workers cannot import {exc.name!r}: install ccsim on every worker "
                                  f"({INSTALL_HINT}), the same version as here") from None
             future.release()
-            yield futures[future], result
+            yield *futures[future], result
     finally:            # on Ctrl-C or an error, replications not yet run are cancelled
         client.cancel([f for f in futures if not f.done()])
-        shared.release()
+        for plan in shared:
+            plan.release()
 
 
 @contextmanager

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -10,8 +11,8 @@ from ccsim import arguments, executors
 from ccsim.budget import check_size
 from ccsim.errors import CcsimError
 from ccsim.kpis import occupancy_warnings, satisfaction_warnings
-from ccsim.kpis.reduce import without_records
-from ccsim.model.plan import compile_plan
+from ccsim.kpis.reduce import reduced_replication, without_records
+from ccsim.model.plan import Plan, compile_plan
 from ccsim.model.replication import ReplicationRecords
 from ccsim.records import RecordStore
 from ccsim.results import Results
@@ -88,7 +89,14 @@ def _run(sc: Scenario, replications: int, seed: int, workers: int, progress: Pro
         store.write(plan, rec)
         return without_records(rec)
 
-    records = executors.collect(plan, seed, replications, executor, workers, progress, kept, receive)
+    records = executors.collect(plan, seed, replications, executor, workers, progress,
+                                partial(reduced_replication, kept=kept), receive)
+    return results_of(sc, plan, seed, records, store)
+
+
+def results_of(sc: Scenario, plan: Plan, seed: int, records: list, store: RecordStore | None = None) -> Results:
+    """The Results of `records`, what the replications of `plan` (compiled from `sc`) returned in
+    replication order; `store`: their per-contact records, where kept."""
     warnings = [str(w) for w in load_warnings(sc)] + occupancy_warnings(plan, records) \
         + satisfaction_warnings(plan, records)
     return Results(scenario=sc, plan=plan, seed=seed, records=records, warnings=warnings, record_store=store)

@@ -4,7 +4,9 @@ of values — under common random numbers, into one tidy table (point x queue x 
 Values are read like `--set KEY=VALUE` overrides (`ccsim.scenario.variants`) and every point is
 validated as a scenario before anything is simulated; the whole grid's size is checked with
 `ccsim.budget`. Every point uses the same seed, so differences between points come from the swept
-keys, not from different random draws. Only each point's KPI summary is kept.
+keys, not from different random draws. The replications of all points are queued at once on the
+chosen backend, so its workers stay busy from one point to the next; only each complete point's
+KPI summary is kept.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import itertools
 import math
 import warnings
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,12 +27,14 @@ from ccsim.budget import WARN_SECONDS, SizeWarning, estimate, long_run_text, siz
 from ccsim.errors import Problem, ScenarioError
 from ccsim.kpis import LEVELS
 from ccsim.scenario import Scenario, load_scenario, scenario_dict
+from ccsim.model.plan import compile_plan
 from ccsim.scenario.variants import parse_assignment
-from ccsim.simulate import run_arguments, simulate
+from ccsim.simulate import results_of, run_arguments
 
 SOURCE = "--vary"
 MAX_POINTS = 10_000             # points a grid may hold (each is a whole simulation)
 COLUMNS = ("point", "queue", "kpi", "mean", "ci_low", "ci_high", "unit")   # after the swept keys
+RUN_KEYS = ("seed", "replications")      # shared by every point, never swept
 SPEC_HELP = "a range FROM:TO:STEP (inclusive, e.g. 20:40:2) or a comma list (e.g. 200,240,280)"
 Progress = Callable[[int, int], None]
 
@@ -135,6 +140,9 @@ def axes_of(vary: Mapping[str, Any] | Sequence[str]) -> dict[str, tuple[Any, ...
         raise ScenarioError(f"nothing to sweep: give at least one KEY=SPEC, where SPEC is {SPEC_HELP}", file=SOURCE)
     axes: dict[str, tuple[Any, ...]] = {}
     for key, values in pairs:
+        if key in RUN_KEYS:
+            raise ScenarioError(f"cannot be swept: every point runs with the same {key} (common random numbers); "
+                                f"set it with --{key} ({key}=)", path=key, file=SOURCE)
         if key in axes:
             raise ScenarioError("given twice; give each key once, with all its values", path=key, file=SOURCE)
         if not values:
@@ -167,20 +175,32 @@ def sweep(scenario: Scenario | str | Path | Mapping[str, Any], vary: Mapping[str
     grid = [dict(zip(axes, values)) for values in itertools.product(*axes.values())]
     scenarios = [_from_vary(lambda: load_scenario(source, point)) for point in grid]
     _check_grid(scenarios, replications, executors.size_workers(executor, workers), force, file)
-    total = len(grid) * replications
-    rows, notes = [], []
-    for i, (point, sc) in enumerate(zip(grid, scenarios)):
-        done = i * replications
-        with warnings.catch_warnings():     # the grid's size was checked and warned about above
-            warnings.simplefilter("ignore", SizeWarning)
-            res = simulate(sc, replications, seed, workers, force=True, executor=executor,
-                           progress=None if progress is None else lambda d, _, done=done: progress(done + d, total))
-        rows.extend(_rows(i, point, res.kpis))
-        label = ", ".join(f"{k}={v}" for k, v in point.items())
-        notes.extend(f"{label}: {w}" for w in res.warnings)
+    rows, notes = _simulate_grid(scenarios, grid, seed, replications, executor, workers, progress)
     table = pd.DataFrame(rows, columns=[*axes, *COLUMNS])
     points = pd.DataFrame(grid, columns=list(axes)).rename_axis("point")
     return Sweep(base.name, axes, points, table, replications, seed, list(dict.fromkeys(notes)))
+
+
+def _simulate_grid(scenarios: list[Scenario], grid: list[dict[str, Any]], seed: int, replications: int,
+                   executor: executors.Executor, workers: int, progress: Progress | None) -> tuple[list[tuple], list[str]]:
+    """The table rows and the warnings (naming their point) of every point, in grid order."""
+    plans = [compile_plan(sc) for sc in scenarios]
+    rows: dict[int, list[tuple]] = {}
+    notes: dict[int, list[str]] = {}
+    pending: dict[int, dict[int, Any]] = {}     # point -> replication -> result, until all are in
+    total = len(grid) * replications
+    with closing(executors.run(plans, seed, replications, executor, workers)) as finished:
+        for done, (p, r, result) in enumerate(finished, start=1):
+            pending.setdefault(p, {})[r] = result
+            if len(pending[p]) == replications:      # the point is complete: keep its KPIs only
+                records = pending.pop(p)
+                res = results_of(scenarios[p], plans[p], seed, [records[i] for i in range(replications)])
+                rows[p] = _rows(p, grid[p], res.kpis)
+                label = ", ".join(f"{k}={v}" for k, v in grid[p].items())
+                notes[p] = [f"{label}: {w}" for w in res.warnings]
+            if progress:
+                progress(done, total)
+    return [row for p in sorted(rows) for row in rows[p]], [note for p in sorted(notes) for note in notes[p]]
 
 
 def _rows(point: int, values: Mapping[str, Any], kpis: pd.DataFrame) -> list[tuple]:
@@ -191,8 +211,8 @@ def _rows(point: int, values: Mapping[str, Any], kpis: pd.DataFrame) -> list[tup
 
 
 def _check_grid(scenarios: list[Scenario], replications: int, workers: int, force: bool, file: str | None) -> None:
-    """Refuse a point this machine cannot simulate (one point is held at a time), warn when the
-    whole grid will take long."""
+    """Refuse a point this machine cannot simulate (a point's replications are held until it is
+    complete, then only its KPIs), warn when the whole grid will take long."""
     ests = [estimate(sc, replications, workers) for sc in scenarios]
     problems = [Problem(p.path, p.message, p.line, p.file or file)
                 for est in ests for p in size_problems(est, force)]

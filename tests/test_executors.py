@@ -50,7 +50,7 @@ def local() -> dict:
 @pytest.fixture(scope="module")
 def cluster(local):
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=None) as cluster:
+                                  dashboard_address=":0") as cluster:
         yield cluster
 
 

@@ -82,6 +82,7 @@ def test_a_sweep_is_reproducible_and_its_values_keep_their_types(write_scenario)
     ("agent_groups.team.staff=4,many", "expected a whole number of agents >= 0, got 'many'"),
     ("agent_groups.team.staff", "expects KEY=SPEC"),
     ("agent_groups.team.staff=", "no values; give a range FROM:TO:STEP"),
+    ("seed=1,2", "cannot be swept: every point runs with the same seed (common random numbers)"),
 ])
 def test_bad_vary_specs_are_errors_naming_the_option_key_and_what_is_allowed(write_scenario, spec, message):
     with pytest.raises(ScenarioError, match="^--vary: ") as caught:
@@ -113,5 +114,9 @@ def test_cli_table_csv_json_and_out(write_scenario, tmp_path):
     assert (tmp_path / "out" / "sweep.csv").read_text() == csv.output
     data = json.loads(runner.invoke(main, [*args, "-f", "json"]).output)
     assert data["axes"] == {"agent_groups.team.staff": [5, 7]} and len(data["rows"]) == 2 * 2 * len(names("queue"))
-    bad = runner.invoke(main, [*args, "--plot", "nope"])
+    bad = runner.invoke(main, [*args, "--plot", "nope", "--out", str(tmp_path / "other")])
     assert bad.exit_code == 2 and "unknown queue KPI 'nope'; allowed: offered" in bad.output
+    bad = runner.invoke(main, [*args, "--plot", "asa"])
+    assert bad.exit_code == 2 and "--plot draws into the --out folder: give --out DIR too" in bad.output
+    bad = runner.invoke(main, [*args, "--queue", "nope"])
+    assert bad.exit_code == 2 and "unknown queue 'nope'; queues: calls, ALL" in bad.output

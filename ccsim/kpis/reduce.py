@@ -32,9 +32,10 @@ def without_records(rec: ReplicationRecords) -> ReplicationRecords:
     return dataclasses.replace(rec, legs=None, contacts=None, stages=None)
 
 
-def replicate(plan: Plan, seed: int, replication: int, keep_records: bool = False) -> ReplicationRecords:
-    """Replication number `replication` of `plan` (base seed `seed`) reduced to its KPIs; with
-    `keep_records`, its per-contact records stay too (for the caller to write and let go)."""
+def reduced_replication(plan: Plan, seed: int, replication: int, kept: int = 0) -> ReplicationRecords:
+    """Replication number `replication` of `plan` (base seed `seed`) reduced to its KPIs; the
+    first `kept` replications keep their per-contact records too (for the caller to write and
+    let go)."""
     rec = run_replication(plan, seed, replication)
     summarize(plan, rec)
-    return rec if keep_records else without_records(rec)
+    return rec if replication < kept else without_records(rec)
