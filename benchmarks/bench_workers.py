@@ -1,16 +1,15 @@
 """How replications scale over workers: one worker against two local processes (and, with --dask,
 a Dask LocalCluster of two worker processes) for 8 replications of a 7-day center.
 
-    .venv/bin/python benchmarks/bench_workers.py [--rounds 3] [--dask] [--reduced]
+    .venv/bin/python benchmarks/bench_workers.py [--rounds 3] [--dask]
 
 The center: one queue of 1,000 calls/h around the clock (exponential handle time 300 s, patience
 600 s) and 90 agents, 7 days, about 168,000 calls per replication. Each case runs in a fresh
-process and times `ccsim.simulate` (the replications, the records sent back and the KPI table)
-after a one-day warm-up run on the same backend (imports), interleaved round by round; the speed-up is the ratio of medians. Two workers can only reach 2x on
-two idle cores: the machine's load average (`uptime`) is printed before and after, since other
-jobs on the machine take cores away. With --reduced each replication returns its queue KPIs (a few
-kilobytes) instead of its records (~40 MB here), through `ccsim.executors` directly: the cost of
-the dispatch itself, without the records' pickling.
+process and times `ccsim.simulate` (the replications, each reduced to its KPIs where it ran, and
+the KPI table) after a one-day warm-up run on the same backend (imports), interleaved round by
+round; the speed-up is the ratio of medians. Two workers can only reach 2x on two idle cores: the
+machine's load average (`uptime`) is printed before and after, since other jobs on the machine
+take cores away.
 """
 
 from __future__ import annotations
@@ -38,20 +37,8 @@ def cpu_s():
     return sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
                for f in ("ru_utime", "ru_stime"))
 
-def reduced(plan, seed, r):     # a replication that returns only its queue KPIs (kilobytes, not its records)
-    from ccsim.kpis import queue_kpis
-    from ccsim.model.replication import run_replication
-    return queue_kpis(plan, run_replication(plan, seed, r))
-
 def simulate(sc, replications, **backend):     # the offered contacts of all queues, averaged over replications
-    if not spec["reduced"]:
-        return float(ccsim.simulate(sc, replications=replications, seed=1, force=True, **backend).kpis.loc["ALL", "offered"])
-    from ccsim import executors
-    from ccsim.kpis.registry import index
-    from ccsim.model.plan import compile_plan
-    backend.setdefault("workers", 1)
-    kpis = executors.collect(compile_plan(sc), 1, replications, replicate=reduced, **backend)
-    return float(sum(k[-1, index("queue", "offered")] for k in kpis) / replications)
+    return float(ccsim.simulate(sc, replications=replications, seed=1, force=True, **backend).kpis.loc["ALL", "offered"])
 
 def timed(**backend):
     simulate(center(1), 2, **backend)     # imports done before the clock starts
@@ -88,11 +75,8 @@ def main() -> None:
     parser.add_argument("--per-hour", type=float, default=1000.0)
     parser.add_argument("--agents", type=int, default=90)
     parser.add_argument("--dask", action="store_true", help="also a Dask LocalCluster of two worker processes")
-    parser.add_argument("--reduced", action="store_true",
-                        help="replications return their queue KPIs instead of their records (ccsim.executors directly)")
     args = parser.parse_args()
-    base = dict(days=args.days, per_hour=args.per_hour, agents=args.agents, replications=args.replications,
-                reduced=args.reduced)
+    base = dict(days=args.days, per_hour=args.per_hour, agents=args.agents, replications=args.replications)
     cases = {"1 worker": dict(backend="local", workers=1), "2 workers": dict(backend="local", workers=2)}
     if args.dask:
         cases["dask, 2 workers"] = dict(backend="dask", workers=2)
@@ -110,7 +94,7 @@ def main() -> None:
     if len(set(offered.values())) != 1:
         raise SystemExit(f"results differ between backends: {offered}")
     one, one_cpu = statistics.median(times["1 worker"]), statistics.median(cpu["1 worker"])
-    returned = "their queue KPIs" if args.reduced else "their records, then the KPI table"
+    returned = "their KPIs, then the KPI table"
     print(f"{args.replications} replications of {args.days} days, {args.per_hour:g} calls/h, {args.agents} agents "
           f"(~{offered['1 worker']:,.0f} calls each) returning {returned}; {args.rounds} interleaved rounds; "
           "wall seconds min / median, CPU seconds of the process and its workers (median)")

@@ -89,6 +89,8 @@ def _ratings(plan: Plan, rec: ReplicationRecords, customer: np.ndarray, first: n
     """Expected CSAT, promoter and detractor shares and NPS per entry point (and all) over the
     customers whose outcome is known (none of their contacts open at the end), from the
     scenario's satisfaction model (`plan.satisfaction`); NaN without one."""
+    if np.isnan(plan.satisfaction[0, 0]):
+        return dict.fromkeys(("csat", "promoters", "detractors", "nps"), np.full(n_entries + 1, np.nan))
     c = rec.contacts
     n = c["kind"].size
     still_open = np.bincount(customer, weights=(c["at_end"] != DONE).astype(float), minlength=n) > 0
