@@ -96,7 +96,9 @@ def customer_grid(res: Results) -> Grid:
 def stage_grid(res: Results) -> Grid:
     """Process stages (and each process end to end): waits, processing, stage time judged against
     the stage's time limit (the end-to-end time against the promise), share within the limits."""
-    labels = [f"{p} / {i + 1}. {stage.label}" for p, process in res.scenario.processes.items()
+    from ccsim.scenario.severity import apply_severity      # the processes as simulated: one per severity class
+
+    labels = [f"{p} / {i + 1}. {stage.label}" for p, process in apply_severity(res.scenario).processes.items()
               for i, stage in enumerate(process.stages)]
     rows = []
     for label, (_, row) in zip(labels, res.stages.iterrows()):

@@ -37,6 +37,15 @@ class Arrivals(Strict):
             self._volumes = self.per_interval
         return self
 
+    def scaled(self, share: float) -> "Arrivals":
+        """These arrivals thinned to `share` of them (volumes from a CSV file become inline)."""
+        if self.per_hour is not None:
+            return self.model_copy(update={"per_hour": self.per_hour * share})
+        volumes = tuple(v * share for v in self.volumes)
+        scaled = self.model_copy(update={"per_interval": volumes, "csv": None})
+        scaled._volumes = volumes
+        return scaled
+
     @property
     def volumes(self) -> tuple[float, ...] | None:
         """Contacts per interval from `per_interval` or `csv`; None for a constant rate."""

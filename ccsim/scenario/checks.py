@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ccsim.scenario.severity import severity_problems
 from ccsim.errors import Problem, ScenarioError
 from ccsim.scenario.types import WEEKDAYS
 from ccsim.units import format_clock, format_duration
@@ -170,6 +171,9 @@ def _flow_problems(sc: "Scenario", queue_names: Collection[str], complete: bool)
         for i, stage in enumerate(process.stages):
             check_queue(f"processes.{pname}.stages.{i}.queue", stage.queue)
             check_queue(f"processes.{pname}.stages.{i}.escalate_to", stage.escalate_to)
+        for cname, cls in process.severity.items():
+            check_queue(f"processes.{pname}.severity.{cname}.escalate_to", cls.escalate_to)
+        found += [Problem(f"processes.{pname}.{path}", message) for path, message in severity_problems(process)]
     if found or not complete:
         return found
     for name in _endless(sc):

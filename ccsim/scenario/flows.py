@@ -6,6 +6,7 @@ from __future__ import annotations
 from pydantic import ConfigDict, Field, model_validator
 
 from ccsim.scenario.arrivals import Arrivals
+from ccsim.scenario.severity import SeverityClass
 from ccsim.scenario.type_schemas import at_least_one, key_rules, not_both
 from ccsim.scenario.types import Duration, DistributionSpec, PositiveDuration, Probability, Strict, Whole
 
@@ -79,7 +80,8 @@ class Stage(Strict):
 
     `delay` passes before the stage starts (e.g. 1d for a next-day follow-up); the stage should
     be done within `time_limit` of its start; a stage still waiting at its limit is escalated to
-    `escalate_to` (a queue) or raised to `escalate_priority`.
+    `escalate_to` (a queue) or raised to `escalate_priority`. `priority`: the priority its work
+    waits with in the queue (default the queue's own; lower is served first).
     """
 
     model_config = ConfigDict(json_schema_extra=key_rules(
@@ -87,6 +89,7 @@ class Stage(Strict):
 
     queue: str
     name: str | None = None
+    priority: Whole | None = None
     delay: Duration = 0.0
     time_limit: PositiveDuration | None = None
     escalate_to: str | None = None
@@ -104,9 +107,12 @@ class Stage(Strict):
 
 
 class Process(Strict):
-    """A contact type that passes through `stages` in order; `promise` is the end-to-end target."""
+    """A contact type that passes through `stages` in order; `promise` is the end-to-end target;
+    `severity` grades its tickets into classes with rules of their own (`ccsim.scenario.severity`)."""
 
     arrivals: Arrivals
     stages: list[Stage] = Field(min_length=1)
     promise: PositiveDuration | None = None
+    severity: dict[str, SeverityClass] = {}
     description: str = ""
+

@@ -13,11 +13,12 @@ from ccsim.model.plan.lines import LineTable
 from ccsim.scenario.levers import apply_pilot
 from ccsim.scenario.models import Scenario
 from ccsim.scenario.satisfaction import EXPERIENCES
+from ccsim.scenario.severity import apply_severity
 
 
 def compile_plan(sc: Scenario) -> Plan:
     """Flatten a validated scenario into a `Plan` (a pilot becomes groups of its own)."""
-    sc = apply_pilot(sc)
+    sc = apply_severity(apply_pilot(sc))
     lines = LineTable(sc)
     flows = compile_flows(sc, lines)            # flows, then stages, name their lines: keep this order
     stages = compile_stages(sc, lines)

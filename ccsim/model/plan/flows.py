@@ -141,7 +141,7 @@ def _stage(stage: Stage, lines: LineTable) -> StagePlan:
     esc_queue = stage.escalate_to if stage.escalate_to is not None else stage.queue
     escalates = stage.escalate_to is not None or stage.escalate_priority is not None
     return StagePlan(
-        queue=lines.index[stage.queue], line=lines(stage.queue), delay_s=stage.delay,
+        queue=lines.index[stage.queue], line=lines(stage.queue, stage.priority), delay_s=stage.delay,
         time_limit_s=stage.time_limit if stage.time_limit is not None else np.inf,
         escalate_line=lines(esc_queue, stage.escalate_priority) if escalates else -1,
         escalate_queue=lines.index[esc_queue] if escalates else -1)
