@@ -32,11 +32,10 @@ class Availability:
         self._log: list[tuple[int, float, float, int]] = []   # (group, start s, end s, kind) of ended spells
         self._off_since: dict[Agent, tuple[float, int]] = {}
         self._shrink_owed = [0.5] * n                          # agent-intervals of shrinkage not yet taken
-        kernel = engine.kernel
-        for group, requests in enumerate(engine.plan.breaks):
-            for time_s, length_s in requests.tolist():
-                if time_s >= kernel.now:
-                    kernel.at(time_s - kernel.now, self._break_due, (group, length_s))
+        now = engine.kernel.now
+        engine.kernel.at_each(self._break_due, [(time_s - now, (group, length_s))
+                                                for group, requests in enumerate(engine.plan.breaks)
+                                                for time_s, length_s in requests.tolist() if time_s >= now])
 
     def _break_due(self, request: tuple[int, float]) -> None:
         group, length_s = request

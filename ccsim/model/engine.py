@@ -11,6 +11,7 @@ the `Kernel`. No pandas and no logging in here.
 
 from __future__ import annotations
 
+import gc
 import math
 from dataclasses import dataclass
 
@@ -137,7 +138,15 @@ class Engine:
     def run(self) -> EngineRecords:
         plan, kernel = self.plan, self.kernel
         self.staffing.start()
-        kernel.run(plan.end_s, self._arrival_s, self.offer if self._arrival_process is None else self._arrive)
+        # every heap entry is a new tuple: with the collector on, its passes over the whole process
+        # (pandas, scipy) cost more than the run's own work; the run makes no reference cycles
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            kernel.run(plan.end_s, self._arrival_s, self.offer if self._arrival_process is None else self._arrive)
+        finally:
+            if collecting:
+                gc.enable()
         for pool in self.pools:
             pool.account(plan.end_s)
         self.lines.expire_until(plan.end_s)

@@ -34,17 +34,16 @@ class Flows:
         flows = plan.flows
         keys = plan.stream_key
 
-        def draws(purpose, q, sample=None):
-            rng = stream(seed, replication, purpose, keys[q])
-            return Draws(sample(rng) if sample else rng.random)
+        def draws(purpose, q, dist=None):
+            def make():
+                rng = stream(seed, replication, purpose, keys[q])
+                return rng.random if dist is None else lambda n: dist.sample(rng, n)
+            return Draws(make)
 
         nq = plan.n_queues
-        self.handle_later = [draws("handle_time_later", q, lambda rng, d=plan.handle_time[q]: lambda n: d.sample(rng, n))
-                             for q in range(nq)]
-        self.patience_later = [
-            (lambda: INF) if plan.patience[q] is None else
-            draws("patience_later", q, lambda rng, d=plan.patience[q]: lambda n: d.sample(rng, n))
-            for q in range(nq)]
+        self.handle_later = [draws("handle_time_later", q, plan.handle_time[q]) for q in range(nq)]
+        self.patience_later = [(lambda: INF) if plan.patience[q] is None else draws("patience_later", q, plan.patience[q])
+                               for q in range(nq)]
         self.transfer_draw = [draws("transfer", q) for q in range(nq)]
         self.resolution_draw = [draws("resolution", q) for q in range(nq)]
         self.repeat_draw = [draws("repeat", q) for q in range(nq)]
@@ -54,7 +53,7 @@ class Flows:
         for q in range(nq):
             for kind, retry in ((REPEAT, flows.repeat[q]), (RETRIAL, flows.retrial[q])):
                 if retry is not None:
-                    self.delay_draw[kind, q] = draws("delay", q, lambda rng, d=retry.delay: lambda n: d.sample(rng, n))
+                    self.delay_draw[kind, q] = draws("delay", q, retry.delay)
         self.escalates = any(e is not None for e in flows.escalation) or any(
             s.escalate_line >= 0 for stages in plan.stages for s in stages)
         self.offers_callbacks = any(c is not None for c in flows.callback)

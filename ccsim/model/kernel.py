@@ -42,6 +42,12 @@ class Kernel:
         """Call `callback(value)` in `delay_s` seconds (after events already due then)."""
         heappush(self._heap, (self.now + delay_s, NORMAL, next(self._ids), callback, value))
 
+    def at_each(self, callback: Callable, delays: list[tuple[float, object]]) -> None:
+        """`at(delay_s, callback, value)` for each (delay s, value) in turn, in one heap rebuild."""
+        now, ids = self.now, self._ids
+        self._heap.extend([(now + delay_s, NORMAL, next(ids), callback, value) for delay_s, value in delays])
+        heapify(self._heap)
+
     def run(self, until_s: float, arrival_s: list[float], arrive: Callable[[int], None]) -> None:
         """Process events, and `arrive(i)` at each `arrival_s[i]` (sorted), up to `until_s`
         (exclusive, as `Environment.run(until)`). An arrival at the same time as a heap event

@@ -25,18 +25,25 @@ def stream(seed: int, replication: int, purpose: str, key: int = 0) -> np.random
 
 
 class Draws:
-    """Numbers drawn in blocks and handed out one at a time (the event loop's random source)."""
+    """Numbers drawn in blocks and handed out one at a time (the event loop's random source).
 
-    __slots__ = ("_sample", "_block", "_buffer", "_next")
+    `make()` returns the block sampler (`sampler(n) -> n numbers`); it is called at the first
+    draw, so a stream nobody draws from is never built (most flows never run in most scenarios,
+    and building a generator costs about as much as drawing a block from it)."""
 
-    def __init__(self, sample: Callable[[int], np.ndarray], block: int = 512):
-        self._sample = sample
+    __slots__ = ("_make", "_sample", "_block", "_buffer", "_next")
+
+    def __init__(self, make: Callable[[], Callable[[int], np.ndarray]], block: int = 512):
+        self._make = make
+        self._sample: Callable[[int], np.ndarray] | None = None
         self._block = block
         self._buffer: list[float] = []
         self._next = 0
 
     def __call__(self) -> float:
         if self._next == len(self._buffer):
+            if self._sample is None:
+                self._sample = self._make()
             self._buffer = self._sample(self._block).tolist()
             self._next = 0
         value = self._buffer[self._next]
