@@ -11,7 +11,8 @@ Measured gain over a kernel on the public API alone (`env.timeout` with a callba
 one event per arrival, `Environment.run`): the engine runs 2.7x faster at c = 10, 3.2x at c = 200
 and 3.8x at c = 1000 (M/M/c+M, load 0.95, ~110k contacts, engine only; 2026-11-25, a shared
 machine, `benchmarks/bench_kernel.py`).
-If SimPy changes these internals, tests/model/test_kernel.py fails loudly.
+If SimPy changes these internals, tests/model/test_kernel.py fails loudly. `lanes.py` pushes the
+same entries straight onto the heap.
 """
 
 from __future__ import annotations

@@ -6,6 +6,9 @@ Abandonment is lazy on *lazy* lines: no patience event; a leg whose deadline (en
 has passed is found abandoned when it reaches the front, or when someone asks for exact counts
 (a heap of deadlines, built at the first such question, is purged up to now), and reported to `on_expired(leg, deadline_s)` with its
 true abandonment time. Every read returns what an eager simulation would see at that moment.
+
+`lanes.py` repeats `enqueue` and `pop_oldest` inline on its lines (the FIFO, `_where`, `_count`):
+change those together.
 """
 
 from __future__ import annotations
