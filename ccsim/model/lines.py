@@ -29,7 +29,8 @@ class Clock(Protocol):
 class WaitingLines:
     """Owns the waiting legs of every line and when a live contact last stopped waiting."""
 
-    __slots__ = ("_clock", "_fifo", "_count", "_where", "_deadlines", "_live", "_on_expired", "last_live_leave")
+    __slots__ = ("_clock", "_fifo", "_count", "_where", "_deadlines", "_live", "_on_expired", "last_live_leave",
+                 "counted")
 
     def __init__(self, clock: Clock, line_live: tuple[bool, ...], on_expired: Callable[[int, float], None]):
         self._clock = clock
@@ -41,6 +42,9 @@ class WaitingLines:
         self._live = line_live
         self._on_expired = on_expired
         self.last_live_leave = -INF                # s: when a live contact last stopped waiting
+        # read-only outside: per line the legs counted in it, those whose lazy deadline passed
+        # unnoticed included (0: nobody waits there; cheaper than `n_waiting`, which is exact)
+        self.counted = self._count
 
     # -- reads ---------------------------------------------------------------------------
     def n_waiting(self, line: int) -> int:

@@ -52,25 +52,29 @@ class _TieredPolicy(RoutingPolicy):
                 for group in tier:
                     if view.has_chat_room(group):
                         return group
-        deferred = view.line_deferred[line]
+        deferred, idle = view.line_deferred[line], view.idle
         for tier in self.group_tiers[line]:
             best, best_since = None, math.inf
             for group in tier:
-                since = view.longest_idle_since(group)
-                if since < best_since and not (deferred and not view.may_defer(group, True)):
-                    best, best_since = group, since
+                agents = idle[group]
+                if agents:
+                    since = agents[0].idle_since
+                    if since < best_since and not (deferred and not view.may_defer(group, True)):
+                        best, best_since = group, since
             if best is not None:
                 return best
         return None
 
     def select_line(self, group, chatting):
         view = self.view
+        counted, oldest = view.counted, view.oldest
         for tier in (self.chat_line_tiers if chatting else self.line_tiers)[group]:
             best, best_arrival = None, math.inf
             for line in tier:
-                arrival = view.oldest(line)
-                if arrival < best_arrival:
-                    best, best_arrival = line, arrival
+                if counted[line]:
+                    arrival = oldest(line)
+                    if arrival < best_arrival:
+                        best, best_arrival = line, arrival
             if best is not None:
                 if view.line_deferred[best] and not view.may_defer(group, False):
                     return None         # live first: what is left is deferred work it may not take now
