@@ -104,12 +104,25 @@ class Engine:
         self._release_of: list = [self.release] * plan.n_groups
         self._offer_lane: list = [None] * plan.n_lines
         if lanes.usable(self):
-            for group, line in enumerate(self._single_line):
-                if line >= 0:
-                    self._release_of[group] = lanes.release_lane(self, group, line)
-            for line, group in enumerate(self._single_group):
-                if group >= 0:
-                    self._offer_lane[line] = lanes.offer_lane(self, line, group, self._release_of[group])
+            self._lanes()
+
+    def _lanes(self) -> None:
+        """Fast lanes for the lines and groups whose decisions need no call: one group alone
+        serves the line / the group serves one line alone, or the policy decides by fixed tiers
+        (`RoutingPolicy.tiers`) and no chat or deferred work that blending may hold back is involved."""
+        plan = self.plan
+        tiers = self.policy.tiers()
+        free = [not self.line_chat[ln] and not (plan.line_deferred[ln] and self._defers) for ln in range(plan.n_lines)]
+        for group, line in enumerate(self._single_line):
+            if line >= 0:
+                self._release_of[group] = lanes.release_lane(self, group, line)
+            elif tiers is not None and all(free[ln] for tier in tiers[1][group] for ln in tier):
+                self._release_of[group] = lanes.tiered_release_lane(self, group, tiers[1][group])
+        for line, group in enumerate(self._single_group):
+            if group >= 0:
+                self._offer_lane[line] = lanes.offer_lane(self, line, group, self._release_of[group])
+            elif tiers is not None and free[line]:
+                self._offer_lane[line] = lanes.tiered_offer_lane(self, line, tiers[0][line], self._release_of)
 
     def _fresh(self, arrivals: Arrivals) -> None:
         """Records for every fresh contact and its first leg (both at the index of its arrival);

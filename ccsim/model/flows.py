@@ -21,6 +21,7 @@ from ccsim.model.streams import Draws, stream
 
 if TYPE_CHECKING:
     from ccsim.model.engine import Engine
+    from ccsim.model.plan import StagePlan
 
 INF = math.inf
 
@@ -62,6 +63,9 @@ class Flows:
         self.pilot_fcr = plan.pilot_fcr_change.tolist()
         # per group and queue: the FCR of a customer outside any pilot
         self.fcr = [[min(max(flows.fcr[q] + change[q], 0.0), 1.0) for q in range(nq)] for change in self.fcr_change]
+        # per queue: may a service end in anything but resolution (a transfer, an FCR below 1, a pilot)?
+        self.may_route = [bool(flows.transfers[q]) or engine.pilot_customer is not None
+                          or any(fcr[q] < 1.0 for fcr in self.fcr) for q in range(nq)]
         self.groups_for = [[g for g in range(plan.n_groups) if q in plan.rank[g]] for q in range(nq)]
         self.lines_for = [[line for line, lq in enumerate(plan.line_queue) if lq == q] for q in range(nq)]
         self.stage_log: list[tuple[int, int, int, float, float]] = []
@@ -73,6 +77,10 @@ class Flows:
         """Transfer, escalate to the next tier, schedule a repeat contact, or move to the next stage."""
         legs, contacts, flows = self.engine.legs, self.engine.contacts, self.plan.flows
         q, contact = legs.queue[leg], legs.contact[leg]
+        if not self.may_route[q]:           # resolved: the contact's process (if any) moves on
+            if contacts.process[contact] >= 0:
+                self._stage_done(contact)
+            return
         transfers = flows.transfers[q]
         if transfers:
             u = self.transfer_draw[q]()
@@ -199,11 +207,13 @@ class Flows:
         """Fresh process contact `contact` (its first leg has the same index) enters its first stage."""
         self._enter_stage(contact, contact)
 
-    def _enter_stage(self, contact: int, leg: int = -1) -> None:
-        """Offer the contact's current stage now, or after the stage's delay; `leg` is a prepared leg."""
+    def _enter_stage(self, contact: int, leg: int = -1, stage: StagePlan | None = None) -> None:
+        """Offer the contact's current stage (`stage`, if given) now, or after the stage's delay;
+        `leg` is a prepared leg."""
         engine = self.engine
         contacts, now = engine.contacts, engine.kernel.now
-        stage = self.plan.stages[contacts.process[contact]][contacts.stage[contact]]
+        if stage is None:
+            stage = self.plan.stages[contacts.process[contact]][contacts.stage[contact]]
         if stage.delay_s > 0 and not contacts.pending[contact]:
             contacts.pending[contact] = 1
             engine.kernel.at(stage.delay_s, self._stage_due, (contact, leg))
@@ -222,9 +232,11 @@ class Flows:
         self._enter_stage(*due)
 
     def _stage_done(self, contact: int) -> None:
-        contacts = self.engine.contacts
+        engine = self.engine
+        contacts = engine.contacts
         process, stage = contacts.process[contact], contacts.stage[contact]
-        self.stage_log.append((contact, process, stage, contacts.stage_entry[contact], self.engine.kernel.now))
-        if stage + 1 < len(self.plan.stages[process]):
+        self.stage_log.append((contact, process, stage, contacts.stage_entry[contact], engine.kernel.now))
+        stages = self.plan.stages[process]
+        if stage + 1 < len(stages):
             contacts.stage[contact] = stage + 1
-            self._enter_stage(contact)
+            self._enter_stage(contact, -1, stages[stage + 1])

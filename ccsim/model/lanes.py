@@ -1,22 +1,23 @@
-"""Fast lanes: the whole step for a line that one group alone serves and a group that serves one
-line alone, as closures over the state they touch.
+"""Fast lanes: the whole step of offering a leg to a line, or of placing a freed agent, as one
+closure over the state it touches.
 
 The general path (`Engine.offer`, `Engine.release`, `Engine.start`) goes through the policy and
-the collaborators' verbs: about seven Python calls per contact. Where the answer is obvious (see
-`Engine._shortcuts`: no chat, no deferred work, a policy that promises it) and nothing watches or
-rescales a service (no observer, no handle-time factors, no pilot), a lane does the same steps in
-one call: a freed agent of a single-line group takes the oldest waiting leg or goes idle, and a
-leg offered to a single-group line goes to the longest-idle agent or waits. Anything else (a
+the collaborators' verbs: about seven Python calls per contact. Where nothing watches or rescales
+a service (no observer, no handle-time factors, no pilot) and no chat is involved, a lane does the
+same steps in one call: a leg offered to a line goes to the longest-idle agent of the best tier
+of its groups, or waits; a freed agent takes the oldest leg of the best tier of its lines, or goes
+idle. The tiers are the policy's own (`RoutingPolicy.tiers`); where one group alone serves a line,
+or a group serves one line alone (`Engine._shortcuts`), there is nothing to rank. Anything else (a
 flow decision, a group shrinking or owing a break, a callback offer, escalation timers, patience
-events) it hands back to the engine's own methods. Same steps in the same order, the same heap
+events, deferred work a blending rule may hold back) goes back to the engine's own methods. Same steps in the same order, the same heap
 entries, the same draws: results are identical (tests/model/test_lanes.py compares every record
 of runs with and without lanes).
 
 Like `kernel.py` with SimPy, this module reads and writes its collaborators' state directly: the
 waiting lines' FIFO, index and counts, a pool's idle agents and busy count, the kernel's heap.
-Those modules name it where they declare that state. Measured gain: the engine's run on
-M/M/c+M (~110k contacts, c = 10 and 200) takes 0.70x the time of the general path (2026-11-26,
-a shared machine, `benchmarks/bench_speed.py`).
+Those modules name it where they declare that state. Measured gain (engine run only, 2026-11-26,
+a shared machine): 0.70x the time of the general path on M/M/c+M (~110k contacts, c = 10 and
+200), 0.80x on the bundled hotline scenario.
 """
 
 from __future__ import annotations
@@ -121,5 +122,84 @@ def offer_lane(engine: "Engine", line: int, group: int, release: Callable[["Agen
                 heappush(lines._deadlines, (deadline_s, leg))
         else:
             general(leg, line)      # the general path lets it wait
+
+    return offer
+
+
+def tiered_release_lane(engine: "Engine", group: int, tiers: tuple[tuple[int, ...], ...]) -> Callable[["Agent"], None]:
+    """`Engine.release(agent)` for an agent of `group`, whose lines (live or freely taken
+    deferred work, no chat) the policy ranks in `tiers` (see `RoutingPolicy.tiers`)."""
+    kernel, lines, legs, pool = engine.kernel, engine.lines, engine.legs, engine.pools[group]
+    heap, ids, idle = kernel._heap, kernel._ids, pool.idle
+    counted, oldest, pop_oldest, make_idle = lines.counted, lines.oldest, lines.pop_oldest, idle.append
+    state, answer, served_by, handle, queue = legs.state, legs.answer, legs.group, legs.handle, legs.queue
+    decides, after_service, decide = engine._decides, engine.after_service, engine.flows.decide_after_service
+    owed, general = engine._owed[group], engine.release
+
+    def release(agent: "Agent") -> None:
+        leg = agent.leg
+        if leg >= 0:
+            agent.leg = -1
+            if decides and after_service[queue[leg]]:
+                decide(leg)
+        if pool.leaving or owed:
+            general(agent)
+            return
+        for tier in tiers:          # the policy's select_line
+            best, best_arrival = -1, INF
+            for line in tier:
+                if counted[line]:
+                    arrival = oldest(line)
+                    if arrival < best_arrival:
+                        best, best_arrival = line, arrival
+            if best >= 0:
+                leg = pop_oldest(best)
+                now = kernel.now
+                agent.leg = leg     # Engine.start
+                state[leg] = ANSWERED
+                answer[leg] = now
+                served_by[leg] = group
+                heappush(heap, (now + handle[leg], NORMAL, next(ids), release, agent))
+                return
+        pool.busy -= 1              # AgentPool.make_idle
+        agent.idle_since = kernel.now
+        make_idle(agent)
+
+    return release
+
+
+def tiered_offer_lane(engine: "Engine", line: int, tiers: tuple[tuple[int, ...], ...],
+                      release_of: list[Callable[["Agent"], None]]) -> Callable[[int], None]:
+    """`Engine.offer(leg)` for a leg of `line` (live or freely taken deferred work, no chat), whose
+    groups the policy ranks in `tiers` (see `RoutingPolicy.tiers`); `release_of[group]` runs when
+    an agent of the group finishes."""
+    kernel, legs, pools = engine.kernel, engine.legs, engine.pools
+    heap, ids = kernel._heap, kernel._ids
+    state, answer, served_by, handle = legs.state, legs.answer, legs.group, legs.handle
+    wait = engine.wait
+    # per tier, per group: (group, its pool, its idle agents, what runs when its agent finishes)
+    ranked = tuple(tuple((g, pools[g], pools[g].idle, release_of[g]) for g in tier) for tier in tiers)
+
+    def offer(leg: int) -> None:
+        for tier in ranked:         # the policy's select_agent
+            best, best_since = None, INF
+            for entry in tier:
+                agents = entry[2]
+                if agents:
+                    since = agents[0].idle_since
+                    if since < best_since:
+                        best, best_since = entry, since
+            if best is not None:
+                group, pool, agents, release = best
+                pool.busy += 1      # AgentPool.take_idle
+                agent = agents.popleft()
+                now = kernel.now
+                agent.leg = leg     # Engine.start
+                state[leg] = ANSWERED
+                answer[leg] = now
+                served_by[leg] = group
+                heappush(heap, (now + handle[leg], NORMAL, next(ids), release, agent))
+                return
+        wait(leg, line)
 
     return offer

@@ -39,6 +39,11 @@ class _TieredPolicy(RoutingPolicy):
             tuple(chats for tier in tiers if (chats := tuple(line for line in tier if view.line_chat[line])))
             for tiers in self.line_tiers)
 
+    def tiers(self):
+        mine = type(self).select_agent is _TieredPolicy.select_agent and \
+            type(self).select_line is _TieredPolicy.select_line
+        return (self.group_tiers, self.line_tiers) if mine else None    # a subclass decides otherwise
+
     def group_key(self, plan, group: int, line: int) -> tuple:
         raise NotImplementedError
 

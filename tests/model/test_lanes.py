@@ -29,6 +29,19 @@ def _one_queue(**queue_extra) -> ccsim.Scenario:
     })
 
 
+def _shared(**routing) -> ccsim.Scenario:
+    """One group serves q alone, another q and r (calls), a third r and email."""
+    exp = {"dist": EXP, "mean": 300}
+    return ccsim.Scenario.model_validate({
+        "horizon": {"start": "08:00", "end": "20:00"}, "interval": "60m",
+        "queues": {"q": {"arrivals": {"per_hour": 80}, "handle_time": exp, "patience": {"dist": EXP, "mean": 200}},
+                   "r": {"arrivals": {"per_hour": 30}, "handle_time": exp, "priority": 2},
+                   "mail": {"channel": "email", "arrivals": {"per_hour": 20}, "handle_time": exp}},
+        "agent_groups": {"q_only": {"skills": ["q"], "staff": 5}, "both": {"skills": {"q": 2, "r": 1}, "staff": 5},
+                         "back": {"skills": ["r", "mail"], "staff": [2, 3, 1, 4] * 3}},
+        "routing": routing or {"policy": "priority_then_longest_wait"}})
+
+
 CASES = {
     "M/M/c+M": lambda: single_queue(500, 300, 40, patience_s=400, hours=24),
     "retrials (patience events)": lambda: _one_queue(
@@ -38,13 +51,10 @@ CASES = {
     "callbacks and escalation": lambda: _one_queue(
         callback={"offer_over": 60, "acceptance": 0.5, "due": "30m"}, escalation={"after": 90, "to": "backup"}),
     "transfers": lambda: _one_queue(transfers=[{"to": "backup", "probability": 0.3}]),
-    "a single-skill group sharing its line": lambda: ccsim.Scenario.model_validate({
-        "horizon": {"start": "08:00", "end": "20:00"}, "interval": "60m",
-        "queues": {"q": {"arrivals": {"per_hour": 80}, "handle_time": {"dist": EXP, "mean": 300}},
-                   "r": {"arrivals": {"per_hour": 30}, "handle_time": {"dist": EXP, "mean": 300}}},
-        "agent_groups": {"q_only": {"skills": ["q"], "staff": 5}, "both": {"skills": ["q", "r"], "staff": 5}}}),
+    "a single-skill group sharing its line": lambda: _shared(),
+    "fifo across groups, with email": lambda: _shared(policy="fifo"),
     **{name: (lambda name=name: ccsim.load_scenario(SCENARIOS / f"{name}.yml"))
-       for name in ("hotline", "after_sales", "tiered_support")},
+       for name in ("hotline", "omnichannel", "after_sales", "tiered_support")},
 }
 
 
