@@ -142,7 +142,8 @@ class Engine:
                           handle=arrivals.handle_s, patience=arrivals.patience_s, stage=stage)
         self._arrival_s = arrivals.time.tolist()
         self._arrival_process = process.tolist() if (process >= 0).any() else None
-        self._fresh_lines = [int(line[source]) for source in range(len(plan.source_key)) if plan.rates_per_s[source].any()]
+        self._fresh_lines = [int(line[source]) for source in range(len(plan.source_key))
+                             if plan.rates_per_s[source].any()]
 
     def _shortcuts(self) -> tuple[list[int], list[int]]:
         """Per line the group that alone serves it, per group the line it alone serves (-1: none),

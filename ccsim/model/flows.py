@@ -10,14 +10,15 @@ through the engine and hand them to `Engine.offer`.
 from __future__ import annotations
 
 import math
+from itertools import repeat
 
 from typing import TYPE_CHECKING
 
 from ccsim.model.states import (
     CALLBACK, CALLBACK_LEG, ESCALATED, ESCALATION, REPEAT, RETRIAL, STAGE, TIER,
-    TRANSFER, TRANSFERRED, UNRESOLVED,
+    TRANSFER, TRANSFERRED, UNRESOLVED, WAITING,
 )
-from ccsim.model.streams import Draws, stream
+from ccsim.model.streams import draws, stream
 
 if TYPE_CHECKING:
     from ccsim.model.engine import Engine
@@ -35,26 +36,26 @@ class Flows:
         flows = plan.flows
         keys = plan.stream_key
 
-        def draws(purpose, q, dist=None):
+        def drawn(purpose, q, dist=None):
             def make():
                 rng = stream(seed, replication, purpose, keys[q])
                 return rng.random if dist is None else lambda n: dist.sample(rng, n)
-            return Draws(make)
+            return draws(make)
 
         nq = plan.n_queues
-        self.handle_later = [draws("handle_time_later", q, plan.handle_time[q]) for q in range(nq)]
-        self.patience_later = [(lambda: INF) if plan.patience[q] is None else draws("patience_later", q, plan.patience[q])
-                               for q in range(nq)]
-        self.transfer_draw = [draws("transfer", q) for q in range(nq)]
-        self.resolution_draw = [draws("resolution", q) for q in range(nq)]
-        self.repeat_draw = [draws("repeat", q) for q in range(nq)]
-        self.retrial_draw = [draws("retrial", q) for q in range(nq)]
-        self.callback_draw = [draws("callback", q) for q in range(nq)]
+        self.handle_later = [drawn("handle_time_later", q, plan.handle_time[q]) for q in range(nq)]
+        self.patience_later = [repeat(INF).__next__ if plan.patience[q] is None
+                               else drawn("patience_later", q, plan.patience[q]) for q in range(nq)]
+        self.transfer_draw = [drawn("transfer", q) for q in range(nq)]
+        self.resolution_draw = [drawn("resolution", q) for q in range(nq)]
+        self.repeat_draw = [drawn("repeat", q) for q in range(nq)]
+        self.retrial_draw = [drawn("retrial", q) for q in range(nq)]
+        self.callback_draw = [drawn("callback", q) for q in range(nq)]
         self.delay_draw = {}
         for q in range(nq):
             for kind, retry in ((REPEAT, flows.repeat[q]), (RETRIAL, flows.retrial[q])):
                 if retry is not None:
-                    self.delay_draw[kind, q] = draws("delay", q, retry.delay)
+                    self.delay_draw[kind, q] = drawn("delay", q, retry.delay)
         self.escalates = any(e is not None for e in flows.escalation) or any(
             s.escalate_line >= 0 for stages in plan.stages for s in stages)
         self.offers_callbacks = any(c is not None for c in flows.callback)
@@ -165,7 +166,8 @@ class Flows:
         leg, line, queue = limit
         engine = self.engine
         legs, lines, now = engine.legs, engine.lines, engine.kernel.now
-        if not lines.is_waiting(leg):
+        # most legs were answered before their limit: settled by their state, no purge of the lines
+        if legs.state[leg] != WAITING or not lines.is_waiting(leg):
             return
         contact = legs.contact[leg]
         engine.contacts.escalations[contact] += 1

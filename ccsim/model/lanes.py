@@ -9,9 +9,9 @@ of its groups, or waits; a freed agent takes the oldest leg of the best tier of 
 idle. The tiers are the policy's own (`RoutingPolicy.tiers`); where one group alone serves a line,
 or a group serves one line alone (`Engine._shortcuts`), there is nothing to rank. Anything else (a
 flow decision, a group shrinking or owing a break, a callback offer, escalation timers, patience
-events, deferred work a blending rule may hold back) goes back to the engine's own methods. Same steps in the same order, the same heap
-entries, the same draws: results are identical (tests/model/test_lanes.py compares every record
-of runs with and without lanes).
+events, deferred work a blending rule may hold back) goes back to the engine's own methods. Same
+steps in the same order, the same heap entries, the same draws: results are identical
+(tests/model/test_lanes.py compares every record of runs with and without lanes).
 
 Like `kernel.py` with SimPy, this module reads and writes its collaborators' state directly: the
 waiting lines' FIFO, index and counts, a pool's idle agents and busy count, the kernel's heap.

@@ -60,7 +60,8 @@ CASES = {
 
 def _records(plan, replication: int, observer: Observer | None = None):
     records = Engine(plan, 3, replication, observer=observer).run()
-    return {**{f"leg {k}": v for k, v in records.legs.items()}, **{f"contact {k}": v for k, v in records.contacts.items()},
+    return {**{f"leg {k}": v for k, v in records.legs.items()},
+            **{f"contact {k}": v for k, v in records.contacts.items()},
             "stages": records.stages, "off": records.off, "present_s": records.present_s,
             "returns_pending": np.array(records.returns_pending)}
 
