@@ -109,10 +109,10 @@ class Engine:
     def _lanes(self) -> None:
         """Fast lanes for the lines and groups whose decisions need no call: one group alone
         serves the line / the group serves one line alone, or the policy decides by fixed tiers
-        (`RoutingPolicy.tiers`) and no chat or deferred work that blending may hold back is involved."""
+        (`RoutingPolicy.tiers`) and no chat is involved."""
         plan = self.plan
         tiers = self.policy.tiers()
-        free = [not self.line_chat[ln] and not (plan.line_deferred[ln] and self._defers) for ln in range(plan.n_lines)]
+        free = [not chat for chat in self.line_chat]
         for group, line in enumerate(self._single_line):
             if line >= 0:
                 self._release_of[group] = lanes.release_lane(self, group, line)

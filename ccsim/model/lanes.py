@@ -127,14 +127,15 @@ def offer_lane(engine: "Engine", line: int, group: int, release: Callable[["Agen
 
 
 def tiered_release_lane(engine: "Engine", group: int, tiers: tuple[tuple[int, ...], ...]) -> Callable[["Agent"], None]:
-    """`Engine.release(agent)` for an agent of `group`, whose lines (live or freely taken
-    deferred work, no chat) the policy ranks in `tiers` (see `RoutingPolicy.tiers`)."""
+    """`Engine.release(agent)` for an agent of `group`, whose lines (no chat) the policy ranks in
+    `tiers` (see `RoutingPolicy.tiers`)."""
     kernel, lines, legs, pool = engine.kernel, engine.lines, engine.legs, engine.pools[group]
     heap, ids, idle = kernel._heap, kernel._ids, pool.idle
     counted, oldest, pop_oldest, make_idle = lines.counted, lines.oldest, lines.pop_oldest, idle.append
     state, answer, served_by, handle, queue = legs.state, legs.answer, legs.group, legs.handle, legs.queue
     decides, after_service, decide = engine._decides, engine.after_service, engine.flows.decide_after_service
     owed, general = engine._owed[group], engine.release
+    deferred, may_defer = engine.plan.line_deferred, engine._may_defer
 
     def release(agent: "Agent") -> None:
         leg = agent.leg
@@ -153,6 +154,8 @@ def tiered_release_lane(engine: "Engine", group: int, tiers: tuple[tuple[int, ..
                     if arrival < best_arrival:
                         best, best_arrival = line, arrival
             if best >= 0:
+                if deferred[best] and not may_defer(group, False):
+                    break           # live first: deferred work it may not take now
                 leg = pop_oldest(best)
                 now = kernel.now
                 agent.leg = leg     # Engine.start
@@ -170,13 +173,12 @@ def tiered_release_lane(engine: "Engine", group: int, tiers: tuple[tuple[int, ..
 
 def tiered_offer_lane(engine: "Engine", line: int, tiers: tuple[tuple[int, ...], ...],
                       release_of: list[Callable[["Agent"], None]]) -> Callable[[int], None]:
-    """`Engine.offer(leg)` for a leg of `line` (live or freely taken deferred work, no chat), whose
-    groups the policy ranks in `tiers` (see `RoutingPolicy.tiers`); `release_of[group]` runs when
-    an agent of the group finishes."""
+    """`Engine.offer(leg)` for a leg of `line` (no chat), whose groups the policy ranks in `tiers`
+    (see `RoutingPolicy.tiers`); `release_of[group]` runs when an agent of the group finishes."""
     kernel, legs, pools = engine.kernel, engine.legs, engine.pools
     heap, ids = kernel._heap, kernel._ids
     state, answer, served_by, handle = legs.state, legs.answer, legs.group, legs.handle
-    wait = engine.wait
+    wait, deferred, may_defer = engine.wait, engine.plan.line_deferred[line], engine._may_defer
     # per tier, per group: (group, its pool, its idle agents, what runs when its agent finishes)
     ranked = tuple(tuple((g, pools[g], pools[g].idle, release_of[g]) for g in tier) for tier in tiers)
 
@@ -187,7 +189,7 @@ def tiered_offer_lane(engine: "Engine", line: int, tiers: tuple[tuple[int, ...],
                 agents = entry[2]
                 if agents:
                     since = agents[0].idle_since
-                    if since < best_since:
+                    if since < best_since and not (deferred and not may_defer(entry[0], True)):
                         best, best_since = entry, since
             if best is not None:
                 group, pool, agents, release = best

@@ -41,11 +41,12 @@ class RoutingPolicy:
 
     def tiers(self) -> tuple[tuple[tuple[tuple[int, ...], ...], ...], tuple[tuple[tuple[int, ...], ...], ...]] | None:
         """(per line, its eligible groups in tiers; per group, its lines in tiers), best tier first,
-        if the policy decides by them alone wherever no chat is involved and deferred work may be
-        taken: `select_agent` gives the group, in the first tier with an idle agent, whose agent
-        has been idle longest; `select_line` the line, in the first tier with a contact waiting,
-        whose oldest contact has waited longest (ties: the earlier in the tier). None (the
-        default): the engine asks the policy every time."""
+        if the policy decides by them alone wherever no chat is involved: `select_agent` gives the
+        group, in the first tier with an idle agent, whose agent has been idle longest (for a
+        deferred line, among groups that `view.may_defer(group, True)`, asked in that order);
+        `select_line` the line, in the first tier with a contact waiting, whose oldest contact has
+        waited longest (ties: the earlier in the tier), or None if that line is deferred and not
+        `view.may_defer(group, False)`. None (the default): the engine asks the policy every time."""
         return None
 
 

@@ -53,6 +53,8 @@ CASES = {
     "transfers": lambda: _one_queue(transfers=[{"to": "backup", "probability": 0.3}]),
     "a single-skill group sharing its line": lambda: _shared(),
     "fifo across groups, with email": lambda: _shared(policy="fifo"),
+    "email held back by a blending rule": lambda: _shared(blending="live_first", reserve=1, live_quiet="2m"),
+    "email by priority": lambda: _shared(blending="by_priority"),
     **{name: (lambda name=name: ccsim.load_scenario(SCENARIOS / f"{name}.yml"))
        for name in ("hotline", "omnichannel", "after_sales", "tiered_support")},
 }
