@@ -53,9 +53,10 @@ class _TieredPolicy(RoutingPolicy):
     def select_agent(self, line):
         view = self.view
         if view.line_chat[line]:     # fill agents already chatting before taking idle ones
+            chat_room = view.chat_room
             for tier in self.group_tiers[line]:
                 for group in tier:
-                    if view.has_chat_room(group):
+                    if chat_room[group]:
                         return group
         deferred, idle = view.line_deferred[line], view.idle
         for tier in self.group_tiers[line]:

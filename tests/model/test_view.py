@@ -12,10 +12,11 @@ from ccsim.policies.registry import POLICIES
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 
 
-def test_counted_and_idle_agree_with_n_waiting_and_longest_idle():
-    """Wraps the default policy: before each of its decisions, every line counted empty has nobody
-    waiting, and each group's idle agents are `n_idle` many, the first idle since `longest_idle_since`."""
-    checked = {"lines": 0, "groups": 0}
+def test_counted_idle_and_chat_room_agree_with_the_exact_reads():
+    """Wraps the default policy on the omnichannel scenario (calls, chats, email, breaks): before
+    each of its decisions, no line counts fewer legs than wait in it, each group's idle agents are
+    `n_idle` many, the first idle since `longest_idle_since`, and its chat room is `has_chat_room`."""
+    checked = {"lines": 0, "groups": 0, "chatting": 0}
 
     class Checking(get_policy("priority_then_longest_wait")):
         def check(self):
@@ -27,7 +28,9 @@ def test_counted_and_idle_agree_with_n_waiting_and_longest_idle():
                 agents = view.idle[group]
                 assert len(agents) == view.n_idle(group)
                 assert (agents[0].idle_since if agents else math.inf) == view.longest_idle_since(group)
+                assert bool(view.chat_room[group]) == view.has_chat_room(group)
                 checked["groups"] += bool(agents)
+                checked["chatting"] += bool(view.chat_room[group])
 
         def select_agent(self, line):
             self.check()
@@ -39,10 +42,9 @@ def test_counted_and_idle_agree_with_n_waiting_and_longest_idle():
 
     register_policy("test_checking")(Checking)
     try:
-        sc = ccsim.load_scenario(SCENARIOS / "hotline.yml").model_copy(
-            update={"routing": ccsim.load_scenario(SCENARIOS / "hotline.yml").routing.model_copy(
-                update={"policy": "test_checking"})})
+        sc = ccsim.load_scenario(SCENARIOS / "omnichannel.yml")
+        sc = sc.model_copy(update={"routing": sc.routing.model_copy(update={"policy": "test_checking"})})
         ccsim.simulate(sc, replications=1, seed=2)
     finally:
         POLICIES.unregister("test_checking")
-    assert checked["lines"] > 1000 and checked["groups"] > 1000
+    assert checked["lines"] > 1000 and checked["groups"] > 1000 and checked["chatting"] > 1000
