@@ -20,8 +20,6 @@ class _TieredPolicy(RoutingPolicy):
     Subclasses say what makes a tier by their `group_key` and `line_key`.
     """
 
-    obvious_when_single = True
-
     def __init__(self, view, **options):
         super().__init__(view, **options)
         plan = view.plan
@@ -39,10 +37,14 @@ class _TieredPolicy(RoutingPolicy):
             tuple(chats for tier in tiers if (chats := tuple(line for line in tier if view.line_chat[line])))
             for tiers in self.line_tiers)
 
-    def tiers(self):
-        mine = type(self).select_agent is _TieredPolicy.select_agent and \
+    @property
+    def obvious_when_single(self) -> bool:
+        """The obvious answers, unless a subclass decides otherwise."""
+        return type(self).select_agent is _TieredPolicy.select_agent and \
             type(self).select_line is _TieredPolicy.select_line
-        return (self.group_tiers, self.line_tiers) if mine else None    # a subclass decides otherwise
+
+    def tiers(self):
+        return (self.group_tiers, self.line_tiers) if self.obvious_when_single else None
 
     def group_key(self, plan, group: int, line: int) -> tuple:
         raise NotImplementedError

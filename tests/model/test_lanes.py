@@ -96,3 +96,33 @@ def test_an_observer_keeps_the_general_path():
 
     records = Engine(plan, 3, 0, observer=Counting()).run()
     assert Counting.started == int((records.legs["state"] == 1).sum()) > 0
+
+
+def test_a_subclass_deciding_otherwise_is_always_asked():
+    """A policy derived from a built-in one that overrides its decisions gets no shortcut: the
+    engine asks it even where one group serves one line."""
+    from ccsim.policies import get_policy, register_policy
+    from ccsim.policies.registry import POLICIES
+
+    asked = {"agent": 0, "line": 0}
+
+    class Counting(get_policy("priority_then_longest_wait")):
+        def select_agent(self, line):
+            asked["agent"] += 1
+            return super().select_agent(line)
+
+        def select_line(self, group, chatting):
+            asked["line"] += 1
+            return super().select_line(group, chatting)
+
+    register_policy("test_counting")(Counting)
+    try:
+        sc = CASES["M/M/c+M"]()
+        sc = sc.model_copy(update={"routing": sc.routing.model_copy(update={"policy": "test_counting"})})
+        engine = Engine(compile_plan(sc), 3, 0)
+        records = engine.run()
+    finally:
+        POLICIES.unregister("test_counting")
+    assert all(lane is None for lane in engine._offer_lane)
+    answered = int((records.legs["state"] == 1).sum())
+    assert asked["agent"] > 0.3 * answered and asked["line"] > 0.3 * answered
