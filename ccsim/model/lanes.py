@@ -9,10 +9,13 @@ of its groups, or waits; a freed agent takes the oldest leg of the best tier of 
 idle. The tiers are the policy's own (`RoutingPolicy.tiers`); where one group alone serves a line,
 or a group serves one line alone (`Engine._shortcuts`), there is nothing to rank. Anything else (a
 flow decision, a group shrinking or owing a break, a callback offer, escalation timers, patience
-events, deferred work a blending rule may hold back) goes back to the engine's own methods. Same
-steps in the same order, the same heap entries, the same draws: results are identical
+events) goes back to the engine's own methods; deferred work asks the blending verdict
+(`Engine._may_defer`) exactly where the policy would. Same steps in the same order, the same heap
+entries, the same draws: results are identical
 (tests/model/test_lanes.py compares every record of runs with and without lanes).
 
+The lanes repeat, inline and on purpose, the steps they replace (`Engine.start`, the pools'
+`take_idle` / `make_idle`, the lines' `pop_oldest` / `enqueue`): a call per step is what they save.
 Like `kernel.py` with SimPy, this module reads and writes its collaborators' state directly: the
 waiting lines' FIFO, index and counts, a pool's idle agents and busy count, the kernel's heap.
 Those modules name it where they declare that state. Measured gain (engine run only, 2026-11-26,
