@@ -69,7 +69,9 @@ class Flows:
                           or any(fcr[q] < 1.0 for fcr in self.fcr) for q in range(nq)]
         self.groups_for = [[g for g in range(plan.n_groups) if q in plan.rank[g]] for q in range(nq)]
         self.lines_for = [[line for line, lq in enumerate(plan.line_queue) if lq == q] for q in range(nq)]
-        self.stage_log: list[tuple[int, int, int, float, float]] = []
+        # five numbers per completed stage: contact, process, stage, entry s, done s (flat: a flat
+        # list becomes an array three times faster than a list of tuples)
+        self.stage_log: list[float] = []
         self.returns_scheduled = 0
         self.returns_arrived = 0
 
@@ -237,7 +239,7 @@ class Flows:
         engine = self.engine
         contacts = engine.contacts
         process, stage = contacts.process[contact], contacts.stage[contact]
-        self.stage_log.append((contact, process, stage, contacts.stage_entry[contact], engine.kernel.now))
+        self.stage_log += (contact, process, stage, contacts.stage_entry[contact], engine.kernel.now)
         stages = self.plan.stages[process]
         if stage + 1 < len(stages):
             contacts.stage[contact] = stage + 1
