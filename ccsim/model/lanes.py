@@ -46,6 +46,12 @@ def usable(engine: "Engine") -> bool:
     return engine.observer is None and not engine.scales_handle
 
 
+def _held_back(engine: "Engine") -> tuple[bool, ...]:
+    """Per line: is it deferred work that the blending verdict may hold back? (A blending rule that
+    never defers always answers yes, without a side effect: no need to ask it.)"""
+    return engine.plan.line_deferred if engine._defers else (False,) * engine.plan.n_lines
+
+
 def release_lane(engine: "Engine", group: int, line: int) -> Callable[["Agent"], None]:
     """`Engine.release(agent)` for an agent of `group`, which serves `line` alone."""
     kernel, lines, legs, pool = engine.kernel, engine.lines, engine.legs, engine.pools[group]
@@ -138,7 +144,7 @@ def tiered_release_lane(engine: "Engine", group: int, tiers: tuple[tuple[int, ..
     state, answer, served_by, handle, queue = legs.state, legs.answer, legs.group, legs.handle, legs.queue
     decides, after_service, decide = engine._decides, engine.after_service, engine.flows.decide_after_service
     owed, general = engine._owed[group], engine.release
-    deferred, may_defer = engine.plan.line_deferred, engine._may_defer
+    deferred, may_defer = _held_back(engine), engine._may_defer
 
     def release(agent: "Agent") -> None:
         leg = agent.leg
@@ -181,7 +187,7 @@ def tiered_offer_lane(engine: "Engine", line: int, tiers: tuple[tuple[int, ...],
     kernel, legs, pools = engine.kernel, engine.legs, engine.pools
     heap, ids = kernel._heap, kernel._ids
     state, answer, served_by, handle = legs.state, legs.answer, legs.group, legs.handle
-    wait, deferred, may_defer = engine.wait, engine.plan.line_deferred[line], engine._may_defer
+    wait, deferred, may_defer = engine.wait, _held_back(engine)[line], engine._may_defer
     # per tier, per group: (group, its pool, its idle agents, what runs when its agent finishes)
     ranked = tuple(tuple((g, pools[g], pools[g].idle, release_of[g]) for g in tier) for tier in tiers)
 
