@@ -27,6 +27,8 @@ _PUBLIC = {
     "scenario_dict": "ccsim.scenario", "write_scenario": "ccsim.scenario",
     "simulate": "ccsim.simulate",
     "staff": "ccsim.staffing",
+    "Sweep": "ccsim.sweep", "sweep": "ccsim.sweep",
+    "forecast": "ccsim.forecast",
 }
 __all__ = sorted([*_PUBLIC, "erlang"])
 
@@ -38,6 +40,8 @@ if TYPE_CHECKING:
     from ccsim.scenario import Scenario, load_scenario, load_warnings, scenario_dict, write_scenario
     from ccsim.simulate import simulate
     from ccsim.staffing import staff
+    from ccsim.sweep import Sweep, sweep
+    from ccsim.forecast import forecast
 
 
 def __getattr__(name: str) -> Any:
@@ -56,7 +60,7 @@ def __dir__() -> list[str]:
 
 
 class _Package(types.ModuleType):
-    """The `ccsim` package, whose `simulate` and `compare` stay the functions even after their
+    """The `ccsim` package, whose `simulate`, `compare` and `sweep` stay the functions even after their
     submodules of the same name are imported (importing a submodule binds it on its package)."""
 
     def __setattr__(self, name: str, value: Any) -> None:

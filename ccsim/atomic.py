@@ -42,7 +42,8 @@ def atomic_write(path: Path | str, write: Callable[[IO[Any]], None], binary: boo
         raise
 
 
-def _nearest_existing(path: Path) -> Path:
+def nearest_existing(path: Path) -> Path:
+    """`path`, or its nearest parent that exists."""
     while not path.exists() and path != path.parent:
         path = path.parent
     return path
@@ -68,7 +69,7 @@ def check_out_dir(path: Path | str, option: str = "output folder") -> Path:
     if out.is_dir() and not (out / MARKER).exists() and any(out.iterdir()):
         raise OutputError(f"{where}: the folder holds files ccsim did not write (no {MARKER} marker); "
                           "give a new or empty folder, or remove its files first")
-    base = _nearest_existing(out.parent)
+    base = nearest_existing(out.parent)
     if not base.is_dir():
         raise OutputError(f"{where}: {base} is not a folder")
     try:

@@ -7,10 +7,12 @@ with days x intervals). The costs below were measured with `benchmarks/bench_siz
 resident memory and wall time of `simulate` plus the KPI tables `ccsim run` prints, as
 differences between cases, Python 3.11, numpy 2, one core of a 2-core machine):
 
-- a leg (one queue visit of a contact): ~1030 B at the peak of the replication in progress,
-  ~520 B kept per further replication (all replications stay in memory until the end);
+- a leg (one queue visit of a contact): ~370 B at the peak of the replication in progress;
+  nothing once the replication ends (it is reduced to its KPIs, see `ccsim.kpis.reduce`), so
+  further replications add no memory per contact;
   130,000 legs/s (M/M/c+M 160k/s, `hotline` and `omnichannel` 151k/s, `after_sales` 131k/s);
-- an interval: ~800 B and ~4.4 us per replication and per queue or agent group;
+- an interval: ~1000 B (peak, with the KPIs of each level) and ~4.4 us per replication and per
+  queue or agent group;
 - a replication: ~33 KB and ~3.5 ms of fixed cost;
 - an agent: ~70 B, ~1.1 us; a shift break or rest: ~700 B, ~15 us (an event per break and agent);
 - the interpreter with numpy, pandas and SimPy: ~150 MB.
@@ -28,10 +30,9 @@ import numpy as np
 from ccsim.errors import Problem, ScenarioError
 from ccsim.scenario.models import Scenario
 
-PEAK_BYTES_PER_LEG = 1030.0
-KEPT_BYTES_PER_LEG = 520.0
+PEAK_BYTES_PER_LEG = 370.0
 LEGS_PER_S = 130_000.0
-BYTES_PER_INTERVAL_SERIES = 800.0       # per interval, replication and queue or agent group
+BYTES_PER_INTERVAL_SERIES = 1000.0      # per interval, replication and queue or agent group
 SECONDS_PER_INTERVAL_SERIES = 4.4e-6
 BYTES_PER_REPLICATION = 33_000.0
 SECONDS_PER_REPLICATION = 3.5e-3
@@ -78,9 +79,8 @@ class SizeEstimate:
 
     @property
     def contacts_bytes(self) -> float:
-        """Kept records of every replication plus the working set of those in progress."""
-        return self.legs * (KEPT_BYTES_PER_LEG * self.replications
-                            + PEAK_BYTES_PER_LEG * min(self.workers, self.replications))
+        """The working set of the replications in progress (a finished one keeps only its KPIs)."""
+        return self.legs * PEAK_BYTES_PER_LEG * min(self.workers, self.replications)
 
     @property
     def intervals_bytes(self) -> float:
@@ -238,7 +238,7 @@ def _memory_problem(est: SizeEstimate, available: float, total: float | None = N
     elif biggest == "intervals":
         what = f"{est.intervals:,} intervals in {est.replications} replications"
         fix = "lower horizon.days or replications, or lengthen the interval"
-        path = "horizon.days"
+        path = "replications" if est.replications > 1000 and est.days <= 31 else "horizon.days"
     else:
         what = f"about {est.agents:.3g} agents" + (
             f" taking {est.breaks:.3g} breaks" if est.breaks else "")

@@ -35,6 +35,8 @@ np = _LazyModule("numpy")
 
 FORMATS = click.Choice(["table", "json", "csv"])
 FORMAT_HELP = "table: KPI tables; json: one JSON object on stdout; csv: long-format KPIs on stdout."
+RUN_FORMATS = click.Choice(["table", "json", "csv", "parquet"])
+RUN_FORMAT_HELP = FORMAT_HELP + " parquet: the tables as Parquet files in --out instead of CSV, nothing on stdout."
 SEED = click.IntRange(min=0, max=SEED_MAX)
 SEED_HELP = "Base random seed, 0 to 2**63-1"
 
@@ -135,6 +137,34 @@ def _check_out(ctx: click.Context, param: click.Parameter, out_dir: Path | None)
     return out_dir
 
 
+SCHEDULER_ENV = ["CCSIM_SCHEDULER", "DASK_SCHEDULER_ADDRESS"]       # read in this order
+
+
+def _scheduler_option(command: Callable) -> Callable:
+    """`--scheduler tcp://HOST:PORT`: run the replications on that Dask cluster."""
+    return click.option("--scheduler", metavar="ADDRESS", envvar=SCHEDULER_ENV, show_envvar=True,
+                        help="Dask scheduler (tcp://HOST:8786) whose workers run the replications; "
+                             "results do not depend on it. Needs ccsim[dask].")(command)
+
+
+def _workers_option(command: Callable) -> Callable:
+    """`--workers W`: local worker processes."""
+    return click.option("--workers", "-w", type=click.IntRange(min=1), default=1, show_default=True,
+                        help="Worker processes; results do not depend on it.")(command)
+
+
+@contextmanager
+def _executor(scheduler: str | None) -> Iterator[Any]:
+    """A client of the Dask scheduler at `scheduler`, closed at the end, or None (run locally)."""
+    if not scheduler:
+        yield None
+        return
+    from ccsim.executors import connect
+
+    with connect(scheduler) as client:
+        yield client
+
+
 class DurationType(click.ParamType):
     """Seconds, or a duration string such as 20s, 4m30s, 2h."""
 
@@ -193,27 +223,42 @@ def main() -> None:
               help="Worker processes; results do not depend on it.")
 @click.option("--out", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path), callback=_check_out,
               help="Directory for report.html (charts embedded), the PNG charts, CSV files and summary.json.")
-@click.option("--format", "-f", "fmt", type=FORMATS, default="table", show_default=True, help=FORMAT_HELP)
+@click.option("--format", "-f", "fmt", type=RUN_FORMATS, default="table", show_default=True,
+              help=RUN_FORMAT_HELP)
 @click.option("--set", "assignments", multiple=True, metavar="KEY=VALUE",
               help="Override a scenario key, e.g. --set queues.billing.handle_time.mean=210 (repeatable).")
 @click.option("--force", is_flag=True, help="Run even when the size estimate exceeds this machine's limits.")
+@click.option("--records", is_flag=True,
+              help="Keep per-contact and per-leg records of every replication, written as Parquet to OUT/records/.")
+@click.option("--records-first", type=click.IntRange(min=1), metavar="K",
+              help="Keep the records of the first K replications only (implies --records).")
+@_scheduler_option
 @_fail_cleanly
 def run(scenario: Path, replications: int | None, seed: int | None, workers: int,
-        out_dir: Path | None, fmt: str, assignments: tuple[str, ...], force: bool) -> None:
+        out_dir: Path | None, fmt: str, assignments: tuple[str, ...], force: bool, records: bool,
+        records_first: int | None, scheduler: str | None) -> None:
     """Simulate SCENARIO and print KPIs with 95% confidence intervals."""
+    from ccsim.atomic import nearest_existing
+    from ccsim.records import RecordStore
     from ccsim.report.export import long_table, to_json, write_outputs
     from ccsim.report import tables
     from ccsim.scenario import load_scenario
     from ccsim.scenario.variants import parse_assignment
     from ccsim.simulate import simulate
 
+    kept = records_first or records
+    if (kept or fmt == "parquet") and out_dir is None:
+        raise click.UsageError(f"{'--records' if kept else '--format parquet'} writes Parquet files and needs --out DIR")
     overrides = dict(parse_assignment(a) for a in assignments)
     sc = load_scenario(scenario, overrides)
     total = replications or sc.replications
     err = _stderr()
-    with _blamed_on(scenario), _progress_bar(err, fmt == "table" and err.is_terminal) as bar:
+    with _blamed_on(scenario), _executor(scheduler) as executor, \
+            _progress_bar(err, fmt == "table" and err.is_terminal) as bar:
         task = None if bar is None else bar.add_task(f"simulating {sc.name}", total=total)
-        res = simulate(sc, replications, seed, workers, force=force,
+        store = RecordStore(near=nearest_existing(out_dir.parent)) if kept else None
+        res = simulate(sc, replications, seed, workers, force=force, executor=executor, records=kept,
+                       records_dir=store,
                        progress=None if bar is None else lambda done, _: bar.update(task, completed=done))
     if fmt != "json":
         for warning in res.warnings:
@@ -222,8 +267,12 @@ def run(scenario: Path, replications: int | None, seed: int | None, workers: int
         click.echo(to_json(res, overrides))
     elif fmt == "csv":
         click.echo(long_table(res).to_csv(index=False), nl=False)
-    else:
+    elif fmt == "table":
+        from ccsim.report.answer import terminal
+        from ccsim.summary import run_summary
+
         out = _stdout()
+        out.print(terminal(run_summary(res)))
         out.print(tables.kpi_table(res, overrides))
         out.print(tables.group_table(res))
         if len(res.plan.channels_used) > 1:
@@ -238,8 +287,8 @@ def run(scenario: Path, replications: int | None, seed: int | None, workers: int
         if res.plan.penalties.any():
             out.print(tables.cost_table(res))
     if out_dir is not None:
-        written = write_outputs(res, out_dir, overrides=overrides)
-        if fmt == "table":
+        written = write_outputs(res, out_dir, overrides=overrides, parquet=fmt == "parquet")
+        if fmt in ("table", "parquet"):
             err.print(f"wrote {len(written)} files to {out_dir}")
 
 
@@ -324,22 +373,37 @@ def schema(templates: bool) -> None:
               help="Directory for report.html, the charts, comparison.csv, cost_benefit.csv and each scenario's CSVs.")
 @click.option("--format", "-f", "fmt", type=FORMATS, default="table", show_default=True, help=FORMAT_HELP)
 @click.option("--force", is_flag=True, help="Run even when the size estimate exceeds this machine's limits.")
+@click.option("--objective", metavar="KPI",
+              help="Decision rule: the KPI to optimize [the baseline's decision.objective, else total_cost].")
+@click.option("--must-meet", "must_meet", multiple=True, metavar="KPI",
+              help="Decision rule: a KPI every recommended scenario must meet (repeatable) "
+                   "[the baseline's decision.must_meet, else service_level].")
+@click.option("--restaff", is_flag=True,
+              help="Also staff the baseline and each variant without a pilot to the same targets by the simulation "
+                   "search, and price the re-staffed variants against the re-staffed baseline (labour savings).")
+@_scheduler_option
 @_fail_cleanly
 def compare(scenarios: tuple[Path, ...], replications: int | None, seed: int | None, workers: int,
-            precision: float | None, out_dir: Path | None, fmt: str, force: bool) -> None:
+            precision: float | None, out_dir: Path | None, fmt: str, force: bool, objective: str | None = None,
+            must_meet: tuple[str, ...] = (), restaff: bool = False, scheduler: str | None = None) -> None:
     """Compare BASELINE.yml with VARIANT.yml ... : KPIs side by side, paired differences with 95% CIs.
 
     \b
     ccsim compare scenarios/hotline.yml scenarios/pilot_training.yml scenarios/rollout_training.yml
     """
     from ccsim.compare import compare as run_compare
+    from ccsim.decision import check_rule, recommend
+    from ccsim.report.answer import decision_terminal
     from ccsim.report.export import comparison_json, write_comparison
-    from ccsim.report.tables import comparison_table, cost_benefit_table
+    from ccsim.report.tables import comparison_table, cost_benefit_tables
 
     if len(scenarios) < 2:
         raise click.UsageError("give a baseline and at least one variant")
+    check_rule(objective, must_meet)                  # before any simulation
     err = _stderr()
-    with _progress_bar(err, fmt == "table" and err.is_terminal) as bar:
+    if restaff and fmt == "table":
+        err.print("re-staffing the baseline and each change by the simulation search (--restaff)")
+    with _executor(scheduler) as executor, _progress_bar(err, fmt == "table" and err.is_terminal) as bar:
         tasks: dict[str, int] = {}                 # one bar per scenario, kept when --precision adds replications
 
         def advance(name: str, done: int, total: int) -> None:
@@ -347,17 +411,20 @@ def compare(scenarios: tuple[Path, ...], replications: int | None, seed: int | N
                 tasks[name] = bar.add_task(f"simulating {name}", total=total)
             bar.update(tasks[name], completed=done, total=total)
 
-        comparison = run_compare(scenarios, replications, seed, workers, precision, force=force,
-                                 progress=None if bar is None else advance)
+        comparison = run_compare(scenarios, replications, seed, workers, precision, force=force, executor=executor,
+                                 progress=None if bar is None else advance, restaff=restaff)
+    decision = recommend(comparison, objective, must_meet)
     if fmt == "json":
-        click.echo(comparison_json(comparison))
+        click.echo(comparison_json(comparison, decision))
     elif fmt == "csv":
         click.echo(comparison.table.to_csv(index=False), nl=False)
     else:
+        _stdout().print(decision_terminal(decision))
         _stdout().print(comparison_table(comparison))
-        _stdout().print(cost_benefit_table(comparison))
+        for table in cost_benefit_tables(comparison):
+            _stdout().print(table)
     if out_dir is not None:
-        written = write_comparison(comparison, out_dir)
+        written = write_comparison(comparison, out_dir, decision)
         if fmt == "table":
             err.print(f"wrote {len(written)} files to {out_dir}")
 
@@ -368,8 +435,10 @@ def compare(scenarios: tuple[Path, ...], replications: int | None, seed: int | N
               help="Analytic requirement, or corrected by simulation (multi-skill, flows, spill-over).")
 @click.option("--shifts", "shifts_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Shift templates (YAML): plan shifts covering the requirement at least cost.")
+@click.option("--roster", "roster_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Roster file (YAML): a week of agents per group, shift templates and weekly rules.")
 @click.option("--out", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path), callback=_check_out,
-              help="Directory for CSVs, the coverage plot and the staffed scenario.")
+              help="Directory for report.html, CSVs, the coverage plot and the staffed scenario.")
 @click.option("--replications", "-r", type=click.IntRange(min=1), default=10, show_default=True,
               help="Replications per simulation (method simulate).")
 @click.option("--seed", "-s", type=SEED, help=f"{SEED_HELP} [scenario's].")
@@ -380,10 +449,12 @@ def compare(scenarios: tuple[Path, ...], replications: int | None, seed: int | N
 @click.option("--format", "-f", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
               help="table: staffing tables; json: one JSON object on stdout.")
 @click.option("--force", is_flag=True, help="Run even when the size estimate exceeds this machine's limits.")
+@_workers_option
+@_scheduler_option
 @_fail_cleanly
-def staff(scenario: Path, method: str, shifts_file: Path | None, out_dir: Path | None, replications: int,
-          seed: int | None, max_iterations: int, time_budget: float, max_occupancy: float | None, fmt: str,
-          force: bool) -> None:
+def staff(scenario: Path, method: str, shifts_file: Path | None, roster_file: Path | None, out_dir: Path | None,
+          replications: int, seed: int | None, max_iterations: int, time_budget: float, max_occupancy: float | None,
+          fmt: str, force: bool, workers: int, scheduler: str | None) -> None:
     """Required agents per interval for SCENARIO: Erlang per queue, optionally corrected by simulation,
     optionally turned into shifts at least cost."""
     from ccsim.report.staffing import staffing_json, staffing_tables, write_staffing
@@ -393,21 +464,170 @@ def staff(scenario: Path, method: str, shifts_file: Path | None, out_dir: Path |
     sc = load_scenario(scenario)
     err = _stderr()
     options = dict(method=method, shifts=shifts_file, replications=replications, seed=seed,
-                   max_iterations=max_iterations, time_budget_s=time_budget, max_occupancy=max_occupancy, force=force)
-    with _blamed_on(scenario), _progress_bar(err, method == "simulate" and fmt == "table" and err.is_terminal) as bar:
+                   max_iterations=max_iterations, time_budget_s=time_budget, max_occupancy=max_occupancy, force=force,
+                   workers=workers)
+    with _blamed_on(scenario), _executor(scheduler if method == "simulate" else None) as executor, \
+            _progress_bar(err, method == "simulate" and fmt == "table" and err.is_terminal) as bar:
         task = None if bar is None else bar.add_task("searching staff in simulation", total=max_iterations)
-        result = plan_staff(sc, progress=None if bar is None else lambda done, total, note: bar.update(
+        result = plan_staff(sc, executor=executor, progress=None if bar is None else lambda done, total, note: bar.update(
             task, completed=done, description=f"searching: {note}"), **options)
+    roster = None
+    if roster_file is not None:
+        result, roster = _rostered(result, roster_file, shifts_file)
     if fmt == "json":
-        click.echo(staffing_json(result))
+        click.echo(staffing_json(result) if roster is None else _with_roster(staffing_json(result), roster))
     else:
+        from ccsim.report.answer import staffing_terminal
+        from ccsim.summary import staffing_summary
+
         out = _stdout()
+        out.print(staffing_terminal(staffing_summary(result)))
         for table in staffing_tables(result):
             out.print(table)
-    if out_dir is not None:
+        if roster is not None:
+            from ccsim.report.roster import roster_tables
+
+            for table in roster_tables(roster):
+                out.print(table)
+    if out_dir is not None and roster is not None:
+        from ccsim.report.roster import write_roster
+
+        written = write_roster(result, roster, out_dir, scenario.stem)
+        if fmt == "table":
+            err.print(f"wrote {len(written)} files to {out_dir}")
+    elif out_dir is not None:
         written = write_staffing(result, out_dir, scenario.stem)
         if fmt == "table":
             err.print(f"wrote {len(written)} files to {out_dir}")
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--vary", "vary", multiple=True, required=True, metavar="KEY=SPEC",
+              help="A scenario key and its values: a range FROM:TO:STEP (inclusive) or a comma list, e.g. "
+                   "--vary agent_groups.team.staff=20:40:2 (repeatable: the grid is every combination).")
+@click.option("--replications", "-r", type=click.IntRange(min=1), help="Replications per point [scenario's].")
+@click.option("--seed", "-s", type=SEED, help=f"{SEED_HELP}, the same for every point [scenario's].")
+@_workers_option
+@click.option("--out", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path), callback=_check_out,
+              help="Directory for sweep.csv (one row per point, queue and KPI) and the plot sweep_KPI.png.")
+@click.option("--plot", "plot_kpi", metavar="KPI", default="service_level", show_default=True,
+              help="Queue KPI plotted against the first swept key (with --out).")
+@click.option("--queue", default="ALL", show_default=True,
+              help="Queue of the terminal table, and of the plot when several keys are swept (ALL: all queues).")
+@click.option("--format", "-f", "fmt", type=FORMATS, default="table", show_default=True,
+              help="table: one row per point; json: one JSON object on stdout; csv: the tidy table on stdout.")
+@click.option("--force", is_flag=True, help="Run even when the size estimate exceeds this machine's limits.")
+@_scheduler_option
+@_fail_cleanly
+def sweep(scenario: Path, vary: tuple[str, ...], replications: int | None, seed: int | None, workers: int,
+          out_dir: Path | None, plot_kpi: str, queue: str, fmt: str, force: bool, scheduler: str | None) -> None:
+    """Simulate SCENARIO at every point of a grid of key values, with the same seed at every point.
+
+    \b
+    ccsim sweep scenarios/hotline.yml --vary agent_groups.tech_team.staff=8:14:2 \\
+        --vary queues.technical.handle_time.mean=420,480
+    """
+    from ccsim.kpis import names
+    from ccsim.report.sweep import sweep_json, sweep_table, write_sweep
+    from ccsim.scenario import load_scenario
+    from ccsim.sweep import axes_of, sweep as run_sweep
+
+    if out_dir is None and click.get_current_context().get_parameter_source("plot_kpi").name == "COMMANDLINE":
+        raise click.UsageError("--plot draws into the --out folder: give --out DIR too")
+    if plot_kpi not in names("queue"):
+        raise click.BadParameter(f"unknown queue KPI {plot_kpi!r}; allowed: {', '.join(names('queue'))}",
+                                 param_hint="--plot")
+    axes = axes_of(vary)
+    queues = [*load_scenario(scenario).queues, "ALL"]
+    if queue not in queues:
+        raise click.BadParameter(f"unknown queue {queue!r}; queues: {', '.join(queues)}", param_hint="--queue")
+    err = _stderr()
+    with _blamed_on(scenario), _executor(scheduler) as executor, \
+            _progress_bar(err, fmt == "table" and err.is_terminal) as bar:
+        task = None if bar is None else bar.add_task(f"sweeping {scenario.stem}", total=None)
+        result = run_sweep(scenario, axes, replications, seed, workers, executor=executor, force=force,
+                           progress=None if bar is None else lambda done, total: bar.update(
+                               task, completed=done, total=total))
+    if fmt != "json":
+        for warning in result.warnings:
+            err.print(f"[yellow]warning:[/] {warning}")
+    if fmt == "json":
+        click.echo(sweep_json(result))
+    elif fmt == "csv":
+        click.echo(result.table.to_csv(index=False), nl=False)
+    else:
+        _stdout().print(sweep_table(result, queue))
+    if out_dir is not None:
+        written = write_sweep(result, out_dir, plot_kpi, queue)
+        if fmt == "table":
+            err.print(f"wrote {len(written)} files to {out_dir}")
+
+
+@main.command()
+@click.argument("history", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--days", "-d", type=click.IntRange(min=1), default=7, show_default=True,
+              help="Whole days to forecast after the history.")
+@click.option("--holdout", type=click.IntRange(min=0), default=7, show_default=True,
+              help="Last days of history held out for the backtest (0: no backtest, no forecast_error).")
+@click.option("--level", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.8, show_default=True,
+              help="Coverage of the prediction intervals.")
+@click.option("--special", "special_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Special days (CSV: date, kind, optional factor), in the history and ahead.")
+@click.option("--trend", is_flag=True, help="Carry a log-linear trend of the weekly totals into the forecast.")
+@click.option("--interval", "interval_s", type=DURATION, help="Interval length [the most common step in HISTORY].")
+@click.option("--extends", "base", type=click.Path(dir_okay=False, path_type=Path),
+              help="Scenario the fragment extends (handle times, agent groups), so forecast.yml runs as it is.")
+@click.option("--out", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path), callback=_check_out,
+              help="Directory for forecast.csv, backtest.csv, metrics.csv, forecast.png and forecast.yml.")
+@click.option("--format", "-f", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="table: backtest and daily totals; json: one JSON object on stdout.")
+@_fail_cleanly
+def forecast(history: Path, days: int, holdout: int, level: float, special_file: Path | None, trend: bool,
+             interval_s: float | None, base: Path | None, out_dir: Path | None, fmt: str) -> None:
+    """Forecast contacts per queue and interval from HISTORY (CSV: timestamp, queue, volume[, handle_time]),
+    with prediction intervals, a backtest against seasonal naive, and a scenario fragment.
+
+    \b
+    ccsim forecast data/history.csv --special data/special_days.csv --out forecast/
+    """
+    from ccsim.forecast import run_forecast
+    from ccsim.forecast.report import tables, to_json, write_forecast
+
+    if base is not None and not base.is_file():
+        raise click.BadParameter(f"file not found: {base}", param_hint="--extends")
+    run = run_forecast(history, days=days, holdout_days=holdout, level=level, special_days=special_file,
+                       trend=trend, interval_s=interval_s)
+    err = _stderr()
+    if fmt == "json":
+        click.echo(to_json(run))
+    else:
+        for note in run.notes:
+            err.print(f"[yellow]note:[/] {note}")
+        out = _stdout()
+        for table in tables(run):
+            out.print(table)
+    if out_dir is not None:
+        written = write_forecast(run, out_dir, base)
+        if fmt == "table":
+            err.print(f"wrote {len(written)} files to {out_dir}")
+
+
+def _rostered(result: Any, roster_file: Path, shifts_file: Path | None) -> tuple[Any, Any]:
+    """`staff --roster`: the weekly roster of the requirement; the result staffed by it."""
+    from ccsim.staffing.roster import apply_roster
+
+    if shifts_file is not None:
+        raise click.UsageError("give --shifts (shift counts per day) or --roster (a week of agents), not both")
+    return apply_roster(result, roster_file)
+
+
+def _with_roster(text: str, roster: Any) -> str:
+    from ccsim.report.roster import roster_json
+
+    data = json.loads(text)
+    data["roster"] = roster_json(roster)
+    return json.dumps(data, indent=2, default=float)
 
 
 @main.command()

@@ -14,14 +14,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ccsim import arguments
+from ccsim import arguments, economics, executors
 from ccsim.budget import SizeWarning, check_sizes, fits
 from ccsim.errors import Problem, ScenarioError
-from ccsim.kpis import Kpi, cost_kpis, group_kpis, kpi, leg_kpis, names, queue_kpis
+from ccsim.kpis import Kpi, cost_kpis, group_kpis, kpi, names, pilot_queue_kpis, queue_kpis
 from ccsim.kpis.registry import NEUTRAL, index
 from ccsim.results import Results
 from ccsim.scenario import Scenario, load_scenario
-from ccsim.scenario.economics import Investment
 from ccsim.simulate import run_arguments, simulate
 from ccsim.units import format_clock, format_duration
 from ccsim.stats import mean_ci
@@ -29,7 +28,7 @@ from ccsim.stats import mean_ci
 # The KPIs a comparison shows per level, in this order (directions and units: `ccsim.kpis.KPIS`).
 QUEUE_COMPARED = ("offered", "offered_fresh", "offered_repeat", "answered", "abandoned", "service_level", "asa",
                   "wait_p90", "abandon_rate", "aht", "fcr", "transfer_rate", "escalated")
-GROUP_COMPARED = ("occupancy", "handled", "aht", "fcr", "staffed_hours", "cost")
+GROUP_COMPARED = ("occupancy", "handled", "aht", "fcr", "staffed_hours", "scheduled_hours", "cost")
 COST_COMPARED = names("cost")
 NOISE = 1e-9        # differences within this share of the values' size are rounding, not a change
 MAX_REPLICATIONS = 640
@@ -48,6 +47,8 @@ class Comparison:
     cost_benefit: pd.DataFrame
     precision: float | None = None        # the half-width asked for with `precision`
     precise: bool = True                  # reached (False: stopped at MAX_REPLICATIONS or the memory limit)
+    # per scenario: the compared KPIs per replication, keyed by (level, name, kpi) (see `samples`)
+    samples: tuple[dict[tuple[str, str, str], np.ndarray], ...] = ()
 
     @property
     def replications(self) -> int:
@@ -56,7 +57,9 @@ class Comparison:
 
 def compare(scenarios: Sequence[Scenario | str | Path | Mapping[str, Any]], replications: int | None = None,
             seed: int | None = None, workers: int = 1, precision: float | None = None,
-            progress: Callable[[str, int, int], None] | None = None, force: bool = False) -> Comparison:
+            progress: Callable[[str, int, int], None] | None = None, force: bool = False,
+            executor: executors.Executor = None, restaff: bool = False,
+            staff_options: Mapping[str, Any] | None = None) -> Comparison:
     """Simulate every scenario with the same seed and replications and compare each with the first.
 
     `precision` (a service-level share, e.g. 0.01) doubles the replications until the paired
@@ -64,7 +67,13 @@ def compare(scenarios: Sequence[Scenario | str | Path | Mapping[str, Any]], repl
     MAX_REPLICATIONS). `progress(scenario name, done, total)` follows each scenario's replications.
     Scenarios must share the horizon, interval and warmup (otherwise replication r of two scenarios
     is not a pair): a ScenarioError names both files and what differs. Every scenario's size is
-    checked before any is simulated (`force` as in `simulate`).
+    checked before any is simulated (`force` as in `simulate`). `workers` and `executor` choose
+    where the replications run, as in `simulate`.
+
+    `restaff` adds "<name>, re-staffed" scenarios for the baseline and every variant without a
+    pilot, staffed by the simulation search (`ccsim.staff(method="simulate")`, with
+    `staff_options`, default 5 replications) to the same targets; each re-staffed variant's
+    cost-benefit is priced against the re-staffed baseline (`ccsim.economics`).
     """
     loaded = [s if isinstance(s, Scenario) else load_scenario(s) for s in scenarios]
     if len(loaded) < 2:
@@ -72,26 +81,38 @@ def compare(scenarios: Sequence[Scenario | str | Path | Mapping[str, Any]], repl
     files = [str(s) if isinstance(s, (str, Path)) else None for s in scenarios]
     replications = loaded[0].replications if replications is None else replications
     replications, seed, workers = run_arguments(loaded[0], replications, seed, workers)
+    executor = executors.check(executor, workers)
+    held = executors.size_workers(executor, workers)        # replications in this process at once
     if replications < 2:
         raise arguments.ArgumentError(f"replications must be >= 2 for paired confidence intervals, got {replications}")
     if precision is not None:
         precision = arguments.number("precision", precision, 0.0, 1.0, high_open=True)
     _check_pairable(loaded, files)
-    check_sizes(loaded, replications, workers, force, files)
+    check_sizes(loaded, replications, held, force, files)
     names = _names(loaded)
+    against: dict[str, str] = {}
+    if restaff:
+        options = {"replications": 5, **(staff_options or {})}
+        extra = [economics.restaffed(sc, name, seed=seed, force=force, workers=workers, executor=executor, **options)
+                 for i, (sc, name) in enumerate(zip(loaded, names)) if i == 0 or sc.pilot is None]
+        against = {sc.name: extra[0].name for sc in extra[1:]}
+        loaded, files = [*loaded, *extra], [*files, *(None for _ in extra)]
+        names = _names(loaded)
     while True:
         with warnings.catch_warnings():     # the sizes were checked and warned about above, all together
             warnings.simplefilter("ignore", SizeWarning)
-            results = [simulate(sc, replications, seed, workers, force=True,
+            results = [simulate(sc, replications, seed, workers, force=True, executor=executor,
                                 progress=None if progress is None else partial(progress, name))
                        for sc, name in zip(loaded, names)]
-        table = _table(results, names)
+        samples = tuple(kpi_samples(res) for res in results)
+        table = _table(samples, names)
         precise = precision is None or _precise(table, precision)
         more = min(2 * replications, MAX_REPLICATIONS)
-        if precise or replications >= MAX_REPLICATIONS or not (force or fits(loaded, more, workers)):
+        if precise or replications >= MAX_REPLICATIONS or not (force or fits(loaded, more, held)):
             break
         replications = more
-    return Comparison(names, results, table, cost_benefit(loaded, names, table), precision, precise)
+    return Comparison(names, results, table, economics.cost_benefit(loaded, names, samples, against), precision,
+                      precise, samples)
 
 
 PAIRED_ON = {   # what replication r of two scenarios must share to be a pair: key -> (value, text)
@@ -118,33 +139,6 @@ def _check_pairable(scenarios: list[Scenario], files: list[str | None]) -> None:
                 "(compare the same period, e.g. make the variant `extends` the baseline)"), file=file))
     if problems:
         raise ScenarioError(problems=problems)
-
-
-def cost_benefit(scenarios: Sequence[Scenario], names: Sequence[str], table: pd.DataFrame) -> pd.DataFrame:
-    """Per variant: the paired change in total cost (agent cost plus penalties) per simulated
-    horizon with its CI, that saving per year (`investment.periods_per_year` horizons, default
-    365 / the horizon's days), and with the variant's `investment`: the yearly saving used (given,
-    or else the simulated one), net of `yearly_cost`, the payback period in months (inf when the
-    change never pays back) and the first-year net (net yearly saving minus the up-front cost)."""
-    total = table[(table.level == "cost") & (table.name == "ALL") & (table.kpi == "total_cost")].iloc[0]
-    rows = []
-    for sc, name in zip(scenarios[1:], names[1:]):
-        invest = sc.investment or Investment()
-        periods = invest.periods_per_year or 365.0 / sc.horizon.days
-        delta, low, high = (float(total[f"{name} {col}"]) for col in ("delta", "delta_ci_low", "delta_ci_high"))
-        simulated = -delta * periods
-        yearly = simulated if invest.yearly_saving is None else invest.yearly_saving
-        net = yearly - invest.yearly_cost
-        payback = 12 * invest.up_front / net if net > 0 else np.inf
-        rows.append({
-            "scenario": name, "total_cost_delta": delta, "total_cost_delta_ci_low": low,
-            "total_cost_delta_ci_high": high, "periods_per_year": periods, "simulated_yearly_saving": simulated,
-            "simulated_yearly_saving_ci_low": -high * periods, "simulated_yearly_saving_ci_high": -low * periods,
-            "saving_basis": "simulated" if invest.yearly_saving is None else "given", "yearly_saving": yearly,
-            "yearly_cost": invest.yearly_cost, "up_front": invest.up_front, "net_yearly_saving": net,
-            "payback_months": payback, "first_year_net": net - invest.up_front,
-        })
-    return pd.DataFrame(rows).set_index("scenario")
 
 
 PILOT_KPIS = ("aht", "fcr", "occupancy")
@@ -186,17 +180,8 @@ def _group_pairs(res: Results) -> dict[str, tuple[np.ndarray, np.ndarray]]:
 
 def _contact_pairs(res: Results) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Queue (and "ALL") -> (control, pilot) queue KPIs per replication, by the legs' customers."""
-    plan = res.plan
-    out = {name: ([], []) for name in [*plan.queue_names, "ALL"]}
-    for rec in res.records:
-        queue, pilot = rec.legs["queue"], rec.legs["pilot"]
-        mine = [queue == q for q in range(plan.n_queues)] + [np.ones(queue.size, bool)]
-        control = leg_kpis(plan, rec, [m & ~pilot for m in mine])
-        trial = leg_kpis(plan, rec, [m & pilot for m in mine])
-        for i, name in enumerate(out):
-            out[name][0].append(control[i])
-            out[name][1].append(trial[i])
-    return {name: (np.array(c), np.array(t)) for name, (c, t) in out.items()}
+    sides = np.stack([pilot_queue_kpis(res.plan, rec) for rec in res.records])
+    return {name: (sides[:, 0, i], sides[:, 1, i]) for i, name in enumerate([*res.plan.queue_names, "ALL"])}
 
 
 def _names(scenarios: list[Scenario]) -> list[str]:
@@ -210,7 +195,7 @@ def _precise(table: pd.DataFrame, precision: float) -> bool:
     return bool(np.all(np.nan_to_num(half, nan=np.inf) < precision))
 
 
-def _samples(res: Results) -> dict[tuple[str, str, str], np.ndarray]:
+def kpi_samples(res: Results) -> dict[tuple[str, str, str], np.ndarray]:
     """Per-replication values of the compared KPIs, keyed by (level, name, kpi)."""
     plan = res.plan
     out = {}
@@ -222,16 +207,17 @@ def _samples(res: Results) -> dict[tuple[str, str, str], np.ndarray]:
     for i, name in enumerate([*plan.group_names, "ALL"]):
         for k in GROUP_COMPARED:
             out["group", name, k] = groups[:, i, index("group", k)]
-    costs = np.stack([cost_kpis(plan, rec, q, g)[-1] for rec, q, g in zip(res.records, queues, groups)])
+    costs = np.stack([cost_kpis(plan, rec)[-1] for rec in res.records])
     for k in COST_COMPARED:
         out["cost", "ALL", k] = costs[:, index("cost", k)]
     return out
 
 
-def _table(results: list[Results], names: list[str]) -> pd.DataFrame:
+def _table(samples: Sequence[dict[tuple[str, str, str], np.ndarray]], names: list[str]) -> pd.DataFrame:
     """Columns: level, name, kpi, then per scenario its mean and, after the baseline,
-    "<scenario> delta", "... delta_ci_low", "... delta_ci_high", "... verdict"; last the KPI's unit."""
-    samples = [_samples(res) for res in results]
+    "<scenario> delta", "... delta_ci_low", "... delta_ci_high", "... verdict", "... note" (a
+    group's AHT whose contact mix changed); last the KPI's unit. `samples`: per scenario, its
+    `kpi_samples`."""
     keys = list(dict.fromkeys(key for values in samples for key in values))   # pilot groups too
     rows = []
     for key in keys:
@@ -248,7 +234,23 @@ def _table(results: list[Results], names: list[str]) -> pd.DataFrame:
                 row |= {f"{label} delta": mean, f"{label} delta_ci_low": low, f"{label} delta_ci_high": high,
                         f"{label} verdict": verdict(diff, low, high, kpi(key[2], key[0]), _size(base, values[key]))}
         rows.append(row | {"unit": kpi(key[2], key[0]).unit})
+    _flag_mix(rows, names)
     return pd.DataFrame(rows)
+
+
+def _flag_mix(rows: list[dict[str, Any]], names: Sequence[str]) -> None:
+    """Add "<variant> note" to every row: for a group's AHT whose contacts handled changed
+    significantly, the AHT mixes another blend of contact types, so its difference may be a mix
+    effect rather than faster or slower work; "" elsewhere."""
+    handled = {row["name"]: row for row in rows if row["level"] == "group" and row["kpi"] == "handled"}
+    for row in rows:
+        for label in names[1:]:
+            if f"{label} verdict" not in row:
+                continue
+            other = handled.get(row["name"]) if row["level"] == "group" and row["kpi"] == "aht" else None
+            moved = other is not None and other.get(f"{label} verdict") in ("higher", "lower")
+            row[f"{label} note"] = (f"mix effect? handled {other[f'{label} delta']:+,.0f} contacts: AHT averages "
+                                    "another blend of contact types") if moved else ""
 
 
 def _size(*samples: np.ndarray) -> float:

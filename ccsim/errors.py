@@ -54,3 +54,7 @@ class ScenarioError(CcsimError):
 
 class StaffingError(CcsimError):
     """Staffing cannot be planned as asked (e.g. shift templates that cannot cover an interval)."""
+
+
+class RecordsNotKept(CcsimError):
+    """Per-contact records (or a KPI computed from them) asked of a run that did not keep them."""

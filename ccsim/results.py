@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from ccsim import kpis
+from ccsim.errors import RecordsNotKept
 from ccsim.model.plan import Plan
 from ccsim.model.replication import ReplicationRecords
-from ccsim.model.states import IN_SERVICE_AT_END, LEG_STATES, ORIGINS
+from ccsim.records import RecordStore
 from ccsim.scenario.models import Scenario
 
 
@@ -25,18 +27,55 @@ class Results:
     `group_intervals` (per interval and
     group), `costs` (agent cost shared among queues, penalties and cost per contact), `pilot`
     (pilot versus control groups, paired), `customers` (per entry point plus "ALL"), `stages` and `processes` (multi-stage
-    processes), `contacts` (one row per contact) and `legs` (one row per queue visit).
+    processes), and, where the run kept them (`simulate(records=...)`), `contacts` (one row per
+    contact) and `legs` (one row per queue visit), read from the Parquet files of `record_store`.
     """
 
     scenario: Scenario
     plan: Plan
     seed: int
-    records: list[ReplicationRecords] = field(repr=False)
+    records: list[ReplicationRecords] = field(repr=False)     # each reduced to its KPIs
     warnings: list[str] = field(default_factory=list)
+    record_store: RecordStore | None = field(default=None, repr=False)   # per-contact records, when kept
 
     @property
     def replications(self) -> int:
         return len(self.records)
+
+    @cached_property
+    def per_replication(self) -> pd.DataFrame:
+        """Every KPI of every level (queue, channel, group, customer, stage, process, cost) in every
+        replication, one row each: replication, level, name, kpi, value, unit (percent KPIs as
+        shares of 1, unit "share"). The tidy input for your own statistics and plots."""
+        return kpis.replication_table(self.plan, self.records)
+
+    @cached_property
+    def long(self) -> pd.DataFrame:
+        """The KPI tables in long format, one row per level, name and KPI: mean, ci_low, ci_high, unit."""
+        from ccsim.report.export import long_table
+
+        return long_table(self)
+
+    @cached_property
+    def provenance(self) -> dict:
+        """ccsim and library versions, seed, replications, and the resolved scenario's text with
+        its SHA-256: `ccsim.simulate(ccsim.load_scenario(yaml.safe_load(p["scenario"])),
+        replications=p["replications"], seed=p["seed"])` gives these results again."""
+        from ccsim.provenance import provenance
+
+        return provenance(self.scenario, self.seed, self.replications)
+
+    def to_parquet(self, folder: str | Path) -> list[Path]:
+        """Write every result table (and `per_replication`, `long`) as Parquet files into `folder`,
+        the provenance in each file's metadata (key "ccsim"); returns the paths written."""
+        from ccsim.report.export import write_parquet_tables
+
+        return write_parquet_tables(self, folder)
+
+    def _repr_html_(self) -> str:
+        """In a notebook: the scenario, replications and seed, then the queue KPI table."""
+        title = f"<p><b>{html.escape(self.scenario.name)}</b>: {self.replications} replications, seed {self.seed}</p>"
+        return title + self.kpis._repr_html_()
 
     @cached_property
     def kpis(self) -> pd.DataFrame:
@@ -85,62 +124,20 @@ class Results:
     def processes(self) -> pd.DataFrame:
         return kpis.process_table(self.plan, self.records)
 
-    def _concat(self, part: str, key: str) -> np.ndarray:
-        return np.concatenate([getattr(rec, part)[key] for rec in self.records])
-
-    def _categorical(self, codes: np.ndarray, names) -> pd.Categorical:
-        return pd.Categorical.from_codes(codes, categories=list(names))
+    def _records(self, table: str) -> pd.DataFrame:
+        if self.record_store is None:
+            raise RecordsNotKept(
+                f"the per-contact records ({table}) were not kept: run with simulate(..., records=True) "
+                "(or records=k for the first k replications), or `ccsim run --records --out DIR`")
+        return self.record_store.read(table, self.plan)
 
     @cached_property
     def contacts(self) -> pd.DataFrame:
-        """One row per contact (attempt); times in seconds after midnight of day 1, durations in seconds."""
-        get = lambda key: self._concat("contacts", key)  # noqa: E731
-        sizes = [rec.contacts["kind"].size for rec in self.records]
-        outcome = get("outcome")
-        plan = self.plan
-        return pd.DataFrame({
-            "replication": np.repeat([rec.replication for rec in self.records], sizes),
-            "contact_id": np.concatenate([np.arange(n) for n in sizes]),
-            "queue": self._categorical(get("queue"), plan.queue_names),
-            "arrival": get("arrival_s"),
-            "wait": get("wait_s"),
-            "outcome": self._categorical(outcome, LEG_STATES),
-            "answer_time": get("answer_s"),
-            "end_time": get("end_s"),
-            "agent_group": self._categorical(get("group"), plan.group_names),
-            "handle_time": np.where(outcome == 1, get("handle_s"), np.nan),
-            "transfers": get("transfers"),
-            "escalated": get("escalations") > 0,
-            "escalations": get("escalations"),
-            "customer_id": get("customer"),
-            "attempt": get("attempt"),
-            "kind": self._categorical(get("kind"), ORIGINS[:3]),
-            "process": self._categorical(get("process"), plan.process_names),
-            "stages_completed": get("stages_completed"),
-            "resolved": get("resolved"),
-            "resolution_time": get("resolution_s"),
-            "pilot": get("pilot"),
-            "in_service": get("at_end") == IN_SERVICE_AT_END,
-        })
+        """One row per contact (attempt) of the replications whose records were kept (see
+        `simulate(records=...)`); times in seconds after midnight of day 1, durations in seconds."""
+        return self._records("contacts")
 
     @cached_property
     def legs(self) -> pd.DataFrame:
-        """One row per queue visit (a transfer or escalation starts a new one)."""
-        get = lambda key: self._concat("legs", key)  # noqa: E731
-        sizes = [rec.legs["queue"].size for rec in self.records]
-        plan = self.plan
-        return pd.DataFrame({
-            "replication": np.repeat([rec.replication for rec in self.records], sizes),
-            "contact_id": get("contact"),
-            "queue": self._categorical(get("queue"), plan.queue_names),
-            "origin": self._categorical(get("origin"), ORIGINS),
-            "enqueue_time": get("enqueue_s"),
-            "wait": get("wait_s"),
-            "outcome": self._categorical(get("outcome"), LEG_STATES),
-            "answer_time": get("answer_s"),
-            "end_time": get("end_s"),
-            "agent_group": self._categorical(get("group"), plan.group_names),
-            "handle_time": np.where(get("outcome") == 1, get("handle_s"), np.nan),
-            "stage": get("stage"),
-            "in_service": get("at_end") == IN_SERVICE_AT_END,
-        })
+        """One row per queue visit (a transfer or escalation starts a new one), like `contacts`."""
+        return self._records("legs")

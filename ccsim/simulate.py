@@ -1,19 +1,20 @@
-"""Run independent replications of a scenario, serially or on worker processes."""
+"""Run independent replications of a scenario: here, on local processes or on a Dask cluster (`ccsim.executors`)."""
 
 from __future__ import annotations
 
-import signal
 from collections.abc import Callable, Mapping
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from ccsim import arguments
+from ccsim import arguments, executors
 from ccsim.budget import check_size
 from ccsim.errors import CcsimError
-from ccsim.kpis import occupancy_warnings
-from ccsim.model.plan import compile_plan
-from ccsim.model.replication import ReplicationRecords, run_replication
+from ccsim.kpis import occupancy_warnings, satisfaction_warnings
+from ccsim.kpis.reduce import reduced_replication, without_records
+from ccsim.model.plan import Plan, compile_plan
+from ccsim.model.replication import ReplicationRecords
+from ccsim.records import RecordStore
 from ccsim.results import Results
 from ccsim.scenario import Scenario, load_scenario, load_warnings
 
@@ -27,12 +28,23 @@ def simulate(
     workers: int = 1,
     progress: Progress | None = None,
     force: bool = False,
+    executor: executors.Executor = None,
+    records: bool | int = False,
+    records_dir: str | Path | RecordStore | None = None,
 ) -> Results:
     """Simulate `replications` independent replications (default: the scenario's) from base `seed`.
 
     Replication r always uses the random streams of (seed, r), so results are the same
-    whatever the number of `workers` (processes). `progress(done, total)` is called after
-    each replication.
+    whatever the number of `workers` (local processes) and the `executor`: None (or "local") runs
+    here, a `dask.distributed.Client` on its cluster (then `workers` stays 1; see
+    `ccsim.executors`). `progress(done, total)` is called after each replication.
+
+    Each replication is reduced to its KPIs as it ends, so memory grows with queues x intervals x
+    groups, not with contacts, and workers send back only those aggregates. Per-contact records
+    (`res.contacts`, `res.legs`) are kept only on request: `records=True` for every replication,
+    or `records=k` for the first k; they are streamed to Parquet, one file per table and
+    replication, in `records_dir` (default: a temporary folder that lives as long as the results;
+    see `ccsim.records`).
 
     The run's size is estimated first (see `ccsim.budget`): a run this machine cannot hold is
     refused with a ScenarioError naming the key to change unless `force`; a long one warns
@@ -41,9 +53,13 @@ def simulate(
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     file = None if isinstance(scenario, (Scenario, Mapping)) else str(scenario)
     replications, seed, workers = run_arguments(sc, replications, seed, workers)
-    check_size(sc, replications, workers, force=force, file=file)
+    kept = replications if records is True else 0 if records is False else \
+        min(arguments.whole("records", records, 0), replications)
+    executor = executors.check(executor, workers)
+    check_size(sc, replications, executors.size_workers(executor, workers), force=force, file=file)
     try:
-        return _run(sc, replications, seed, workers, progress)
+        return _run(sc, replications, seed, workers, progress, executor, kept,
+                    _store(records_dir) if kept else None)
     except MemoryError:
         raise CcsimError(f"out of memory simulating {sc.name!r} ({replications} replications); lower the "
                          "arrivals, horizon.days, warmup or replications") from None
@@ -57,28 +73,30 @@ def run_arguments(sc: Scenario, replications: object, seed: object, workers: obj
     return replications, seed, arguments.whole("workers", workers, 1)
 
 
-def _ignore_interrupts() -> None:
-    """Workers leave Ctrl-C to the parent, which cancels what is left and stops them."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _store(records_dir: str | Path | RecordStore | None) -> RecordStore:
+    return records_dir if isinstance(records_dir, RecordStore) else RecordStore(records_dir)
 
 
-def _run(sc: Scenario, replications: int, seed: int, workers: int, progress: Progress | None) -> Results:
+def _run(sc: Scenario, replications: int, seed: int, workers: int, progress: Progress | None,
+         executor: executors.Executor = None, kept: int = 0, store: RecordStore | None = None) -> Results:
+    """Replications 0..replications-1 reduced to their KPIs; the first `kept` ones' records
+    written to `store` as each arrives, then let go."""
     plan = compile_plan(sc)
-    records: list[ReplicationRecords | None] = [None] * replications
-    if workers == 1 or replications == 1:
-        for r in range(replications):
-            records[r] = run_replication(plan, seed, r)
-            if progress:
-                progress(r + 1, replications)
-    else:
-        pool = ProcessPoolExecutor(max_workers=min(workers, replications), initializer=_ignore_interrupts)
-        try:
-            futures = {pool.submit(run_replication, plan, seed, r): r for r in range(replications)}
-            for done, future in enumerate(as_completed(futures), start=1):
-                records[futures[future]] = future.result()
-                if progress:
-                    progress(done, replications)
-        finally:            # on Ctrl-C or an error, queued replications are dropped, not run
-            pool.shutdown(cancel_futures=True)
-    warnings = [str(w) for w in load_warnings(sc)] + occupancy_warnings(plan, records)
-    return Results(scenario=sc, plan=plan, seed=seed, records=records, warnings=warnings)
+
+    def receive(rec: ReplicationRecords) -> ReplicationRecords:
+        if rec.legs is None:
+            return rec
+        store.write(plan, rec)
+        return without_records(rec)
+
+    records = executors.collect(plan, seed, replications, executor, workers, progress,
+                                partial(reduced_replication, kept=kept), receive)
+    return results_of(sc, plan, seed, records, store)
+
+
+def results_of(sc: Scenario, plan: Plan, seed: int, records: list, store: RecordStore | None = None) -> Results:
+    """The Results of `records`, what the replications of `plan` (compiled from `sc`) returned in
+    replication order; `store`: their per-contact records, where kept."""
+    warnings = [str(w) for w in load_warnings(sc)] + occupancy_warnings(plan, records) \
+        + satisfaction_warnings(plan, records)
+    return Results(scenario=sc, plan=plan, seed=seed, records=records, warnings=warnings, record_store=store)

@@ -1,5 +1,6 @@
-"""HTML reports: every section, one embedded PNG per chart (the same bytes as the file beside
-it), nothing fetched from the network, escaped text, and a page a browser actually renders."""
+"""HTML reports: every section, one inline SVG per chart (text as text; the PNG of the same chart
+beside the report), nothing fetched from the network, escaped text, and a page a browser actually
+renders."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ RUN_CHARTS = ("service_level.png", "volumes.png", "waits.png", "occupancy.png", 
 COMPARISON_SECTIONS = ("scenarios", "comparison", "deltas", "service-level", "summaries")
 COMPARISON_CHARTS = ("deltas.png", "service_level.png")
 EMBEDDED = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
+INLINE_SVG = re.compile(r'<figure role="img" aria-label="([^"]*)"><svg class="chart"')
 
 
 @pytest.fixture(scope="module")
@@ -56,19 +58,18 @@ def assert_self_contained(page: str) -> None:
     assert "http://" not in page and "https://" not in page
     assert "<link" not in page and "<script" not in page
     assert all(src.startswith("data:image/png;base64,") for src in re.findall(r'src="([^"]*)"', page))
-    assert all(href.startswith("#") for href in re.findall(r'href="([^"]*)"', page))
+    assert all(href.startswith("#") for href in re.findall(r'href="([^"]*)"', page))   # svg refs are local too
 
 
-def test_run_report_has_every_section_and_one_embedded_png_per_chart(hotline_run):
+def test_run_report_has_every_section_and_one_inline_svg_per_chart(hotline_run):
     res, out, written = hotline_run
     page = (out / "report.html").read_text(encoding="utf-8")
     for section in RUN_SECTIONS:
         assert page.count(f'<section id="{section}">') == 1, section
-    pngs = embedded_pngs(page)
-    assert len(pngs) == len(RUN_CHARTS) == page.count("data:image/png;base64,")
-    for name, png in zip(RUN_CHARTS, pngs):
-        assert png.startswith(PNG_MAGIC)
-        assert (out / name).read_bytes() == png          # the file beside the report is the embedded chart
+    titles = INLINE_SVG.findall(page)
+    assert len(titles) == len(RUN_CHARTS) == page.count("<svg") and not embedded_pngs(page)
+    for name, title in zip(RUN_CHARTS, titles):
+        assert (out / name).read_bytes().startswith(PNG_MAGIC)       # the same chart as a PNG beside the report
     assert {out / name for name in (*RUN_CHARTS, "report.html")} <= set(written)
     assert all(path.exists() for path in written)
     assert (out / "kpis.csv").exists() and (out / "summary.json").exists()   # the CSV outputs stay
@@ -113,7 +114,7 @@ def test_costs_pilot_and_cost_benefit_sections(hotline_run, more_agents_comparis
 
     comparison, out, _ = more_agents_comparison
     page = comparison_report(comparison, [])
-    assert '<section id="cost-benefit">' in page and "payback months" in page
+    assert '<section id="cost-benefit">' in page and "<th>payback</th>" in page and " months" in page
     assert pd.read_csv(out / "cost_benefit.csv", index_col="scenario").index.tolist() == ["More agents"]
 
 
@@ -126,10 +127,9 @@ def test_comparison_report_shows_deltas_verdicts_and_charts(more_agents_comparis
     assert '<td class="better verdict">better</td>' in page
     assert '<td class="worse verdict">worse</td>' in page
     assert "Δ ± CI" in page and "More agents" in page and "Hotline baseline" in page
-    pngs = embedded_pngs(page)
-    assert len(pngs) == len(COMPARISON_CHARTS)
-    for name, png in zip(COMPARISON_CHARTS, pngs):
-        assert png.startswith(PNG_MAGIC) and (out / name).read_bytes() == png
+    assert len(INLINE_SVG.findall(page)) == len(COMPARISON_CHARTS)
+    for name in COMPARISON_CHARTS:
+        assert (out / name).read_bytes().startswith(PNG_MAGIC)
     assert {out / name for name in (*COMPARISON_CHARTS, "report.html")} <= set(written)
     for i in (1, 2):
         assert f'id="scenario-{i}"' in page
@@ -143,7 +143,7 @@ def test_cli_run_and_compare_write_the_report(tmp_path):
     result = runner.invoke(main, ["run", "scenarios/hotline.yml", "-r", "2", "--out", str(tmp_path / "run")])
     assert result.exit_code == 0, result.output
     page = (tmp_path / "run" / "report.html").read_text(encoding="utf-8")
-    assert '<section id="kpis">' in page and len(embedded_pngs(page)) == len(RUN_CHARTS)
+    assert '<section id="kpis">' in page and len(INLINE_SVG.findall(page)) == len(RUN_CHARTS)
     result = runner.invoke(main, ["compare", "scenarios/hotline.yml", "scenarios/rollout_training.yml", "-r", "2",
                                   "--out", str(tmp_path / "compare")])
     assert result.exit_code == 0, result.output

@@ -48,17 +48,15 @@ def group_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
         "shrinkage": ratio(off - break_hours, scheduled), "break_hours": break_hours, "breaks": breaks, "cost": cost})
 
 
-def cost_kpis(plan: Plan, rec: ReplicationRecords, queues: np.ndarray | None = None,
-              groups: np.ndarray | None = None) -> np.ndarray:
+@per_replication
+def cost_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
     """(queues + 1, cost KPIs) for one replication. Each group's agent cost is shared among
     the queues in proportion to the handle time its agents gave them ("ALL" holds the whole
     cost, idle groups included); penalties price abandoned contacts, contacts answered after
     the threshold and intervals whose service level misses the target (`costs` in the scenario).
-    Costs per contact divide by answered contacts. `queues` and `groups`: this replication's
-    `queue_kpis` and `group_kpis`, where the caller has them already."""
+    Costs per contact divide by answered contacts."""
     nq = plan.n_queues
-    queues = queue_kpis(plan, rec) if queues is None else queues
-    groups = group_kpis(plan, rec) if groups is None else groups
+    queues, groups = queue_kpis(plan, rec), group_kpis(plan, rec)
     answered, abandoned, within = (queues[:, index("queue", k)]
                                    for k in ("answered", "abandoned", "answered_within_threshold"))
     legs = rec.legs

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import numpy as np
 
+from ccsim.kpis.cache import per_replication
 from ccsim.kpis.legs import censored
-from ccsim.kpis.registry import columns, stack_rows
+from ccsim.kpis.registry import columns, index, stack_rows
 from ccsim.kpis.tally import members, tally
 from ccsim.model.plan import Plan
 from ccsim.model.replication import ReplicationRecords
-from ccsim.model.states import DONE, FRESH, IN_SERVICE_AT_END, REPEAT, RETRIAL
+from ccsim.model.states import ABANDONED, ANSWERED, CALLBACK, DONE, FRESH, IN_SERVICE_AT_END, REPEAT, RETRIAL
 from ccsim.stats import ratio
 
 
+@per_replication
 def customer_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
     """(entry queues + processes + 1, customer KPIs): what happened to each customer who
     first called in the measured period, grouped by where they first entered. Customers whose
@@ -54,9 +56,60 @@ def customer_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
         "repeat_contacts": kinds @ (k["kind"] == REPEAT), "retrials": kinds @ (k["kind"] == RETRIAL),
         "resolution_time": [t.mean() if t.size else np.nan for t in times],
         "resolution_p90": [np.percentile(t, 90) if t.size else np.nan for t in times],
+        **_ratings(plan, rec, customer, first, row, n_entries),
     })
 
 
+def experiences(plan: Plan, rec: ReplicationRecords, customer: np.ndarray) -> np.ndarray:
+    """(contacts, experiences) bool, on each customer's first contact (the row of `customer`):
+    which of `satisfaction.EXPERIENCES` the customer had, over all their contacts."""
+    c, legs = rec.contacts, rec.legs
+    n = c["kind"].size
+
+    def anyone(flags: np.ndarray, owner: np.ndarray = customer) -> np.ndarray:
+        return np.bincount(owner, weights=flags.astype(float), minlength=n) > 0
+
+    leg_customer = customer[np.maximum(legs["contact"], 0)]
+    mine = legs["contact"] >= 0
+    answer_wait = c["answer_s"] - c["arrival_s"]
+    promise = np.append(plan.promise_s, np.inf)[c["process"]]         # process -1: no promise
+    return np.column_stack([
+        answer_wait > plan.threshold_s[c["queue"]],                     # late_answer (first contact's own)
+        anyone(mine & (legs["outcome"] == ABANDONED), leg_customer),
+        anyone(mine & (legs["outcome"] == CALLBACK), leg_customer),
+        anyone(c["transfers"] > 0), anyone(c["escalations"] > 0),
+        np.bincount(customer, minlength=n) > 1,                         # repeat: more than one contact
+        ~anyone(c["resolved"]),                                         # unresolved
+        anyone(c["resolved"] & (c["resolution_s"] > promise)),          # late_resolution
+    ])
+
+
+def _ratings(plan: Plan, rec: ReplicationRecords, customer: np.ndarray, first: np.ndarray, row: np.ndarray,
+             n_entries: int) -> dict[str, np.ndarray]:
+    """Expected CSAT, promoter and detractor shares and NPS per entry point (and all) over the
+    customers whose outcome is known (none of their contacts open at the end), from the
+    scenario's satisfaction model (`plan.satisfaction`); NaN without one."""
+    if np.isnan(plan.satisfaction[0, 0]):
+        return dict.fromkeys(("csat", "promoters", "detractors", "nps"), np.full(n_entries + 1, np.nan))
+    c = rec.contacts
+    n = c["kind"].size
+    still_open = np.bincount(customer, weights=(c["at_end"] != DONE).astype(float), minlength=n) > 0
+    judged = np.where(first & ~still_open, row, n_entries)
+    had = experiences(plan, rec, customer)
+    p = np.clip(plan.satisfaction[:, :1] + plan.satisfaction[:, 1:] @ had.T, 0.0, 1.0)  # (3, contacts)
+    p[2] = np.minimum(p[2], 1.0 - p[1])                 # detractors: at most what promoters leave
+
+    def mean(weights: np.ndarray) -> np.ndarray:
+        sums = np.bincount(judged, weights=np.nan_to_num(weights), minlength=n_entries + 1)[:n_entries]
+        counts = np.bincount(judged, minlength=n_entries + 1)[:n_entries].astype(float)
+        value = ratio(np.append(sums, sums.sum()), np.append(counts, counts.sum()))
+        return value if np.isfinite(weights).all() else np.full(n_entries + 1, np.nan)
+
+    csat, promoters, detractors = (mean(p[i]) for i in range(3))
+    return {"csat": csat, "promoters": promoters, "detractors": detractors, "nps": 100.0 * (promoters - detractors)}
+
+
+@per_replication
 def stage_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
     """(all stages of all processes, stage KPIs) for one replication."""
     s = rec.stages
@@ -73,6 +126,7 @@ def stage_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
     return stack_rows("stage", rows)
 
 
+@per_replication
 def process_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
     """(processes, process KPIs): started, completed, mean end-to-end time, the share done
     within the promise among tickets that can be judged, and the censored ones (still open at the
@@ -91,3 +145,21 @@ def process_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
                      "within_promise": ratio((done & (c["resolution_s"] <= promise)).sum(), (mine & ~unknown).sum())
                      if judged else np.nan, "censored": unknown.sum() if judged else np.nan})
     return stack_rows("process", rows)
+
+
+def satisfaction_warnings(plan: Plan, records) -> list[str]:
+    """Entry points (and all customers) whose CSAT or FCR, averaged over replications, is below
+    the scenario's alert line (`satisfaction.alerts`)."""
+    warnings = []
+    names = [*plan.queue_names, *plan.process_names, "all customers"]
+    samples = np.stack([customer_kpis(plan, rec) for rec in records])
+    for kpi, line in zip(("csat", "fcr"), plan.alert_lines):
+        if not np.isfinite(line):
+            continue
+        for name, values in zip(names, samples[:, :, index("customer", kpi)].T):
+            values = values[np.isfinite(values)]
+            value = values.mean() if values.size else np.nan
+            if value < line:
+                where = name if name == "all customers" else f"customers entering at {name}"
+                warnings.append(f"{where}: {kpi.upper()} {100 * value:.1f}% is below the alert line of {100 * line:.0f}%")
+    return warnings

@@ -54,16 +54,20 @@ def queue_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
     return _kpis_by_row(plan, rec.legs, rec.legs["queue"], plan.n_queues, total=True)
 
 
+@per_replication
 def channel_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
     """(channels in use, queue KPIs) for one replication, queues pooled by channel."""
     channel = np.array([plan.channels_used.index(c) for c in plan.channel])[rec.legs["queue"]]
     return _kpis_by_row(plan, rec.legs, channel, len(plan.channels_used))
 
 
-def leg_kpis(plan: Plan, rec: ReplicationRecords, selections: list[np.ndarray]) -> np.ndarray:
-    """One row of queue KPIs per boolean selection of legs (selections may overlap)."""
-    rows = [_kpis_by_row(plan, rec.legs, np.where(mine, 0, 1), 1) for mine in selections]
-    return np.array(rows, dtype=float).reshape(len(selections), len(names("queue")))
+@per_replication
+def pilot_queue_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
+    """(2, queues + 1, queue KPIs): the legs of customers outside (0) and inside (1) a pilot on
+    contacts, per queue and all queues together."""
+    queue, pilot = rec.legs["queue"], rec.legs["pilot"]
+    return np.stack([_kpis_by_row(plan, rec.legs, np.where(pilot == side, queue, plan.n_queues), plan.n_queues,
+                                  total=True) for side in (False, True)])
 
 
 def _kpis_by_row(plan: Plan, legs: dict[str, np.ndarray], row: np.ndarray, n_rows: int,

@@ -120,6 +120,12 @@ DECLARED = (
     _count("retrials", "retrials of these customers", LOWER, digits=0),
     _seconds("resolution_time", "mean time from arrival to the end of the resolving service"),
     _seconds("resolution_p90", "90th percentile of the resolution time"),
+    _share("csat", "expected share of satisfied customers among those whose outcome is known, from the "
+           "scenario's satisfaction model", HIGHER, label="CSAT"),
+    _share("promoters", "expected share of promoters (satisfaction model)", HIGHER),
+    _share("detractors", "expected share of detractors (satisfaction model)", LOWER),
+    Kpi("nps", "points", HIGHER, "net promoter score: promoters - detractors, in points from -100 to 100",
+        label="NPS"),
     # process stages and processes
     _count("completed", "items that completed the stage or process", unit="items"),
     _seconds("wait", "mean wait for the stage"),
@@ -167,7 +173,8 @@ ORDER = {
     "group": ("occupancy", "handled", "aht", "fcr", "busy_hours", "staffed_hours", "scheduled_hours", "off_hours",
               "shrinkage", "break_hours", "breaks", "cost"),
     "customer": ("customers", "contacts_per_customer", "fcr", "resolved", "transferred", "escalated",
-                 "repeat_contacts", "retrials", "resolution_time", "resolution_p90"),
+                 "repeat_contacts", "retrials", "resolution_time", "resolution_p90", "csat", "promoters",
+                 "detractors", "nps"),
     "stage": ("completed", "wait", "processing", "stage_time", "within_limit"),
     "process": ("started", "completed", "resolution_time", "within_promise", "censored"),
     "cost": ("agent_cost", "abandon_penalty", "late_penalty", "missed_intervals", "missed_interval_penalty",

@@ -23,52 +23,90 @@ def _stack(fn, plan: Plan, records: Sequence[ReplicationRecords]) -> np.ndarray:
     return np.stack([fn(plan, rec) for rec in records])
 
 
+def _stage_names(plan: Plan) -> list[str]:
+    return [f"{p}/{i + 1}" for p, stages in zip(plan.process_names, plan.stages) for i in range(len(stages))]
+
+
+# level -> (computation per replication, its rows' names, the tables' index name)
+ROWS = {
+    "queue": (queue_kpis, lambda plan: [*plan.queue_names, "ALL"], "queue"),
+    "channel": (channel_kpis, lambda plan: list(plan.channels_used), "channel"),
+    "group": (group_kpis, lambda plan: [*plan.group_names, "ALL"], "group"),
+    "customer": (customer_kpis, lambda plan: [*plan.queue_names, *plan.process_names, "ALL"], "entry"),
+    "stage": (stage_kpis, _stage_names, "stage"),
+    "process": (process_kpis, lambda plan: list(plan.process_names), "process"),
+    "cost": (cost_kpis, lambda plan: [*plan.queue_names, "ALL"], "queue"),
+}
+
+
+def level_table(plan: Plan, records: Sequence[ReplicationRecords], level: str) -> pd.DataFrame:
+    """One row per name of `level` (see ROWS): each KPI's mean and 95% CI bounds."""
+    compute, names, index_name = ROWS[level]
+    return wide_table(names(plan), registry.names(level), _stack(compute, plan, records), index_name)
+
+
+def replication_table(plan: Plan, records: Sequence[ReplicationRecords]) -> pd.DataFrame:
+    """Every KPI of every level in every replication, one row each: replication, level, name,
+    kpi, value, unit (percent KPIs are shares of 1, unit "share")."""
+    frames = []
+    for level, (compute, names, _) in ROWS.items():
+        rows, kpis = names(plan), registry.names(level)
+        if not rows:
+            continue
+        values = _stack(compute, plan, records)                  # (replications, rows, kpis)
+        r, n, k = values.shape
+        frames.append(pd.DataFrame({
+            "replication": np.repeat([rec.replication for rec in records], n * k),
+            "level": level, "name": np.tile(np.repeat(rows, k), r), "kpi": np.tile(kpis, r * n),
+            "value": values.ravel(), "unit": np.tile([registry.kpi(name, level).unit for name in kpis], r * n)}))
+    frame = pd.concat(frames, ignore_index=True)
+    return frame.astype({"level": "category", "name": "category", "kpi": "category", "unit": "category"})
+
+
 def kpi_table(plan: Plan, records: Sequence[ReplicationRecords]) -> pd.DataFrame:
     """One row per queue plus "ALL": KPI means and 95% CI bounds, with the queue's SL threshold."""
-    table = wide_table([*plan.queue_names, "ALL"], registry.names("queue"), _stack(queue_kpis, plan, records), "queue")
+    table = level_table(plan, records, "queue")
     table.insert(0, "threshold_s", [*plan.threshold_s, np.nan])
     return table
 
 
 def channel_table(plan: Plan, records: Sequence[ReplicationRecords]) -> pd.DataFrame:
     """One row per channel in use (voice, chat, email, outbound): the queue KPIs, queues pooled."""
-    samples = _stack(channel_kpis, plan, records)
-    return wide_table(list(plan.channels_used), registry.names("channel"), samples, "channel")
+    return level_table(plan, records, "channel")
 
 
 def group_table(plan: Plan, records: Sequence[ReplicationRecords]) -> pd.DataFrame:
     """One row per agent group plus "ALL": occupancy, handled contacts, hours and cost with CIs."""
-    return wide_table([*plan.group_names, "ALL"], registry.names("group"), _stack(group_kpis, plan, records), "group")
+    return level_table(plan, records, "group")
 
 
 def cost_table(plan: Plan, records: Sequence[ReplicationRecords]) -> pd.DataFrame:
     """One row per queue plus "ALL": agent cost shared by handle time, penalties, cost per contact."""
-    return wide_table([*plan.queue_names, "ALL"], registry.names("cost"), _stack(cost_kpis, plan, records), "queue")
+    return level_table(plan, records, "cost")
 
 
 def customer_table(plan: Plan, records: Sequence[ReplicationRecords]) -> pd.DataFrame:
     """One row per entry point (queue or process) plus "ALL": customer-level outcomes."""
-    names = [*plan.queue_names, *plan.process_names, "ALL"]
-    return wide_table(names, registry.names("customer"), _stack(customer_kpis, plan, records), "entry")
+    return level_table(plan, records, "customer")
 
 
 def stage_table(plan: Plan, records: Sequence[ReplicationRecords]) -> pd.DataFrame:
     """One row per process stage: completions, mean wait, processing and stage time, within limit."""
-    names = [f"{p}/{i + 1}" for p, stages in zip(plan.process_names, plan.stages) for i in range(len(stages))]
-    table = wide_table(names, registry.names("stage"), _stack(stage_kpis, plan, records), "stage")
+    table = level_table(plan, records, "stage")
     table.insert(0, "time_limit_s", [s.time_limit_s for stages in plan.stages for s in stages])
     return table
 
 
 def process_table(plan: Plan, records: Sequence[ReplicationRecords]) -> pd.DataFrame:
     """One row per process: started, completed, end-to-end time and share within the promise."""
-    table = wide_table(plan.process_names, registry.names("process"), _stack(process_kpis, plan, records), "process")
+    table = level_table(plan, records, "process")
     table.insert(0, "promise_s", list(plan.promise_s))
     return table
 
 
 def interval_table(plan: Plan, records: Sequence[ReplicationRecords]) -> pd.DataFrame:
-    """One row per interval and queue (plus "ALL"): means over replications, and staff able to serve."""
+    """One row per interval and queue (plus "ALL"): means over replications, and staff able to serve.
+    `start` is the clock time ("08:30"), `time` the start as a Timedelta since midnight of day 1."""
     mean = mean_ci(_stack(interval_kpis, plan, records))[0]
     nk, nq = plan.n_intervals, plan.n_queues
     skilled = np.array([[q in plan.rank[g] for g in range(plan.n_groups)] for q in range(nq)], dtype=float)
@@ -78,6 +116,7 @@ def interval_table(plan: Plan, records: Sequence[ReplicationRecords]) -> pd.Data
         "interval": np.repeat(np.arange(nk), nq + 1),
         "day": np.repeat((starts // 86400).astype(int) + 1, nq + 1),
         "start": np.repeat([format_clock(s) for s in starts], nq + 1),
+        "time": pd.to_timedelta(np.repeat(starts, nq + 1), unit="s"),
         "queue": [*plan.queue_names, "ALL"] * nk,
     })
     for j, column in enumerate(registry.names("interval")):
@@ -115,6 +154,7 @@ def group_interval_table(plan: Plan, records: Sequence[ReplicationRecords]) -> p
         "interval": np.tile(np.arange(nk), ng),
         "day": np.tile((starts // 86400).astype(int) + 1, ng),
         "start": np.tile([format_clock(s) for s in starts], ng),
+        "time": pd.to_timedelta(np.tile(starts, ng), unit="s"),
         "group": np.repeat(plan.group_names, nk),
         "staff": plan.staff.ravel(),
         "present_hours": present.ravel() / 3600.0,

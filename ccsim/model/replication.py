@@ -28,9 +28,9 @@ class ReplicationRecords:
     """
 
     replication: int
-    legs: dict[str, np.ndarray]
-    contacts: dict[str, np.ndarray]
-    stages: dict[str, np.ndarray]
+    legs: dict[str, np.ndarray] | None         # None once reduced to KPIs (ccsim.kpis.reduce)
+    contacts: dict[str, np.ndarray] | None
+    stages: dict[str, np.ndarray] | None
     busy_s: np.ndarray      # (groups, intervals) agent-seconds busy
     present_s: np.ndarray   # (groups, intervals) agent-seconds present
     off_s: np.ndarray       # (groups, intervals) agent-seconds scheduled but off work (breaks, shrinkage)
@@ -42,7 +42,9 @@ class ReplicationRecords:
 
 def run_replication(plan: Plan, seed: int, replication: int) -> ReplicationRecords:
     """Simulate replication number `replication` of `plan` with base seed `seed`."""
-    records = Engine(plan, seed, replication).run()
+    engine = Engine(plan, seed, replication)
+    records = engine.run()
+    vars(engine).clear()    # it and its collaborators refer to each other: free its state now, not at the next collection
     legs, contacts = records.legs, records.contacts
     # a chat occupies 1 / capacity of its agent; everything else the whole agent
     capacity = np.array(plan.chat_capacity)[np.maximum(legs["group"], 0)]

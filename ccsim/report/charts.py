@@ -13,10 +13,12 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from ccsim import kpis
 from ccsim.kpis import kpi
 from ccsim.report.plots import (
-    coverage_figure, interval_axis, interval_figure, interval_labels, legend_outside, plt, save_figure, step,
+    coverage_figure, interval_axis, interval_figure, interval_labels, legend_outside, plt, render, step,
 )
+from ccsim.report.grids import duration_unit
 from ccsim.report.staffing import interval_totals
 from ccsim.results import Results
 from ccsim.staffing import staff
@@ -33,13 +35,14 @@ UNIT_WORDS = {"pts": "percentage points", "currency": "currency units over the h
 @dataclass(frozen=True)
 class Chart:
     """A chart saved as a PNG: the report section it illustrates, its title and caption, its file
-    and bytes."""
+    and bytes, and the same chart as inline SVG markup (text as text) for the HTML report."""
 
     section: str
     title: str
     caption: str
     path: Path
     png: bytes
+    svg: str = ""
 
 
 # (section, file name, title, caption, figure builder taking the title)
@@ -49,7 +52,7 @@ Spec = tuple[str, str, str, str, Callable[[str], Figure]]
 def _save(out_dir: Path | str, specs: Sequence[Spec], name: str) -> list[Chart]:
     """Draw each spec, titled "`name`: title", and save it as a PNG in `out_dir`."""
     out = Path(out_dir)
-    return [Chart(section, title, caption, out / file, save_figure(draw(f"{name}: {title}"), out / file))
+    return [Chart(section, title, caption, out / file, *render(draw(f"{name}: {title}"), out / file))
             for section, file, title, caption, draw in specs]
 
 
@@ -63,15 +66,16 @@ def run_charts(res: Results, out_dir: Path | str) -> list[Chart]:
          ("Contacts per interval over all queues (mean over replications): answered and abandoned stacked, "
           "offered as a line."), lambda title: volume_figure(res, title)),
         ("waits", "waits.png", "wait before answer",
-         ("Waits of answered contacts over all queues and replications; the share answered without waiting is "
-          "in the legend. Percentiles are means over replications, as in the table below."),
+         ("Waits of answered contacts per queue and over all queues: ASA and the p50/p90/p95 percentiles (means "
+          "over replications with 95% CI bars, as in the table below); dashed marks are the service-level "
+          "thresholds."),
          lambda title: wait_figure(res, title)),
         ("occupancy", "occupancy.png", "occupancy per agent group",
          "Busy time as a share of the time agents were present, per agent group and interval.",
          lambda title: occupancy_figure(res, title)),
         ("staffing", "staffing.png", "scheduled agents vs Erlang requirement",
          ("Agents scheduled in the scenario (all groups) against the analytic Erlang requirement per queue and "
-          "interval in scheduled FTE (shrinkage included), as `ccsim staff` computes it. Erlang treats each "
+          "interval in scheduled FTE (shrinkage included), as ccsim staff computes it. Erlang treats each "
           "queue alone; agents shared between queues usually need fewer."),
          lambda title: staffing_figure(res, title)),
     ], res.scenario.name)
@@ -152,36 +156,39 @@ def volume_figure(res: Results, title: str) -> Figure:
     return fig
 
 
-def answered_waits(res: Results) -> np.ndarray:
-    """Waits (s) of the answered inbound legs of every replication: the waits behind ASA and wait_p90."""
-    legs = res.legs
-    return legs.loc[(legs.outcome == "answered") & (legs.origin != "callback"), "wait"].to_numpy()
+WAIT_MARKS = (("asa", "ASA (mean)", "tab:blue"), ("wait_p50", "p50", "tab:green"), ("wait_p90", "p90", "tab:orange"),
+              ("wait_p95", "p95", "tab:red"))
 
 
 def wait_figure(res: Results, title: str) -> Figure:
-    """Histogram of the waits (s) of answered contacts that waited, with the share answered at once
-    and p50/p90/p95 (means over replications, as in the KPI table) marked."""
-    waits = answered_waits(res)
-    fig, ax = plt.subplots(figsize=(10.0, 4.5), constrained_layout=True)
-    row = res.kpis.loc["ALL"]
-    marks = {k: float(row[f"wait_{k}"]) for k in ("p50", "p90", "p95")}
-    waited = waits[waits > 0]
-    finite = [v for v in marks.values() if np.isfinite(v)]
-    upper = max([np.quantile(waited, 0.99) if waited.size else 0.0, 1.25 * max(finite, default=0.0), 10.0])
-    weight = 100.0 / max(waits.size, 1)
-    ax.hist(waited, bins=np.linspace(0, upper, 41), weights=np.full(waited.size, weight), color="tab:blue",
-            alpha=0.8, label="waited")
-    ax.plot([], [], " ", label=f"no wait: {weight * (waits.size - waited.size):.1f}%")
-    beyond = (waited > upper).sum()
-    if beyond:
-        ax.plot([], [], " ", label=f"over {upper:,.0f} s: {weight * beyond:.1f}% (not shown)")
-    for (k, value), color in zip(marks.items(), ("tab:green", "tab:orange", "tab:red")):
-        if np.isfinite(value):
-            ax.axvline(value, color=color, linestyle="--", linewidth=1.5, label=f"{k}: {value:,.1f} s")
-    ax.set_xlim(0, upper)
-    ax.set_xlabel("wait before answer (s)")
-    ax.set_ylabel(f"% of {waits.size:,} answered contacts\n({res.replications} replications)")
-    ax.grid(alpha=0.3)
+    """Waits of answered contacts per queue and over all queues, from the KPI table: ASA and the
+    p50/p90/p95 percentiles (means over replications, 95% CI bars), each queue's service-level
+    threshold as a dashed target mark; in the unit (s, min, h or d) the tables give the longest wait."""
+    kpis = res.kpis
+    names = list(kpis.index)
+    values = kpis[[key for key, _, _ in WAIT_MARKS]].to_numpy(dtype=float)
+    top = float(np.nanmax(values)) if np.isfinite(values).any() else 0.0
+    size, unit = duration_unit(top)                    # the unit the tables use for the longest wait
+    fig, ax = plt.subplots(figsize=(10.0, 1.2 + 0.55 * len(names)), constrained_layout=True)
+    width = 0.8 / len(WAIT_MARKS)
+    for j, (key, label, color) in enumerate(WAIT_MARKS):
+        mean = kpis[key].to_numpy(dtype=float)
+        low = np.maximum(kpis[f"{key}_ci_low"].to_numpy(dtype=float), 0.0)      # a wait is never negative
+        err = np.nan_to_num(np.abs(np.stack([mean - low, kpis[f"{key}_ci_high"].to_numpy(dtype=float) - mean])))
+        y = np.arange(len(names)) - 0.4 + width * (j + 0.5)
+        ax.barh(y, np.nan_to_num(mean) / size, height=width, xerr=err / size, color=color, alpha=0.85, label=label,
+                error_kw={"elinewidth": 0.8, "capsize": 2})
+    queues = res.scenario.queues
+    for i, name in enumerate(names):
+        if name in queues:
+            threshold = queues[name].service_level.threshold / size
+            ax.plot([threshold, threshold], [i - 0.45, i + 0.45], color="black", linestyle="--", linewidth=1.2,
+                    label="service-level threshold" if i == 0 else None)
+    ax.set_xlim(left=0)
+    ax.set_yticks(range(len(names)), names)
+    ax.invert_yaxis()
+    ax.set_xlabel(f"wait before answer ({unit})")
+    ax.grid(axis="x", alpha=0.3)
     ax.set_title(title)
     legend_outside(ax)
     return fig
@@ -195,6 +202,10 @@ def occupancy_figure(res: Results, title: str) -> Figure:
     fig, ax = interval_figure(len(first))
     for g, color in zip(groups, _colors(len(groups))):
         step(ax, 100 * gi.loc[gi.group == g, "occupancy"].to_numpy(), color=color, label=g)
+        group = res.scenario.agent_groups.get(g)
+        if group is not None and group.max_occupancy is not None:        # the group's cap, as a target line
+            ax.axhline(100 * group.max_occupancy, color=color, linestyle="--", linewidth=1.2,
+                       label=f"{g} cap {100 * group.max_occupancy:.0f}%")
     sums = gi.groupby("interval", sort=True)[["busy_hours", "present_hours"]].sum()
     with np.errstate(invalid="ignore", divide="ignore"):
         overall = 100 * sums.busy_hours.to_numpy() / sums.present_hours.to_numpy()

@@ -16,6 +16,7 @@ from ccsim.atomic import atomic_write, output_folder
 from ccsim.results import Results
 from ccsim.kpis import LEVELS, names
 from ccsim.stats import CONFIDENCE
+from ccsim.summary import run_summary
 
 
 def _clean(value: Any) -> Any:
@@ -60,12 +61,14 @@ def summary_dict(res: Results, overrides: Mapping[str, Any] | None = None) -> di
         "replications": res.replications,
         "seed": res.seed,
         "confidence": CONFIDENCE,
+        "summary": run_summary(res),
         "targets": {q: {"threshold_s": queue.service_level.threshold, "target": queue.service_level.target}
                     for q, queue in sc.queues.items()},
         **{key: _estimates(getattr(res, attribute), level) for key, (attribute, level) in LEVEL_TABLES.items()},
         "pilot": _records(res.pilot),
         "warnings": list(res.warnings),
         "kpi_definitions": kpi_metadata(level for _, level in LEVEL_TABLES.values()),
+        "provenance": res.provenance,
     }
 
 
@@ -90,39 +93,62 @@ def long_table(res: Results) -> pd.DataFrame:
 
 
 def write_outputs(res: Results, out_dir: Path | str, report: bool = True,
-                  overrides: Mapping[str, Any] | None = None) -> list[Path]:
-    """Replace `out_dir` whole with the KPI tables, per-contact and per-leg records (CSV) and
-    summary.json, and with `report` the charts (PNG) and report.html with the charts embedded.
+                  overrides: Mapping[str, Any] | None = None, parquet: bool = False) -> list[Path]:
+    """Replace `out_dir` whole with the KPI tables (CSV, or with `parquet` Parquet files with
+    `per_replication` and `long` too) and summary.json, the per-contact and per-leg records where
+    the run kept them (Parquet, in records/, see `ccsim.records`), and with `report` the charts
+    (PNG) and report.html with the charts embedded.
     Refuses (OutputError) a folder that holds files ccsim did not write."""
     out = Path(out_dir)
     with output_folder(out) as folder:
-        written = _write_run(res, folder, report, overrides)
+        written = _write_run(res, folder, report, overrides, parquet)
     return [out / path.relative_to(folder) for path in written]
 
 
-def _write_run(res: Results, out: Path, report: bool, overrides: Mapping[str, Any] | None) -> list[Path]:
-    """The files of one run, written into the folder `out`."""
-    tables = {
-        "kpis.csv": res.kpis,
-        "channels.csv": res.channels,
-        "groups.csv": res.groups,
-        "customers.csv": res.customers,
-        "costs.csv": res.costs,
-        "intervals.csv": res.intervals,
-        "days.csv": res.days,
-        "group_intervals.csv": res.group_intervals,
-        "contacts.csv": res.contacts,
-        "legs.csv": res.legs,
-    }
+def result_tables(res: Results) -> dict[str, pd.DataFrame]:
+    """The result tables a run writes, by file stem (stages and processes with processes, pilot
+    with a pilot)."""
+    tables = {"kpis": res.kpis, "channels": res.channels, "groups": res.groups, "customers": res.customers,
+              "costs": res.costs, "intervals": res.intervals, "days": res.days, "group_intervals": res.group_intervals}
     if res.plan.process_names:
-        tables.update({"stages.csv": res.stages, "processes.csv": res.processes})
+        tables.update({"stages": res.stages, "processes": res.processes})
     if not res.pilot.empty:
-        tables["pilot.csv"] = res.pilot
+        tables["pilot"] = res.pilot
+    return tables
+
+
+def write_parquet_tables(res: Results, folder: Path | str) -> list[Path]:
+    """Every result table, `per_replication` and `long` as `<name>.parquet` in `folder` (each
+    written atomically), with the run's provenance as JSON under the metadata key "ccsim"."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder = Path(folder)
+    meta = json.dumps(res.provenance).encode("utf-8")
     written = []
-    for name, frame in tables.items():
+    for name, frame in {**result_tables(res), "per_replication": res.per_replication, "long": res.long}.items():
         keep_index = frame.index.name is not None
-        atomic_write(out / name, lambda h, f=frame, i=keep_index: f.to_csv(h, index=i))
-        written.append(out / name)
+        table = pa.Table.from_pandas(frame, preserve_index=keep_index)
+        table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"ccsim": meta})
+        atomic_write(folder / f"{name}.parquet", lambda h, t=table: pq.write_table(t, h), binary=True)
+        written.append(folder / f"{name}.parquet")
+    return written
+
+
+def _write_run(res: Results, out: Path, report: bool, overrides: Mapping[str, Any] | None,
+               parquet: bool = False) -> list[Path]:
+    """The files of one run, written into the folder `out` (tables as CSV, or with `parquet` as
+    Parquet files)."""
+    written = []
+    if res.record_store is not None:
+        res.record_store.save_to(out / "records")
+        written += sorted(path for path in (out / "records").rglob("*.parquet"))
+    if parquet:
+        written += write_parquet_tables(res, out)
+    for name, frame in ({} if parquet else result_tables(res)).items():
+        keep_index = frame.index.name is not None
+        atomic_write(out / f"{name}.csv", lambda h, f=frame, i=keep_index: f.to_csv(h, index=i))
+        written.append(out / f"{name}.csv")
     atomic_write(out / "summary.json", lambda h: h.write(to_json(res, overrides) + "\n"))
     written.append(out / "summary.json")
     if report:
@@ -139,9 +165,14 @@ def _write_report(out: Path, text: str) -> Path:
     return out / "report.html"
 
 
-def comparison_json(comparison) -> str:
-    """One JSON object: scenario names, replications, the comparison rows and the KPI definitions."""
-    return json.dumps({"scenarios": comparison.names, "baseline": comparison.names[0],
+def comparison_json(comparison, decision: Mapping[str, Any] | None = None) -> str:
+    """One JSON object: scenario names, replications, the recommendation (`summary`, see
+    `ccsim.decision.recommend`; the default rule when `decision` is None), the comparison rows and
+    the KPI definitions."""
+    from ccsim.decision import recommend
+
+    return json.dumps({"summary": dict(decision or recommend(comparison)),
+                       "scenarios": comparison.names, "baseline": comparison.names[0],
                        "replications": comparison.replications, "precision": comparison.precision,
                        "precision_reached": comparison.precise, "confidence": CONFIDENCE,
                        "rows": _records(comparison.table),
@@ -149,26 +180,29 @@ def comparison_json(comparison) -> str:
                        "kpi_definitions": kpi_metadata(dict.fromkeys(comparison.table.level))}, indent=2)
 
 
-def write_comparison(comparison, out_dir: Path | str) -> list[Path]:
+def write_comparison(comparison, out_dir: Path | str, decision: Mapping[str, Any] | None = None) -> list[Path]:
     """Replace `out_dir` whole with comparison.csv, comparison.json, the comparison charts (PNG) and
     report.html with the charts embedded, and every scenario's KPI CSVs in a folder of its own (no report per scenario: the
     comparison report summarizes each one, and `ccsim run` gives the full report)."""
     out = Path(out_dir)
     with output_folder(out) as folder:
-        written = _write_comparison(comparison, folder)
+        written = _write_comparison(comparison, folder, decision)
     return [out / path.relative_to(folder) for path in written]
 
 
-def _write_comparison(comparison, out: Path) -> list[Path]:
+def _write_comparison(comparison, out: Path, decision: Mapping[str, Any] | None) -> list[Path]:
+    from ccsim.decision import recommend
+
+    decision = decision or recommend(comparison)
     atomic_write(out / "comparison.csv", lambda h: comparison.table.to_csv(h, index=False))
-    atomic_write(out / "comparison.json", lambda h: h.write(comparison_json(comparison) + "\n"))
+    atomic_write(out / "comparison.json", lambda h: h.write(comparison_json(comparison, decision) + "\n"))
     atomic_write(out / "cost_benefit.csv", lambda h: comparison.cost_benefit.to_csv(h))
     written = [out / "comparison.csv", out / "comparison.json", out / "cost_benefit.csv"]
     from ccsim.report.charts import comparison_charts   # matplotlib only when a report is written
     from ccsim.report.html import comparison_report
 
     charts = comparison_charts(comparison, out)
-    written += [chart.path for chart in charts] + [_write_report(out, comparison_report(comparison, charts))]
+    written += [chart.path for chart in charts] + [_write_report(out, comparison_report(comparison, charts, decision))]
     for i, (name, res) in enumerate(zip(comparison.names, comparison.results)):
         folder = out / f"{i + 1}_{''.join(c if c.isalnum() else '_' for c in name).strip('_').lower()}"
         written += _write_run(res, folder, report=False, overrides=None)

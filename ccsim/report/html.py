@@ -16,28 +16,35 @@ import pandas as pd
 from ccsim import __version__
 from ccsim.kpis import LEVELS, Kpi, kpi
 from ccsim.kpis.registry import DIRECTION_WORDS
+from ccsim.report import answer
 from ccsim.report.charts import Chart
 from ccsim.report.format import cell_text, delta_text, num_estimate, value_text
-from ccsim.report.tables import key_rows, overrides_text
+from ccsim.report.grids import Grid, channel_grid, cost_benefit_grids, duration_cell, customer_grid, day_grid, flow_grid, stage_grid
+from ccsim.report.tables import key_rows, overrides_text, uses_flows
 from ccsim.results import Results
 from ccsim.stats import CONFIDENCE
+from ccsim.summary import run_summary, target_verdict
 from ccsim.units import format_clock, format_duration
 
 # A cell is text, or (text, CSS class).
 Cell = str | tuple[str, str]
 MAX_COLUMNS = 10
 
-RUN_SECTIONS = (("kpis", "Queues"), ("groups", "Agent groups"), ("pilot", "Pilot versus control"), ("costs", "Costs"),
+RUN_SECTIONS = (("summary", "Summary"), ("kpis", "Queues"), ("groups", "Agent groups"), ("channels", "Channels"),
+                ("flows", "Process flows"), ("customers", "Customers"), ("stages", "Process stages"),
+                ("pilot", "Pilot versus control"), ("costs", "Costs"), ("days", "Days"),
                 ("service-level", "Service level"), ("volumes", "Volumes"), ("waits", "Waits"),
                 ("occupancy", "Occupancy"), ("staffing", "Staffing"), ("warnings", "Warnings"),
                 ("definitions", "KPI definitions"))
 QUEUE_SHOWN = ("offered", "answered", "abandoned", "service_level", "asa", "wait_p90", "abandon_rate", "aht")
+DURATIONS = ("asa", "wait_p90", "aht")         # shown in one readable unit each (s, min, h, d), as in the terminal
 GROUP_SHOWN = ("occupancy", "handled", "aht", "fcr", "staffed_hours", "cost")
 CSS = """
 :root { --fg: #1f2933; --muted: #616e7c; --line: #d9e2ec; --head: #eef2f7; --accent: #1f4e79;
         --good: #1b7f3b; --bad: #b42318; }
 * { box-sizing: border-box; }
-body { font-family: -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: var(--fg);
+body { font-family: -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans CJK SC", "PingFang SC",
+       "Microsoft YaHei", sans-serif; color: var(--fg);
        background: #fff; max-width: 1120px; margin: 0 auto; padding: 28px 36px 48px; font-size: 14px;
        line-height: 1.45; }
 header { border-bottom: 3px solid var(--accent); padding-bottom: 12px; }
@@ -62,12 +69,24 @@ tr.total td { font-weight: 600; border-top: 2px solid #bcccdc; }
 .better { color: var(--good); font-weight: 600; }
 .worse { color: var(--bad); font-weight: 600; }
 .neutral { color: var(--muted); }
+.meets { color: var(--good); font-weight: 600; }
+.misses { color: var(--bad); font-weight: 600; }
+.uncertain { color: #8a4b00; font-weight: 600; }
+#summary { border: 1px solid var(--line); border-left: 5px solid var(--accent); padding: 4px 16px 8px;
+           margin-top: 16px; background: #fbfcfe; }
+#summary h2 { margin-top: 8px; border: none; }
+#summary table { width: auto; min-width: 60%; }
+#summary td.wrap { max-width: 40em; }
+#summary th, #summary td { text-align: left; }
+p.headline { font-size: 16px; font-weight: 600; }
+ul.facts { margin: 8px 0 4px; padding-left: 18px; }
+ul.facts li.warning { color: #8a4b00; }
 td.verdict { white-space: normal; min-width: 7em; }
 td.wrap { white-space: normal; text-align: left; }
 tr.subhead th { text-align: left; background: #fff; color: var(--accent); font-weight: 600; padding-top: 12px;
                 border-bottom: 1px solid #bcccdc; }
 figure { margin: 10px 0 4px; }
-figure img { display: block; width: 100%; height: auto; border: 1px solid var(--line); }
+figure img, figure svg.chart { display: block; width: 100%; height: auto; border: 1px solid var(--line); }
 ul.warnings li { color: #8a4b00; }
 ol.scenarios li { margin: 3px 0; }
 footer { margin-top: 40px; padding-top: 8px; border-top: 1px solid var(--line); color: var(--muted);
@@ -108,6 +127,10 @@ def _section(section_id: str, title: str, *parts: str) -> str:
 
 
 def _figure(chart: Chart) -> str:
+    """A chart as inline SVG (its text drawn by the browser's fonts), else as an embedded PNG."""
+    if chart.svg:
+        return (f'<figure role="img" aria-label="{_e(chart.title)}">{chart.svg}'
+                f"<figcaption>{_e(chart.caption)}</figcaption></figure>")
     data = base64.b64encode(chart.png).decode("ascii")
     return (f'<figure><img src="data:image/png;base64,{data}" alt="{_e(chart.title)}">'
             f"<figcaption>{_e(chart.caption)}</figcaption></figure>")
@@ -167,16 +190,28 @@ def frame_table(frame: pd.DataFrame, level: str | None = None) -> str:
     return _table(headers, ((cells, "total" if cells[0] == "ALL" else "") for cells in grid))
 
 
+def grid_html(grid: Grid) -> str:
+    """A `ccsim.report.grids.Grid` as a table, the cells a target judges coloured by verdict."""
+    rows = [([(c[0], answer.VERDICT_CLASS.get(c[1], "")) if isinstance(c, tuple) else c for c in cells],
+             "total" if i in grid.totals else "") for i, cells in enumerate(grid.rows)]
+    note = f'<p class="note">{_e(grid.note)}</p>' if grid.note else ""
+    return note + _table(grid.headers, rows)
+
+
 def kpi_table(res: Results) -> str:
     """Queues and all queues: volumes, service level against target, waits, abandonment, AHT (± CI)."""
     queues = res.scenario.queues
-    labels = [kpi_label(kpi(k, "queue")) for k in QUEUE_SHOWN]
+    labels = [kpi(k, "queue").label if k in DURATIONS else kpi_label(kpi(k, "queue")) for k in QUEUE_SHOWN]
     headers = ("queue", *labels[:4], "target", *labels[4:])
     rows = []
     for name, row in res.kpis.iterrows():
         sl = queues[name].service_level if name in queues else None
         target = f"{100 * sl.target:.0f}% in {format_duration(sl.threshold)}" if sl else ""
-        cells = [cell_text(row, k) for k in QUEUE_SHOWN]
+        cells: list[Cell] = [duration_cell(row, k) if k in DURATIONS else cell_text(row, k) for k in QUEUE_SHOWN]
+        if sl is not None:                  # service level coloured by its verdict against the target
+            verdict = target_verdict(row.service_level, row.service_level_ci_low, row.service_level_ci_high,
+                                     sl.target, higher_is_better=True)
+            cells[3] = (cells[3], answer.VERDICT_CLASS.get(verdict, ""))
         rows.append(([str(name), *cells[:4], target, *cells[4:]], "total" if name == "ALL" else ""))
     return _table(headers, rows)
 
@@ -199,7 +234,8 @@ def pilot_table(res: Results) -> str:
         rows.append(([row["name"], kpi_label(k), value_text(k, row.control), value_text(k, row.pilot),
                       delta_text(k, row.delta, row.delta_ci_low, row.delta_ci_high, spaced=True),
                       _verdict_cell(row.verdict)], ""))
-    return _table((effects.level.iloc[0], "KPI", "control", "pilot", "Δ ± CI", "verdict"), rows)
+    subject = {"group": "agent group", "queue": "queue"}.get(effects.level.iloc[0], effects.level.iloc[0])
+    return _table((subject, "KPI", "control", "pilot", "Δ (pilot − control) ± CI", "verdict"), rows)
 
 
 def glossary(levels: Mapping[str, Sequence[str]]) -> str:
@@ -236,8 +272,14 @@ def run_report(res: Results, charts: Sequence[Chart], overrides: Mapping[str, An
     definitions of the KPIs shown; the header lists the `--set` `overrides` the scenario was run with."""
     figures = {chart.section: _figure(chart) for chart in charts}
     markup = {
+        "summary": answer.html_section(run_summary(res)),
         "kpis": kpi_table(res),
         "groups": group_table(res),
+        "channels": grid_html(channel_grid(res)) if len(res.plan.channels_used) > 1 else None,
+        "flows": grid_html(flow_grid(res)) if uses_flows(res) else None,
+        "customers": grid_html(customer_grid(res)) if uses_flows(res) else None,
+        "stages": grid_html(stage_grid(res)) if res.plan.process_names else None,
+        "days": grid_html(day_grid(res)) if res.scenario.horizon.days > 1 else None,
         "pilot": pilot_table(res) if not res.pilot.empty else None,
         "costs": frame_table(res.costs, "cost") if res.plan.penalties.any() or res.plan.cost_per_hour.any() else None,
         "waits": figures.get("waits", "") + "<h3>Percentiles of the wait of answered contacts</h3>"
@@ -249,7 +291,9 @@ def run_report(res: Results, charts: Sequence[Chart], overrides: Mapping[str, An
     sections = []
     for section_id, title in RUN_SECTIONS:
         part = markup.get(section_id, figures.get(section_id))
-        if part:
+        if part and section_id == "summary":
+            sections.append((section_id, title, part))         # a section of its own, framed
+        elif part:
             sections.append((section_id, title, _section(section_id, title, part)))
     return _page(res.scenario.name, _run_meta(res, overrides), sections)
 
@@ -288,7 +332,11 @@ def comparison_table(comparison, rows: pd.DataFrame) -> str:
             for variant in names[1:]:
                 delta = delta_text(k, *(row[f"{variant} delta{end}"] for end in ("", "_ci_low", "_ci_high")),
                                    spaced=True)
-                cells += [value_text(k, row[variant]), delta, _verdict_cell(row[f"{variant} verdict"])]
+                verdict = _verdict_cell(row[f"{variant} verdict"])
+                note = row.get(f"{variant} note")
+                if isinstance(note, str) and note:            # a group's AHT over another contact mix
+                    verdict = (f"{verdict[0]} ({note})", verdict[1])
+                cells += [value_text(k, row[variant]), delta, verdict]
             body.append((cells, ""))
     return _table((), body, head=head, columns=2 + 3 * (len(names) - 1))
 
@@ -304,7 +352,7 @@ def _scenario_list(names: Sequence[str], results: Sequence[Results]) -> str:
     return f'<ol class="scenarios">{"".join(items)}</ol>'
 
 
-def comparison_report(comparison, charts: Sequence[Chart]) -> str:
+def comparison_report(comparison, charts: Sequence[Chart], decision: Mapping[str, Any] | None = None) -> str:
     """The HTML report of a `ccsim.compare.Comparison`: the scenarios, the comparison table with
     verdicts, the paired-difference and service-level charts, cost-benefit, a KPI summary per
     scenario and the definitions of the compared KPIs."""
@@ -319,13 +367,18 @@ def comparison_report(comparison, charts: Sequence[Chart]) -> str:
     if not rest.empty:
         tables += ['<h3>Every other KPI</h3><p class="note">KPIs identical in every scenario are left out; '
                    "comparison.csv has every row.</p>", comparison_table(comparison, rest)]
-    sections = [("scenarios", "Scenarios", _section("scenarios", "Scenarios", _scenario_list(names, results))),
+    from ccsim.decision import recommend
+
+    sections = [("summary", "Recommendation", answer.decision_section(decision or recommend(comparison))),
+                ("scenarios", "Scenarios", _section("scenarios", "Scenarios", _scenario_list(names, results))),
                 ("comparison", "Comparison", _section("comparison", "Comparison", *tables))]
     for section_id, title in (("deltas", "Paired differences"), ("service-level", "Service level")):
         if section_id in figures:
             sections.append((section_id, title, _section(section_id, title, figures[section_id])))
     sections.append(("cost-benefit", "Cost-benefit",
-                     _section("cost-benefit", "Cost-benefit", frame_table(comparison.cost_benefit))))
+                     _section("cost-benefit", "Cost-benefit", *(
+                         f"<h3>{_e(grid.title)}</h3>{grid_html(grid)}"
+                         for grid in cost_benefit_grids(comparison.cost_benefit)))))
     summaries = "".join(f'<div id="scenario-{i + 1}"><h3>{_e(n)}</h3>{kpi_table(r)}</div>'
                         for i, (n, r) in enumerate(zip(names, results)))
     sections.append(("summaries", "Scenario KPIs", _section("summaries", "Scenario KPIs", summaries)))

@@ -10,9 +10,10 @@ import pandas as pd
 from rich.table import Table
 
 from ccsim.atomic import atomic_write, output_folder
-from ccsim.report.plots import coverage_plot, interval_labels
+from ccsim.report.plots import coverage_figure, interval_labels, render
 from ccsim.scenario import write_scenario
 from ccsim.staffing import Staffing
+from ccsim.summary import staffing_summary
 
 
 def interval_totals(result: Staffing) -> pd.DataFrame:
@@ -42,13 +43,19 @@ def staffing_tables(result: Staffing) -> list[Table]:
     tables = [table]
 
     hours = result.scenario.interval / 3600.0
+    summary = {g["group"]: g for g in staffing_summary(result)["groups"]}
     groups = Table(title="agent groups: agent-hours")
     columns = [c for c in ("analytic", "simulated", "required", "scheduled", "over", "under") if c in result.groups]
-    for column in ["group", *columns, "cost"]:
+    paid = ["paid"] if result.shift_plans else []
+    for column in ["group", *columns, *paid, "cost"]:
         groups.add_column(column.replace("analytic", "Erlang FTE"), justify="left" if column == "group" else "right")
     for name, part in result.groups.groupby("group", sort=False):
-        cost = part.scheduled.sum() * hours * result.scenario.agent_groups[name].cost_per_hour
-        groups.add_row(name, *(f"{part[c].sum() * hours:,.1f}" for c in columns), f"{cost:,.0f}")
+        extra = [f"{summary[name]['paid_hours']:,.1f}"] if paid else []
+        groups.add_row(name, *(f"{part[c].sum() * hours:,.1f}" for c in columns), *extra,
+                       f"{summary[name]['cost']:,.0f}")
+    if paid:
+        groups.caption = ("cost = paid hours (breaks included) x the shift templates' cost per hour; scheduled "
+                          "hours count agents present, breaks deducted")
     tables.append(groups)
     for name, plan in result.shift_plans.items():
         shifts = Table(title=f"shifts for {name}: {plan.paid_hours:,.1f} paid hours, cost {plan.cost:,.0f}")
@@ -65,6 +72,7 @@ def staffing_json(result: Staffing) -> str:
     data = {
         "scenario": result.scenario.name,
         "method": result.method,
+        "summary": staffing_summary(result),
         "intervals": interval_totals(result).to_dict(orient="records"),
         "groups": result.groups.to_dict(orient="records"),
         "requirements": result.requirements.fillna(-1).to_dict(orient="records"),
@@ -100,7 +108,15 @@ def _write_staffing(result: Staffing, out: Path, stem: str) -> list[Path]:
     totals = interval_totals(result)
     coverage = pd.DataFrame({"label": interval_labels(totals), "required": totals.required,
                              "scheduled": totals.scheduled, "analytic": totals.analytic})
-    written.append(coverage_plot(coverage, out / "coverage.png",
-                                 f"{result.scenario.name}: required vs scheduled agents per interval"))
+    title = f"{result.scenario.name}: required vs scheduled agents per interval"
+    png, svg = render(coverage_figure(coverage, title), out / "coverage.png")
+    written.append(out / "coverage.png")
     written.append(write_scenario(result.scenario, out / f"{stem}_staffed.yml"))
+    from ccsim.report.charts import Chart
+    from ccsim.report.staffing_html import staffing_report
+
+    chart = Chart("coverage", title, "Agents required and scheduled per interval (all groups), with the Erlang "
+                  "requirement.", out / "coverage.png", png, svg)
+    atomic_write(out / "report.html", lambda h: h.write(staffing_report(result, [chart])))
+    written.append(out / "report.html")
     return written

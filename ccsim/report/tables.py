@@ -12,6 +12,7 @@ from rich.table import Table
 
 from ccsim.kpis import kpi
 from ccsim.report.format import cell_text, delta_text, value_text
+from ccsim.report.grids import Grid, channel_grid, cost_benefit_grids, duration_cell, customer_grid, flow_grid, stage_grid
 from ccsim.results import Results
 from ccsim.units import format_duration
 
@@ -28,7 +29,7 @@ def kpi_table(res: Results, overrides: Mapping[str, Any] | None = None) -> Table
     changed = f", with {overrides_text(overrides)}" if overrides else ""
     table = Table(title=f"{res.scenario.name}{changed} — {res.replications} replications, seed {res.seed} (± = 95% CI)")
     for header in ("queue", "channel", "offered", "answered", "abandoned", "in system", "service level",
-                   "target", "ASA s", "p90 wait s", "abandon rate"):
+                   "target", "ASA", "p90 wait", "abandon rate"):
         table.add_column(header, justify="left" if header in ("queue", "channel") else "right")
     queues = res.scenario.queues
     for name, row in res.kpis.iterrows():
@@ -37,8 +38,8 @@ def kpi_table(res: Results, overrides: Mapping[str, Any] | None = None) -> Table
         table.add_row(
             str(name), queues[name].channel if name in queues else "",
             cell_text(row, "offered"), cell_text(row, "answered"), cell_text(row, "abandoned"),
-            cell_text(row, "in_system"), cell_text(row, "service_level"), target, cell_text(row, "asa"),
-            cell_text(row, "wait_p90"), cell_text(row, "abandon_rate"),
+            cell_text(row, "in_system"), cell_text(row, "service_level"), target, duration_cell(row, "asa"),
+            duration_cell(row, "wait_p90"), cell_text(row, "abandon_rate"),
             style="bold" if name == "ALL" else None, end_section=name == res.kpis.index[-2])
     return table
 
@@ -61,19 +62,25 @@ def group_table(res: Results) -> Table:
     return table
 
 
-def channel_table(res: Results) -> Table:
-    """Queues pooled by channel: volumes, service level (first response for chat, due time for
-    email and outbound), waits, abandonment, and the backlog left at the end."""
-    table = Table(title="channels")
-    for header in ("channel", "offered", "answered", "abandoned", "service level", "ASA", "p90 wait",
-                   "abandon rate", "waiting at end"):
-        table.add_column(header, justify="left" if header == "channel" else "right")
-    for name, row in res.channels.iterrows():
-        counts = [cell_text(row, k, "channel", digits=0) for k in ("offered", "answered", "abandoned")]
-        table.add_row(str(name), *counts, cell_text(row, "service_level", "channel"), _duration_cell(row, "asa"),
-                      _duration_cell(row, "wait_p90"), cell_text(row, "abandon_rate", "channel"),
-                      cell_text(row, "in_system", "channel", digits=0))
+VERDICT_COLORS = {"meets": "green", "misses": "red", "uncertain": "yellow"}
+
+
+def grid_table(grid: Grid) -> Table:
+    """A `Grid` as a rich table: first column left, totals bold, judged cells coloured by verdict."""
+    table = Table(title=grid.title, caption=grid.note or None)
+    for i, header in enumerate(grid.headers):
+        table.add_column(header, justify="left" if i == 0 else "right")
+    last = len(grid.rows) - 1
+    for i, cells in enumerate(grid.rows):
+        texts = [f"[{VERDICT_COLORS.get(c[1], 'default')}]{c[0]}[/]" if isinstance(c, tuple) else c for c in cells]
+        table.add_row(*texts, style="bold" if i in grid.totals else None,
+                      end_section=i + 1 in grid.totals and i + 1 == last)
     return table
+
+
+def channel_table(res: Results) -> Table:
+    """Queues pooled by channel (see `grids.channel_grid`)."""
+    return grid_table(channel_grid(res))
 
 
 def uses_flows(res: Results) -> bool:
@@ -83,71 +90,17 @@ def uses_flows(res: Results) -> bool:
 
 def flow_table(res: Results) -> Table:
     """Queues and "ALL": where the offered volume came from and where it went."""
-    table = Table(title="process flows per queue")
-    headers = ("queue", "offered", "fresh", "repeat", "retrial", "transfer in", "escalation in",
-               "transfer rate", "FCR", "escalated", "callbacks", "callback due met")
-    for header in headers:
-        table.add_column(header, justify="left" if header == "queue" else "right")
-    for name, row in res.kpis.iterrows():
-        table.add_row(
-            str(name), *(cell_text(row, k, digits=0) for k in (
-                "offered", "offered_fresh", "offered_repeat", "offered_retrial", "offered_transfer",
-                "offered_escalation")),
-            cell_text(row, "transfer_rate"), cell_text(row, "fcr"), cell_text(row, "escalated", digits=0),
-            cell_text(row, "callbacks", digits=0), cell_text(row, "callback_within_due"),
-            style="bold" if name == "ALL" else None, end_section=name == res.kpis.index[-2])
-    return table
+    return grid_table(flow_grid(res))
 
 
 def customer_table(res: Results) -> Table:
     """Customers by entry point: attempts, first-contact resolution, resolution and its time."""
-    table = Table(title="customers (by where they first entered)")
-    for header in ("entry", "customers", "contacts each", "FCR", "resolved", "transferred", "escalated",
-                   "repeats", "retrials", "resolution time", "p90"):
-        table.add_column(header, justify="left" if header == "entry" else "right")
-    for name, row in res.customers.iterrows():
-        if row["customers"] == 0 and name != "ALL":
-            continue
-        table.add_row(
-            str(name), *(cell_text(row, k, "customer") for k in (
-                "customers", "contacts_per_customer", "fcr", "resolved", "transferred", "escalated", "repeat_contacts",
-                "retrials")),
-            _duration_cell(row, "resolution_time"), _duration_cell(row, "resolution_p90"),
-            style="bold" if name == "ALL" else None, end_section=name == res.customers.index[-2])
-    return table
+    return grid_table(customer_grid(res))
 
 
 def stage_table(res: Results) -> Table:
     """Process stages (and each process end to end): waits, processing, share within the limits."""
-    table = Table(title="process stages")
-    for header in ("process / stage", "completed", "wait", "processing", "stage time", "limit", "within limit"):
-        table.add_column(header, justify="left" if header == "process / stage" else "right")
-    labels = [f"{p} / {i + 1}. {stage.label}" for p, process in res.scenario.processes.items()
-              for i, stage in enumerate(process.stages)]
-    for label, (_, row) in zip(labels, res.stages.iterrows()):
-        limit = row["time_limit_s"]
-        table.add_row(label, cell_text(row, "completed", "stage", digits=0), _duration_cell(row, "wait"),
-                      _duration_cell(row, "processing"), _duration_cell(row, "stage_time"),
-                      format_duration(limit) if math.isfinite(limit) else "", cell_text(row, "within_limit", "stage"))
-    for name, row in res.processes.iterrows():
-        promise = row["promise_s"]
-        table.add_row(f"{name} end to end", cell_text(row, "completed", "process", digits=0), "", "",
-                      _duration_cell(row, "resolution_time"), format_duration(promise) if math.isfinite(promise) else "",
-                      cell_text(row, "within_promise", "process"), style="bold")
-    return table
-
-
-def _duration_cell(row, kpi: str) -> str:
-    """A mean duration in one readable unit (s, min, h or d) with its CI half-width in the same unit."""
-    mean, lo, hi = row[kpi], row[f"{kpi}_ci_low"], row[f"{kpi}_ci_high"]
-    if not math.isfinite(mean):
-        return "-"
-    size, unit = next((size, unit) for limit, size, unit in _UNITS if mean < limit)
-    text = f"{mean / size:,.1f} {unit}"
-    return text + (f" ±{(hi - lo) / 2 / size:,.1f}" if math.isfinite(hi - lo) else "")
-
-
-_UNITS = ((120, 1, "s"), (7200, 60, "min"), (172800, 3600, "h"), (math.inf, 86400, "d"))
+    return grid_table(stage_grid(res))
 
 
 def comparison_table(comparison) -> Table:
@@ -173,7 +126,8 @@ def comparison_table(comparison) -> Table:
                 cells.append(value_text(k, row[name]))
                 continue
             delta = delta_text(k, *(row[f"{name} delta{end}"] for end in ("", "_ci_low", "_ci_high")))
-            cells.append(f"{value_text(k, row[name])}  Δ {delta}  [{colors.get(verdict, 'bold')}]{verdict}[/]")
+            mix = " [dim](mix effect?)[/]" if row.get(f"{name} note") else ""
+            cells.append(f"{value_text(k, row[name])}  Δ {delta}  [{colors.get(verdict, 'bold')}]{verdict}[/]{mix}")
         table.add_row(label, *cells)
     return table
 
@@ -209,22 +163,10 @@ def cost_table(res: Results) -> Table:
     return table
 
 
-def cost_benefit_table(comparison) -> Table:
-    """Per variant: the yearly saving (simulated, and the one used), payback and first-year net."""
-    table = Table(title="cost-benefit per year (saving = lower total cost: agents and penalties)")
-    for header in ("variant", "Δ total cost / horizon", "horizons / year", "simulated saving / year", "saving used",
-                   "yearly cost", "up front", "payback", "first-year net"):
-        table.add_column(header, justify="left" if header == "variant" else "right")
-    for name, row in comparison.cost_benefit.iterrows():
-        half = (row.total_cost_delta_ci_high - row.total_cost_delta_ci_low) / 2
-        payback = row.payback_months
-        table.add_row(
-            str(name), f"{row.total_cost_delta:+,.0f} ±{half:,.0f}", f"{row.periods_per_year:,.0f}",
-            f"{row.simulated_yearly_saving:,.0f}", f"{row.yearly_saving:,.0f} ({row.saving_basis})",
-            f"{row.yearly_cost:,.0f}", f"{row.up_front:,.0f}",
-            "never" if not math.isfinite(payback) else f"{payback:.1f} months",
-            f"{row.first_year_net:,.0f}")
-    return table
+def cost_benefit_tables(comparison) -> list[Table]:
+    """Changes per year (payback, first-year net) and pilots over their own period (see
+    `grids.cost_benefit_grids`)."""
+    return [grid_table(grid) for grid in cost_benefit_grids(comparison.cost_benefit)]
 
 
 def key_rows(rows: pd.DataFrame, names: list[str]) -> pd.DataFrame:

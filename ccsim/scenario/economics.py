@@ -26,9 +26,12 @@ class Costs(PerQueue):
 
 class Investment(Strict):
     """What a change costs and saves per year. `yearly_saving` omitted: the simulated saving in
-    total cost per horizon times `periods_per_year` (default: 365 / the horizon's days)."""
+    total cost per horizon times `periods_per_year` (default: 365 / the horizon's days). For a
+    scenario with a `pilot`, `pilot_periods` is how many horizons the pilot runs: it is priced
+    over them only (default one)."""
 
     up_front: Money = 0.0
     yearly_saving: float | None = Field(None, allow_inf_nan=False)
     yearly_cost: Money = 0.0
     periods_per_year: float | None = Field(None, gt=0, allow_inf_nan=False)
+    pilot_periods: float | None = Field(None, gt=0, allow_inf_nan=False)

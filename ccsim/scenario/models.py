@@ -14,8 +14,10 @@ from pydantic import ConfigDict, Field, ValidationInfo, model_validator
 
 from ccsim.channels import CHANNEL_NAMES, CHANNELS, CONCURRENT_CHANNELS, LIVE_CHANNELS
 from ccsim.scenario.arrivals import Arrivals
+from ccsim.scenario.decision import Decision
 from ccsim.scenario.economics import Costs, Investment
 from ccsim.scenario.levers import Pilot, Proficiency
+from ccsim.scenario.satisfaction import Satisfaction
 from ccsim.scenario.flows import Attempts, Callback, Escalation, Process, Transfer, Unresolved
 from ccsim.scenario.shifts import Shifts, break_requests, shift_staff
 from ccsim.scenario.type_schemas import exactly_one, key_rules
@@ -183,6 +185,8 @@ class Scenario(Strict):
     forecast_error: ForecastError | None = None
     costs: Costs = Costs()
     investment: Investment | None = None
+    satisfaction: Satisfaction | None = None
+    decision: Decision | None = None
 
     @model_validator(mode="after")
     def _cross_field(self, info: ValidationInfo) -> "Scenario":

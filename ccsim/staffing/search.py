@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ccsim.executors import Executor
 from ccsim.kpis import interval_kpis
 from ccsim.kpis.registry import index
 from ccsim.scenario.models import Scenario
@@ -106,14 +107,16 @@ def with_staff(sc: Scenario, staff: np.ndarray) -> Scenario:
 
 def search_staff(sc: Scenario, *, replications: int = 10, seed: int | None = None, max_iterations: int = 60,
                  time_budget_s: float = 300.0, margin: float = 0.05, progress: Progress | None = None,
-                 force: bool = False) -> StaffSearch:
+                 force: bool = False, workers: int = 1, executor: Executor = None) -> StaffSearch:
     """Search the least-cost staff per group and interval meeting every queue's targets in simulation.
 
     Stops when no agent can be added or removed, after `max_iterations` simulations, or after
     `time_budget_s` seconds. `margin` is the slack (in service level, or relative for ASA and
     abandonment) a queue needs before an agent serving it may be removed. `force` runs
-    simulations bigger than this machine's memory (see `ccsim.budget`).
+    simulations bigger than this machine's memory (see `ccsim.budget`). `workers` and `executor`
+    choose where the replications run, as in `simulate`.
     """
+    backend = {"workers": workers, "executor": executor}
     seed = sc.seed if seed is None else seed
     groups = list(sc.agent_groups)
     cost = np.array([sc.agent_groups[g].cost_per_hour for g in groups])
@@ -125,7 +128,7 @@ def search_staff(sc: Scenario, *, replications: int = 10, seed: int | None = Non
     history, started = [], time.perf_counter()
     best, stop = None, "max_iterations"
     for iteration in range(1, max_iterations + 1):
-        short = _shortfall(sc, with_staff(sc, staff), replications, seed, force)
+        short = _shortfall(sc, with_staff(sc, staff), replications, seed, force, **backend)
         missed, slack = short > 0, short <= -margin
         history.append({"iteration": iteration, "agents": int(staff.sum()), "cost": float(cost @ staff.sum(axis=1)),
                         "intervals_short": int(missed.any(axis=1).sum()), "worst_shortfall": float(short.max())})
@@ -158,13 +161,13 @@ def search_staff(sc: Scenario, *, replications: int = 10, seed: int | None = Non
             stop = "done"
             break
     final = best if best is not None else staff
-    return _result(sc, analytic, final, replications, seed, history, best is not None, stop, force)
+    return _result(sc, analytic, final, replications, seed, history, best is not None, stop, force, **backend)
 
 
-def _shortfall(sc: Scenario, staffed: Scenario, replications: int, seed: int, force: bool) -> np.ndarray:
+def _shortfall(sc: Scenario, staffed: Scenario, replications: int, seed: int, force: bool, **backend) -> np.ndarray:
     """(intervals, queues): how far each queue misses its targets in each interval (> 0: missed;
     <= -margin: met with room to spare). Service level in share points, ASA and abandonment relative."""
-    kpis = _interval_means(staffed, replications, seed, force)
+    kpis = _interval_means(staffed, replications, seed, force, **backend)
     return np.stack([np.max([gap for _, _, _, gap in _gaps(queue, kpis[:, q])], axis=0)
                      for q, queue in enumerate(sc.queues.values())], axis=1)
 
@@ -193,10 +196,10 @@ def _unmet(sc: Scenario, kpis: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["queue", "interval", "start", "kpi", "value", "target", "shortfall"])
 
 
-def _interval_means(sc: Scenario, replications: int, seed: int, force: bool = False) -> np.ndarray:
+def _interval_means(sc: Scenario, replications: int, seed: int, force: bool = False, **backend) -> np.ndarray:
     """(intervals, queues + 1, interval KPIs) means over replications (intervals without
     contacts in some replications average over the others)."""
-    res = simulate(sc, replications=replications, seed=seed, force=force)
+    res = simulate(sc, replications=replications, seed=seed, force=force, **backend)
     stacked = np.stack([interval_kpis(res.plan, rec) for rec in res.records])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -216,12 +219,12 @@ def group_interval_frame(sc: Scenario, **columns: np.ndarray) -> pd.DataFrame:
     })
 
 
-def _result(sc, analytic, final, replications, seed, history, met, stop, force) -> StaffSearch:
+def _result(sc, analytic, final, replications, seed, history, met, stop, force, **backend) -> StaffSearch:
     starts = sc.interval_starts()
     frame = group_interval_frame(sc, analytic=analytic, simulated=final)
     frame["difference"] = frame["simulated"] - frame["analytic"]
     staffed = with_staff(sc, final)
-    kpis = _interval_means(staffed, replications, seed, force)
+    kpis = _interval_means(staffed, replications, seed, force, **backend)
     targets = []
     for q, (name, queue) in enumerate(sc.queues.items()):
         targets.append(pd.DataFrame({

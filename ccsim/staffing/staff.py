@@ -11,9 +11,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ccsim import arguments
+from ccsim import arguments, executors
 from ccsim.budget import check_size
 from ccsim.errors import StaffingError
+from ccsim.executors import Executor
 from ccsim.scenario import Scenario, load_scenario
 from ccsim.scenario.loader import load_model
 from ccsim.scenario.shifts import Shift
@@ -50,13 +51,15 @@ class Staffing:
 def staff(scenario: Scenario | str | Path | Mapping[str, Any], method: str = "erlang", *,
           shifts: Any = None, replications: int = 10, seed: int | None = None, max_iterations: int = 60,
           time_budget_s: float = 300.0, max_occupancy: float | None = None,
-          progress: Progress | None = None, force: bool = False) -> Staffing:
+          progress: Progress | None = None, force: bool = False, workers: int = 1,
+          executor: Executor = None) -> Staffing:
     """Required agents per interval for every queue and agent group of `scenario`.
 
     `method` "erlang" gives the analytic requirement per queue (Erlang C/A, chat concurrency,
     deferred work against its due time) as scheduled FTE per group; "simulate" then searches, in
     simulation, the least-cost staff meeting every target (see `search_staff`). `shifts` (shift
     templates: a file, a mapping or `ShiftTemplates`) turns the requirement into shifts at least cost.
+    `workers` and `executor` choose where the simulations' replications run, as in `simulate`.
     The size of one simulation is checked first (`force` as in `simulate`); bad arguments raise
     `ArgumentError` (a ValueError) naming the argument.
     """
@@ -64,19 +67,22 @@ def staff(scenario: Scenario | str | Path | Mapping[str, Any], method: str = "er
         raise arguments.ArgumentError(f"method: unknown method {method!r}; allowed: {', '.join(METHODS)}")
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     file = None if isinstance(scenario, (Scenario, Mapping)) else str(scenario)
-    replications, seed, _ = run_arguments(sc, replications, seed, 1)
+    replications, seed, workers = run_arguments(sc, replications, seed, workers)
+    executor = executors.check(executor, workers)
     max_iterations = arguments.whole("max_iterations", max_iterations, 1)
     time_budget_s = arguments.number("time_budget_s", time_budget_s)
     if max_occupancy is not None:
         max_occupancy = arguments.number("max_occupancy", max_occupancy, 0.0, 1.0)
-    check_size(sc, replications if method == "simulate" else 0, force=force, file=file)
+    check_size(sc, replications if method == "simulate" else 0, executors.size_workers(executor, workers),
+               force=force, file=file)
     required_queues = requirements(sc, max_occupancy)
     analytic = analytic_group_staff(sc, required_queues)
     search = None
     required = analytic
     if method == "simulate":
         search = search_staff(sc, replications=replications, seed=seed, max_iterations=max_iterations,
-                              time_budget_s=time_budget_s, progress=progress, force=force)
+                              time_budget_s=time_budget_s, progress=progress, force=force, workers=workers,
+                              executor=executor)
         required = search.staff.simulated.to_numpy().reshape(analytic.shape)
     scheduled, plans, staffed = required, {}, with_staff(sc, required)
     if shifts is not None:

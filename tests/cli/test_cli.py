@@ -40,13 +40,35 @@ def test_run_csv_and_out_dir(tmp_path):
     assert result.exit_code == 0
     assert result.output.splitlines()[0] == "level,name,kpi,mean,ci_low,ci_high,unit"
     files = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert files == [".ccsim-output", "channels.csv", "contacts.csv", "costs.csv", "customers.csv", "days.csv", "group_intervals.csv", "groups.csv", "intervals.csv", "kpis.csv",
-                     "legs.csv", "occupancy.png", "report.html", "service_level.png", "staffing.png", "summary.json",
-                     "volumes.png", "waits.png"]
+    assert files == [".ccsim-output", "channels.csv", "costs.csv", "customers.csv", "days.csv", "group_intervals.csv",
+                     "groups.csv", "intervals.csv", "kpis.csv", "occupancy.png", "report.html", "service_level.png",
+                     "staffing.png", "summary.json", "volumes.png", "waits.png"]
     kpis = pd.read_csv(tmp_path / "out" / "kpis.csv", index_col="queue")
     assert "service_level_ci_high" in kpis.columns and "ALL" in kpis.index
-    contacts = pd.read_csv(tmp_path / "out" / "contacts.csv")
-    assert set(contacts.replication) == {0, 1}
+
+
+def test_run_records_are_parquet_per_replication_and_equal_the_python_records(tmp_path):
+    result = invoke("run", "scenarios/hotline.yml", "-r", 3, "-s", 4, "--records-first", 2, "-f", "csv",
+                    "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    records = tmp_path / "out" / "records"
+    assert sorted(p.name for p in (records / "contacts").iterdir()) == ["part-00000.parquet", "part-00001.parquet"]
+    assert not list(tmp_path.glob(".ccsim-records-*"))            # the temporary store moved in whole
+    res = ccsim.simulate("scenarios/hotline.yml", replications=3, seed=4, records=2)
+    for table in ("contacts", "legs"):
+        on_disk = pd.read_parquet(records / table)
+        assert set(on_disk.replication) == {0, 1}
+        pd.testing.assert_frame_equal(_as_text(on_disk), _as_text(getattr(res, table)))
+
+
+def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Categories as plain text: a Parquet file knows only the categories it uses."""
+    return frame.astype({c: str for c in frame.columns if frame[c].dtype in ("category", object)})
+
+
+def test_run_records_need_an_out_folder():
+    result = invoke("run", "scenarios/hotline.yml", "-r", 1, "--records")
+    assert result.exit_code == 2 and "--records writes Parquet files and needs --out DIR" in result.output
 
 
 def test_run_seed_and_replications_override():
@@ -167,7 +189,8 @@ def test_staff_erlang_prints_writes_and_staffs_the_scenario(tmp_path):
     assert result.exit_code == 0, result.output
     assert "required agents per interval" in result.output and "front_office" in result.output
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == [".ccsim-output", "coverage.png", "hotline_staffed.yml", "intervals.csv", "requirements.csv", "staffing.csv"]
+    assert names == [".ccsim-output", "coverage.png", "hotline_staffed.yml", "intervals.csv", "report.html",
+                     "requirements.csv", "staffing.csv"]
     staffed = ccsim.load_scenario(tmp_path / "hotline_staffed.yml")
     staffing = pd.read_csv(tmp_path / "staffing.csv")
     assert staffed.staff("front_office").tolist() == staffing[staffing.group == "front_office"].required.tolist()

@@ -77,10 +77,10 @@ def test_deferred_work_waits_for_quiet_live_lines():
 
 def test_blending_changes_nothing_without_deferred_work():
     sc = ccsim.load_scenario("scenarios/hotline.yml")
-    a = ccsim.simulate(sc, replications=2, seed=1).contacts
+    a = ccsim.simulate(sc, replications=2, seed=1, records=True).contacts
     data = sc.model_dump()
     b = ccsim.simulate(sc.model_copy(update={"routing": sc.routing.model_copy(update={"blending": "by_priority"})}),
-                       replications=2, seed=1).contacts
+                       replications=2, seed=1, records=True).contacts
     assert data["routing"]["blending"] == "live_first"
     assert a.equals(b)
 

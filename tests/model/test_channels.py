@@ -9,7 +9,7 @@ import pytest
 
 import ccsim
 from ccsim import erlang
-from tests.model.helpers import assert_in_ci, kpi_samples
+from tests.model.helpers import assert_in_ci, full_records, kpi_samples
 
 EXP = "exponential"
 
@@ -27,8 +27,8 @@ def chat_center(concurrency: int, agents: int, rate_per_hour: float, *, slowdown
 
 
 def test_chat_with_concurrency_one_is_a_call():
-    chat = ccsim.simulate(chat_center(1, 10, 100), replications=2, seed=4)
-    voice = ccsim.simulate(chat_center(1, 10, 100, channel="voice"), replications=2, seed=4)
+    chat = ccsim.simulate(chat_center(1, 10, 100), replications=2, seed=4, records=True)
+    voice = ccsim.simulate(chat_center(1, 10, 100, channel="voice"), replications=2, seed=4, records=True)
     pd.testing.assert_frame_equal(chat.contacts, voice.contacts)
     pd.testing.assert_frame_equal(chat.groups, voice.groups)
 
@@ -41,7 +41,7 @@ def test_concurrency_without_slowdown_is_erlang_c_with_n_times_c_servers(concurr
     k = kpi_samples(res)
     assert_in_ci(k["service_level"], float(erlang.service_level(rate, 300, servers, 30)))
     assert_in_ci(k["asa"], float(erlang.asa(rate, 300, servers)))
-    waited = np.array([np.mean(rec.legs["wait_s"] > 0) for rec in res.records])
+    waited = np.array([np.mean(rec.legs["wait_s"] > 0) for rec in full_records(res)])
     assert_in_ci(waited, float(erlang.erlang_c(rate * 300 / 3600, servers)))
     occupancy = np.array([rec.busy_s.sum() / rec.present_s.sum() for rec in res.records])
     assert_in_ci(occupancy, load)                     # a chat is 1 / concurrency of an agent
@@ -63,7 +63,7 @@ def test_an_agent_never_holds_a_call_and_a_chat_at_once():
                              "handle_time": {"dist": EXP, "mean": 360}}},
         "agent_groups": {"solo": {"skills": ["calls", "chats"], "staff": 1}},
     })
-    res = ccsim.simulate(sc, replications=3, seed=6)
+    res = ccsim.simulate(sc, replications=3, seed=6, records=True)
     for rep, legs in res.legs.groupby("replication"):
         served = legs[legs.outcome == "answered"].sort_values("answer_time")
         start, end, chat = served.answer_time.to_numpy(), served.end_time.to_numpy(), (served.queue == "chats").to_numpy()
@@ -98,7 +98,7 @@ def test_email_backlog_grows_by_day_drains_by_night_and_loses_nothing():
     k = kpi_samples(res, "mail")
     np.testing.assert_array_equal(k["offered"], k["answered"] + k["in_system"])
     assert (k["abandoned"] == 0).all()
-    drained = [rec.legs["outcome"].size - (rec.legs["outcome"] == 1).sum() for rec in res.records]
+    drained = [rec.legs["outcome"].size - (rec.legs["outcome"] == 1).sum() for rec in full_records(res)]
     assert max(drained) < 5                                           # by midnight of day 3 nearly all answered
 
 

@@ -14,7 +14,7 @@ from ccsim.model.engine import Engine
 from ccsim.model.plan import compile_plan
 from ccsim.model.states import ABANDONED, ANSWERED, IN_SERVICE_AT_END, WAITING, WAITING_AT_END
 from ccsim.stats import mean_ci
-from tests.model.helpers import kpi_samples, single_queue
+from tests.model.helpers import full_records, kpi_samples, single_queue
 
 
 def two_queue(priority_a: int, priority_b: int, agents: int = 9, policy: str = "priority_then_longest_wait"):
@@ -52,10 +52,10 @@ def test_every_arrival_is_accounted_for(rates, staff, patience, warmup, seed):
         "queues": {"q": queue, "r": {**queue, "priority": 2}},
         "agent_groups": {"g": {"skills": {"q": 1, "r": 2}, "staff": staff}, "h": {"skills": ["r"], "staff": 1}},
     })
-    res = ccsim.simulate(sc, replications=2, seed=seed)
+    res = ccsim.simulate(sc, replications=2, seed=seed, records=True)
     plan = res.plan
     k = kpi_samples(res, "ALL")
-    for i, rec in enumerate(res.records):
+    for i, rec in enumerate(full_records(res)):
         drawn = draw_arrivals(plan, seed, rec.replication)
         offered = np.sum(drawn.time >= plan.start_s)
         assert rec.contacts["arrival_s"].size == offered
@@ -68,7 +68,7 @@ def test_every_arrival_is_accounted_for(rates, staff, patience, warmup, seed):
     for queue_name in ("q", "r"):
         k = kpi_samples(res, queue_name)
         q = plan.queue_names.index(queue_name)
-        waiting = [((rec.legs["queue"] == q) & (rec.legs["outcome"] == WAITING)).sum() for rec in res.records]
+        waiting = [((rec.legs["queue"] == q) & (rec.legs["outcome"] == WAITING)).sum() for rec in full_records(res)]
         np.testing.assert_array_equal(k["in_system"], waiting)
     # the engine's walk agrees with its own running counters: waiting per line, busy agents per group
     engine = Engine(plan, seed, 0)
@@ -143,7 +143,7 @@ def test_agents_leaving_finish_the_contact_in_hand():
         "queues": {"q": {"arrivals": {"per_interval": [60, 60]}, "handle_time": {"dist": "deterministic", "value": 600}}},
         "agent_groups": {"g": {"skills": ["q"], "staff": [4, 0]}},
     })
-    res = ccsim.simulate(sc, replications=2, seed=1)
+    res = ccsim.simulate(sc, replications=2, seed=1, records=True)
     c = res.contacts
     answered = c[c.outcome == "answered"]
     boundary = 8.5 * 3600
@@ -163,12 +163,12 @@ def test_staff_increase_takes_waiting_contacts_at_once():
         "queues": {"q": {"arrivals": {"per_interval": [30, 0]}, "handle_time": {"dist": "deterministic", "value": 60}}},
         "agent_groups": {"g": {"skills": ["q"], "staff": [0, 30]}},
     })
-    c = ccsim.simulate(sc, replications=1, seed=1).contacts
+    c = ccsim.simulate(sc, replications=1, seed=1, records=True).contacts
     assert (c.outcome == "answered").all() and (c.answer_time == 8.5 * 3600).all()
 
 
 def test_warmup_is_simulated_but_not_counted():
-    with_warmup = ccsim.simulate(single_queue(200, 180, 12, hours=24, warmup_s=3600), replications=3, seed=2)
+    with_warmup = ccsim.simulate(single_queue(200, 180, 12, hours=24, warmup_s=3600), replications=3, seed=2, records=True)
     assert with_warmup.contacts.arrival.min() >= 0
     # offered is close to 200/h x 24 h: the warmup hour's ~200 arrivals are not in it
     offered = with_warmup.kpis.loc["q", "offered"]
@@ -177,9 +177,9 @@ def test_warmup_is_simulated_but_not_counted():
 
 def test_same_seed_same_results_and_independent_of_workers():
     sc = ccsim.load_scenario("scenarios/hotline.yml")
-    one = ccsim.simulate(sc, replications=4, seed=9, workers=1)
+    one = ccsim.simulate(sc, replications=4, seed=9, workers=1, records=True)
     again = ccsim.simulate(sc, replications=4, seed=9, workers=1)
-    two = ccsim.simulate(sc, replications=4, seed=9, workers=2)
+    two = ccsim.simulate(sc, replications=4, seed=9, workers=2, records=True)
     pd.testing.assert_frame_equal(one.kpis, again.kpis)
     pd.testing.assert_frame_equal(one.kpis, two.kpis)
     pd.testing.assert_frame_equal(one.contacts, two.contacts)
@@ -188,7 +188,7 @@ def test_same_seed_same_results_and_independent_of_workers():
 
 
 def test_results_tables_have_the_documented_shape():
-    res = ccsim.simulate("scenarios/hotline.yml", replications=2, seed=1)
+    res = ccsim.simulate("scenarios/hotline.yml", replications=2, seed=1, records=True)
     queues = list(res.scenario.queues)
     assert list(res.kpis.index) == [*queues, "ALL"]
     for kpi in ("offered", "answered", "abandoned", "in_system", "service_level", "asa", "wait_p50",

@@ -15,7 +15,7 @@ from ccsim.model.states import (
     TIER, TRANSFER, TRANSFERRED, UNRESOLVED, WAITING, WAITING_AT_END,
 )
 from ccsim.stats import mean_ci
-from tests.model.helpers import assert_in_ci, kpi_samples
+from tests.model.helpers import assert_in_ci, full_records, kpi_samples
 
 EXP = "exponential"
 
@@ -58,7 +58,7 @@ def test_transfer_network_matches_jackson():
         assert_in_ci(k["offered"] / hours, rates[i])
         assert_in_ci(k["asa"], float(erlang.asa(rates[i], JACKSON_AHT[q], JACKSON_AGENTS[q])))
         assert_in_ci(k["service_level"], float(erlang.service_level(rates[i], JACKSON_AHT[q], JACKSON_AGENTS[q], 20)))
-        waited = np.array([np.mean(rec.legs["wait_s"][rec.legs["queue"] == i] > 0) for rec in res.records])
+        waited = np.array([np.mean(rec.legs["wait_s"][rec.legs["queue"] == i] > 0) for rec in full_records(res)])
         assert_in_ci(waited, float(erlang.erlang_c(rates[i] * JACKSON_AHT[q] / 3600, JACKSON_AGENTS[q])))
         assert_in_ci(k["transfer_rate"], ROUTING[i].sum())
 
@@ -100,7 +100,7 @@ def test_every_arrival_of_every_kind_ends_in_one_outcome(staff):
     sc = _everything(staff)
     res = ccsim.simulate(sc, replications=3, seed=5)
     plan = res.plan
-    for rec in res.records:
+    for rec in full_records(res):
         legs, contacts = rec.legs, rec.contacts
         origin, outcome, result = legs["origin"], legs["outcome"], legs["result"]
         # every leg has exactly one outcome, every contact too
@@ -141,7 +141,7 @@ def test_every_arrival_of_every_kind_ends_in_one_outcome(staff):
         np.testing.assert_array_equal(k["offered"], sum(counted.values()) + k["in_system"])
     # where the offered legs came from, counted from contacts, drawn arrivals and decisions
     k = kpi_samples(res, "ALL")
-    for i, rec in enumerate(res.records):
+    for i, rec in enumerate(full_records(res)):
         legs, kind = rec.legs, rec.contacts["kind"]
         answered = legs["outcome"] == ANSWERED
         l1 = plan.queue_names.index("l1")
@@ -158,7 +158,7 @@ def test_every_arrival_of_every_kind_ends_in_one_outcome(staff):
 def _inbound(res: ccsim.Results, name: str, outcome: int) -> np.ndarray:
     """Inbound (not callback) legs of queue `name` (or "ALL") with `outcome`, per replication."""
     rows = []
-    for rec in res.records:
+    for rec in full_records(res):
         legs = rec.legs
         mine = np.ones(legs["queue"].size, bool) if name == "ALL" else legs["queue"] == res.plan.queue_names.index(name)
         rows.append((mine & (legs["origin"] != CALLBACK_LEG) & (legs["outcome"] == outcome)).sum())
@@ -169,7 +169,7 @@ def _stage_legs(res: ccsim.Results, name: str) -> np.ndarray:
     """Inbound legs that later process stages put in a queue, per replication."""
     from ccsim.model.states import STAGE
     rows = []
-    for rec in res.records:
+    for rec in full_records(res):
         mine = np.ones(rec.legs["queue"].size, bool) if name == "ALL" else \
             rec.legs["queue"] == res.plan.queue_names.index(name)
         rows.append((mine & (rec.legs["origin"] == STAGE)).sum())
@@ -224,17 +224,18 @@ def test_retrials_follow_abandonments():
                     "retrial": {"probability": 0.4, "delay": {"dist": EXP, "mean": 300}, "max_attempts": 10}}}
     sc = _scenario(queues, {"team": {"skills": ["q"], "staff": 9}}, start="08:00", end="20:00")
     res = ccsim.simulate(sc, replications=20, seed=4)
+    records = full_records(res)
     share = np.array([(rec.contacts["kind"] == RETRIAL).sum() / (rec.legs["outcome"] == ABANDONED).sum()
-                      for rec in res.records])
+                      for rec in records])
     assert_in_ci(share, 0.4)
     k = res.kpis.loc["q"]
-    retrials = np.mean([(rec.contacts["kind"] == RETRIAL).sum() for rec in res.records])
-    fresh = np.mean([(rec.contacts["kind"] == FRESH).sum() for rec in res.records])
+    retrials = np.mean([(rec.contacts["kind"] == RETRIAL).sum() for rec in records])
+    fresh = np.mean([(rec.contacts["kind"] == FRESH).sum() for rec in records])
     assert k["offered_retrial"] == pytest.approx(retrials) and retrials > 0 and k["offered_fresh"] == pytest.approx(fresh)
     # eventually served: more than first-attempt answers, since retrials get through
-    served = np.array([_customer(res, rec, "resolved") for rec in res.records])
+    served = np.array([_customer(res, rec, "resolved") for rec in records])
     first = np.array([np.mean(rec.contacts["outcome"][rec.contacts["attempt"] == 1] == ANSWERED)
-                      for rec in res.records])
+                      for rec in records])
     assert (served > first).all()
 
 
@@ -250,7 +251,7 @@ def _escalating(after, **rule) -> ccsim.Scenario:
 
 def test_zero_wait_limit_escalates_every_waiting_contact():
     res = ccsim.simulate(_escalating(0, to="sup"), replications=3, seed=2)
-    for rec in res.records:
+    for rec in full_records(res):
         legs = rec.legs
         first = legs["queue"] == 0
         had_agent_at_once = (legs["outcome"] == ANSWERED) & (legs["wait_s"] == 0)
@@ -261,7 +262,7 @@ def test_zero_wait_limit_escalates_every_waiting_contact():
 
 
 def test_wait_limit_beyond_every_wait_escalates_nobody():
-    res = ccsim.simulate(_escalating("30d", to="sup"), replications=3, seed=2)
+    res = ccsim.simulate(_escalating("30d", to="sup"), replications=3, seed=2, records=True)
     assert res.kpis.loc["q", "escalated"] == 0 and res.kpis.loc["sup", "offered"] == 0
     assert (res.contacts.escalations == 0).all()
     # the same arrivals and services as without any escalation rule
@@ -269,12 +270,12 @@ def test_wait_limit_beyond_every_wait_escalates_nobody():
               "sup": {"handle_time": {"dist": EXP, "mean": 180}}}
     plain = _scenario(queues, {"team": {"skills": ["q"], "staff": 10}, "leads": {"skills": ["sup"], "staff": 3}},
                       start="08:00", end="16:00")
-    base = ccsim.simulate(plain, replications=3, seed=2)
+    base = ccsim.simulate(plain, replications=3, seed=2, records=True)
     np.testing.assert_array_equal(base.contacts.wait, res.contacts.wait)
 
 
 def test_priority_raise_in_place_serves_long_waiters_first():
-    res = ccsim.simulate(_escalating(0, priority=0), replications=2, seed=2)
+    res = ccsim.simulate(_escalating(0, priority=0), replications=2, seed=2, records=True)
     contacts = res.contacts
     waited = contacts.wait > 0
     assert (contacts.escalations[waited] == 1).all() and (contacts.escalations[~waited] == 0).all()
@@ -304,8 +305,8 @@ def test_callbacks_replace_waiting_and_are_served_when_the_queue_is_quiet():
 
 def test_callback_acceptance_share():
     res = ccsim.simulate(_callbacks(1, 0.3), replications=10, seed=8)
-    offered = np.array([(rec.legs["outcome"] == CALLBACK).sum() for rec in res.records])
-    waited = np.array([((rec.legs["origin"] != CALLBACK_LEG) & (rec.legs["wait_s"] > 0)).sum() for rec in res.records])
+    offered = np.array([(rec.legs["outcome"] == CALLBACK).sum() for rec in full_records(res)])
+    waited = np.array([((rec.legs["origin"] != CALLBACK_LEG) & (rec.legs["wait_s"] > 0)).sum() for rec in full_records(res)])
     share = offered / (offered + waited)
     mean, lo, hi = mean_ci(share, 0.99)
     assert lo <= 0.3 <= hi + 0.02, (mean, lo, hi)   # a few waiters were never offered (no agent staffed)
@@ -327,7 +328,7 @@ def _process(stage_limit: str, staff_first: int, *, escalate: bool = False) -> c
 
 
 def test_stages_with_ample_agents_finish_within_their_limits_exactly():
-    res = ccsim.simulate(_process("15m", 50), replications=2, seed=1)
+    res = ccsim.simulate(_process("15m", 50), replications=2, seed=1, records=True)
     stages = res.stages
     assert stages["within_limit"].tolist() == [1.0, 1.0]
     assert stages["wait"].tolist() == [0.0, 0.0]
@@ -344,14 +345,14 @@ def test_stages_with_ample_agents_finish_within_their_limits_exactly():
 
 
 def test_stage_limit_shorter_than_the_work_is_always_missed():
-    res = ccsim.simulate(_process("5m", 50), replications=2, seed=1)
+    res = ccsim.simulate(_process("5m", 50), replications=2, seed=1, records=True)
     assert res.stages["within_limit"].tolist() == [0.0, 1.0]
 
 
 def test_overdue_stage_escalates_at_its_limit():
     """Nobody staffs the first stage: every ticket waits exactly its 30-minute limit, then
     management (ample) takes it at once."""
-    res = ccsim.simulate(_process("30m", 0, escalate=True), replications=2, seed=1)
+    res = ccsim.simulate(_process("30m", 0, escalate=True), replications=2, seed=1, records=True)
     legs = res.legs
     intake = legs[(legs.queue == "intake") & (legs.enqueue_time < 20 * 3600 - 1800)]
     assert (intake.outcome == "escalated").all()

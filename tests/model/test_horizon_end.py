@@ -10,7 +10,7 @@ import ccsim
 from ccsim.kpis import CUSTOMER_KPIS, customer_kpis
 from ccsim.model.states import ANSWERED, IN_SERVICE_AT_END, OPEN, WAITING
 from ccsim.stats import mean_ci
-from tests.model.helpers import assert_in_ci, kpi_samples
+from tests.model.helpers import assert_in_ci, full_records, kpi_samples
 
 EXP = "exponential"
 
@@ -49,17 +49,17 @@ def test_services_running_at_the_end_count_in_no_fcr_or_transfer_denominator():
     end_s = plan.end_s
     a = plan.queue_names.index("a")
     running = [((rec.legs["queue"] == a) & (rec.legs["outcome"] == ANSWERED) & (rec.legs["end_s"] >= end_s)).sum()
-               for rec in res.records]
+               for rec in full_records(res)]
     np.testing.assert_array_equal(k["in_service"], running)
     assert min(running) > 20
-    for rec in res.records:
+    for rec in full_records(res):
         legs = rec.legs
         in_service = legs["at_end"] == IN_SERVICE_AT_END
         assert (legs["result"][in_service] == OPEN).all()
         assert ((legs["end_s"] >= end_s) == in_service)[legs["outcome"] == ANSWERED].all()
     # counting running services as resolved (the old estimator) misses the truth by far
     old = [((legs["queue"] == a) & (legs["outcome"] == ANSWERED) & (legs["result"] != 1)).sum()
-           / ((legs["queue"] == a) & (legs["outcome"] == ANSWERED)).sum() for legs in (r.legs for r in res.records)]
+           / ((legs["queue"] == a) & (legs["outcome"] == ANSWERED)).sum() for legs in (r.legs for r in full_records(res))]
     assert mean_ci(np.array(old), 0.99)[1] > 0.40
 
 
@@ -78,7 +78,7 @@ def _email_day(staff: int, threshold: str) -> ccsim.Scenario:
 def test_backlog_due_in_24h_is_censored_not_late(staff):
     """Nothing can be late after 12 hours when the due time is 24 hours: every answer is on
     time, so the service level is exactly 1, and every email still waiting is censored."""
-    res = ccsim.simulate(_email_day(staff, "24h"), replications=4, seed=2)
+    res = ccsim.simulate(_email_day(staff, "24h"), replications=4, seed=2, records=True)
     k = kpi_samples(res, "mail")
     assert (k["service_level"] == 1.0).all()
     contacts = res.contacts
@@ -99,7 +99,7 @@ def test_backlog_older_than_the_threshold_is_a_miss():
     res = ccsim.simulate(_email_day(8, "1h"), replications=4, seed=2)
     k = kpi_samples(res, "mail")
     sl, censored = [], []
-    for rec in res.records:
+    for rec in full_records(res):
         legs = rec.legs
         answered, waiting = legs["outcome"] == ANSWERED, legs["outcome"] == WAITING
         late_waiting = waiting & (legs["wait_s"] > 3600)

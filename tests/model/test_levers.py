@@ -145,7 +145,7 @@ def test_pilot_on_contacts_changes_the_work_of_its_customers_only():
     # half the customers work under the change: their handle time halves and FCR gains 20 points
     sc = changed(single_queue(120, 120, 6), queues__q__fcr=0.6, pilot={
         "contacts": 0.5, "handle_time_factor": 0.5, "fcr_change": 0.2})
-    res = ccsim.simulate(sc, replications=10, seed=6)
+    res = ccsim.simulate(sc, replications=10, seed=6, records=True)
     fresh = res.contacts[res.contacts.kind == "fresh"]
     n = len(fresh)
     assert abs(fresh.pilot.mean() - 0.5) < 3 * np.sqrt(0.25 / n)          # binomial, 3 sigma

@@ -11,6 +11,7 @@ import pytest
 import ccsim
 from ccsim import budget
 from ccsim.errors import ScenarioError
+from tests.model.helpers import full_records
 
 AVAILABLE = 24 * 10**9          # the memory the refusal tests assume, whatever this machine has
 
@@ -35,7 +36,7 @@ def scenario(**changes) -> ccsim.Scenario:
 
 def legs_per_replication(sc: ccsim.Scenario, replications: int = 4) -> float:
     res = ccsim.simulate(sc, replications=replications, seed=3)
-    return float(np.mean([rec.legs["queue"].size for rec in res.records]))
+    return float(np.mean([rec.legs["queue"].size for rec in full_records(res)]))
 
 
 @pytest.mark.parametrize("changes", [
@@ -78,7 +79,7 @@ def test_estimate_counts_agents_breaks_and_the_busiest_source():
     ({"agent_groups.team.staff": 10**9}, "agent_groups.team.staff", "1e+09 agents"),
     ({"warmup": "100000d"}, "warmup", "warmup of 1e+05 days"),
     ({"horizon.days": 100000}, "horizon.days", "2,400,000 intervals"),
-    ({"replications": 100000}, "replications", "100000 replications"),
+    ({"replications": 10_000_000}, "replications", "10000000 replications"),
 ])
 def test_sizes_beyond_the_memory_are_refused_naming_the_key(changes, key, fragment):
     est = budget.estimate(scenario(**changes))

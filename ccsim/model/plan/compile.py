@@ -12,6 +12,7 @@ from ccsim.model.plan.flows import compile_flows, compile_stages
 from ccsim.model.plan.lines import LineTable
 from ccsim.scenario.levers import apply_pilot
 from ccsim.scenario.models import Scenario
+from ccsim.scenario.satisfaction import EXPERIENCES
 
 
 def compile_plan(sc: Scenario) -> Plan:
@@ -89,9 +90,15 @@ def _levers(sc: Scenario) -> dict[str, Any]:
 
 
 def _economics(sc: Scenario) -> dict[str, Any]:
+    rating = sc.satisfaction
+    drivers = (rating.satisfied, rating.promoter, rating.detractor) if rating else (None,) * 3
+    alerts = rating.alerts if rating else None
     return dict(
         sl_target=np.array([q.service_level.target for q in sc.queues.values()]),
         penalties=np.array([[sc.costs.for_queue(name, q) for q in sc.queues] for name in PENALTIES]),
+        satisfaction=np.array([[d.base, *d.effects()] if d else [np.nan] * (1 + len(EXPERIENCES)) for d in drivers]),
+        alert_lines=(np.nan, np.nan) if alerts is None else
+        tuple(np.nan if v is None else v for v in (alerts.csat, alerts.fcr)),
     )
 
 

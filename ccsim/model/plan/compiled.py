@@ -62,6 +62,10 @@ class Plan:
     # economics, per queue
     sl_target: np.ndarray                     # the service-level target share
     penalties: np.ndarray                     # (3, queues): per abandoned, late, missed interval
+    # customers' ratings (ccsim.scenario.satisfaction)
+    satisfaction: np.ndarray                  # (3, 1 + experiences): base and effects of satisfied, promoter,
+                                              #   detractor; a row of NaN where the scenario states none
+    alert_lines: tuple[float, float]          # CSAT and FCR alert lines (nan: none)
     # clock
     interval_start: np.ndarray                # (intervals,) seconds
     interval_s: float

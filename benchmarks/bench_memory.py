@@ -1,0 +1,57 @@
+"""Peak memory of `ccsim run`-like work against the horizon and the replications.
+
+    .venv/bin/python benchmarks/bench_memory.py [--days 1 7 30 365] [--replications 1] [--workers 1]
+
+A 1,000-calls/h center (handle 300 s, patience 600 s, 90 agents) over `--days` days: each case
+runs in a fresh process (`ccsim.simulate` with records off, then the KPI tables `ccsim run`
+prints) and reports contacts, wall time and peak resident memory (the process's, plus its
+worker processes' with `--workers` > 1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+
+CASE = """
+import json, resource, sys, time
+import ccsim
+days, replications, workers = json.loads(sys.argv[1])
+sc = ccsim.Scenario.model_validate({
+    "name": "memory benchmark", "horizon": {"start": "00:00", "end": "24:00", "days": days}, "interval": "30m",
+    "queues": {"q": {"arrivals": {"per_hour": 1000},
+                     "handle_time": {"dist": "exponential", "mean": 300},
+                     "patience": {"dist": "exponential", "mean": 600}}},
+    "agent_groups": {"g": {"skills": ["q"], "staff": 90}}})
+start = time.perf_counter()
+res = ccsim.simulate(sc, replications=replications, seed=1, workers=workers, force=True)
+res.kpis, res.groups, res.intervals, res.days
+peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+print(json.dumps({"contacts": round(res.kpis.loc["ALL", "offered"] * replications),
+                  "seconds": time.perf_counter() - start, "peak_mb": peak / 1024}))
+"""
+
+
+def run(days: int, replications: int, workers: int) -> dict:
+    out = subprocess.run([sys.executable, "-c", CASE, json.dumps([days, replications, workers])],
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--days", type=int, nargs="+", default=[1, 7, 30, 365])
+    parser.add_argument("--replications", type=int, nargs="+", default=[1])
+    parser.add_argument("--workers", type=int, default=1)
+    args = parser.parse_args()
+    print(f"{'days':>5} {'replications':>12} {'contacts':>12} {'seconds':>8} {'peak MB':>8}")
+    for replications in args.replications:
+        for days in args.days:
+            r = run(days, replications, args.workers)
+            print(f"{days:>5} {replications:>12} {r['contacts']:>12,} {r['seconds']:>8.1f} {r['peak_mb']:>8.0f}")
+
+
+if __name__ == "__main__":
+    main()
