@@ -32,11 +32,11 @@ class Availability:
         self._log: list[tuple[int, float, float, int]] = []   # (group, start s, end s, kind) of ended spells
         self._off_since: dict[Agent, tuple[float, int]] = {}
         self._shrink_owed = [0.5] * n                          # agent-intervals of shrinkage not yet taken
-        kernel = engine.kernel
-        for group, requests in enumerate(engine.plan.breaks):
-            for time_s, length_s in requests.tolist():
-                if time_s >= kernel.now:
-                    kernel.at(time_s - kernel.now, self._break_due, (group, length_s))
+        self._shrinking = [(group, share) for group, share in enumerate(engine.plan.shrinkage) if share > 0]
+        now = engine.kernel.now
+        engine.kernel.at_each(self._break_due, [(time_s - now, (group, length_s))
+                                                for group, requests in enumerate(engine.plan.breaks)
+                                                for time_s, length_s in requests.tolist() if time_s >= now])
 
     def _break_due(self, request: tuple[int, float]) -> None:
         group, length_s = request
@@ -76,23 +76,22 @@ class Availability:
         engine.pools[agent.group].come_back(now)   # counted as just finishing: leaves, goes off again or works
         engine.release(agent)
 
-    def shrink(self, staff) -> None:
+    def shrink(self, staff: list[int]) -> None:
         """At an interval start: take each group's shrinkage share of its staff off for the interval."""
         plan = self.engine.plan
-        for group, share in enumerate(plan.shrinkage):
-            if share > 0:
-                # last interval's unserved shrinkage is stale; pending breaks stay
-                owed = self.owed[group]
-                for _ in range(len(owed)):
-                    request = owed.popleft()
-                    if request[1] == BREAK:
-                        owed.append(request)
-                # whole agents, carrying the fraction over so the share holds on average (5 x 0.3: 2, 1, 2, 1, ...)
-                self._shrink_owed[group] += share * staff[group]
-                agents = int(self._shrink_owed[group])
-                self._shrink_owed[group] -= agents
-                for _ in range(agents):
-                    self.request_off(group, plan.interval_s, SHRINKAGE)
+        for group, share in self._shrinking:
+            # last interval's unserved shrinkage is stale; pending breaks stay
+            owed = self.owed[group]
+            for _ in range(len(owed)):
+                request = owed.popleft()
+                if request[1] == BREAK:
+                    owed.append(request)
+            # whole agents, carrying the fraction over so the share holds on average (5 x 0.3: 2, 1, 2, 1, ...)
+            self._shrink_owed[group] += share * staff[group]
+            agents = int(self._shrink_owed[group])
+            self._shrink_owed[group] -= agents
+            for _ in range(agents):
+                self.request_off(group, plan.interval_s, SHRINKAGE)
 
     def off_spells(self) -> list[tuple[int, float, float, int]]:
         """Every spell off work (group, start, end, kind), those still running cut at the current time."""

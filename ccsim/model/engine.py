@@ -6,17 +6,21 @@ engine holds the collaborators that own the state: the leg and contact `Table`s,
 `WaitingLines`, one `AgentPool` per group, and `Flows` (transfers, tiers, returns, escalation,
 callbacks, stages), `Chat`, `Availability` (breaks, shrinkage) and `Staffing`, each with a few
 verbs. Routing and blending decisions come from policies reading a `RoutingView`. Events run on
-the `Kernel`. No pandas and no logging in here.
+the `Kernel`. Where one group alone serves a line, `lanes` runs the same steps in one call. No
+pandas and no logging in here.
 """
 
 from __future__ import annotations
 
+import gc
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from ccsim.model.arrivals import Arrivals, draw_arrivals
+from ccsim.model import lanes
 from ccsim.model.availability import Availability
 from ccsim.model.chat import Chat
 from ccsim.model.flows import Flows
@@ -93,8 +97,32 @@ class Engine:
         self._wake_s = INF
         self._single_group, self._single_line = self._shortcuts()
         # bound once: the hot path calls these for every contact
-        self._at, self._release, self._pop_oldest = self.kernel.at, self.release, self.lines.pop_oldest
+        self._at, self._pop_oldest = self.kernel.at, self.lines.pop_oldest
         self._decides = any(self.after_service)
+        # per group what runs when its agent finishes a call, per line what offers a leg (None:
+        # `offer` itself): the fast lanes where the answer is obvious
+        self._release_of: list = [self.release] * plan.n_groups
+        self._offer_lane: list = [None] * plan.n_lines
+        if lanes.usable(self):
+            self._lanes()
+
+    def _lanes(self) -> None:
+        """Fast lanes for the lines and groups whose decisions need no call: one group alone
+        serves the line / the group serves one line alone, or the policy decides by fixed tiers
+        (`RoutingPolicy.tiers`) and no chat is involved."""
+        plan = self.plan
+        tiers = self.policy.tiers()
+        free = [not chat for chat in self.line_chat]
+        for group, line in enumerate(self._single_line):
+            if line >= 0:
+                self._release_of[group] = lanes.release_lane(self, group, line)
+            elif tiers is not None and all(free[ln] for tier in tiers[1][group] for ln in tier):
+                self._release_of[group] = lanes.tiered_release_lane(self, group, tiers[1][group])
+        for line, group in enumerate(self._single_group):
+            if group >= 0:
+                self._offer_lane[line] = lanes.offer_lane(self, line, group, self._release_of[group])
+            elif tiers is not None and free[line]:
+                self._offer_lane[line] = lanes.tiered_offer_lane(self, line, tiers[0][line], self._release_of)
 
     def _fresh(self, arrivals: Arrivals) -> None:
         """Records for every fresh contact and its first leg (both at the index of its arrival);
@@ -114,6 +142,8 @@ class Engine:
                           handle=arrivals.handle_s, patience=arrivals.patience_s, stage=stage)
         self._arrival_s = arrivals.time.tolist()
         self._arrival_process = process.tolist() if (process >= 0).any() else None
+        self._fresh_lines = [int(line[source]) for source in range(len(plan.source_key))
+                             if plan.rates_per_s[source].any()]
 
     def _shortcuts(self) -> tuple[list[int], list[int]]:
         """Per line the group that alone serves it, per group the line it alone serves (-1: none),
@@ -137,7 +167,15 @@ class Engine:
     def run(self) -> EngineRecords:
         plan, kernel = self.plan, self.kernel
         self.staffing.start()
-        kernel.run(plan.end_s, self._arrival_s, self.offer if self._arrival_process is None else self._arrive)
+        # every heap entry is a new tuple: with the collector on, its passes over the whole process
+        # (pandas, scipy) cost more than the run's own work; the run makes no reference cycles
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            kernel.run(plan.end_s, self._arrival_s, self._arrivals_to())
+        finally:
+            if collecting:
+                gc.enable()
         for pool in self.pools:
             pool.account(plan.end_s)
         self.lines.expire_until(plan.end_s)
@@ -157,6 +195,15 @@ class Engine:
                              np.array([pool.present_s[:-1] for pool in self.pools]).reshape(plan.n_groups, -1),
                              flows.returns_scheduled - flows.returns_arrived,
                              np.array(self.pilot_customer or [], dtype=bool))
+
+    def _arrivals_to(self) -> Callable[[int], None]:
+        """What the kernel calls with each fresh arrival: a line's lane when every fresh contact
+        starts in that line."""
+        if self._arrival_process is not None:
+            return self._arrive
+        lines = set(self._fresh_lines)
+        lane = self._offer_lane[lines.pop()] if len(lines) == 1 else None
+        return self.offer if lane is None else lane
 
     # -- a contact moves -----------------------------------------------------------------
     def _arrive(self, i: int) -> None:
@@ -182,8 +229,11 @@ class Engine:
 
     def offer(self, leg: int) -> None:
         """Hand a new leg to an idle agent, or let it wait (with its patience and escalation timers)."""
-        legs = self.legs
-        line = legs.line[leg]
+        line = self.legs.line[leg]
+        lane = self._offer_lane[line]
+        if lane is not None:
+            lane(leg)
+            return
         group = self._single_group[line]
         if group >= 0:
             pool = self.pools[group]
@@ -198,7 +248,11 @@ class Engine:
                 else:
                     self.start(self.pools[group].take_idle(), leg)
                 return
-        flows = self.flows
+        self.wait(leg, line)
+
+    def wait(self, leg: int, line: int) -> None:
+        """A new leg of `line` that no agent took waits (or takes a callback offer)."""
+        legs, flows = self.legs, self.flows
         if flows.offers_callbacks and flows.offer_callback(leg):
             return
         patience, enqueue_s = legs.patience[leg], legs.enqueue[leg]
@@ -248,7 +302,7 @@ class Engine:
             if self.scales_handle:
                 legs.handle[leg] *= self.handle_scale(agent.group, leg)
             agent.leg = leg
-            done, value = self._release, agent
+            done, value = self._release_of[agent.group], agent
         if self.observer is not None:
             self.observer.leg_started(self, agent, leg)
         legs.state[leg] = ANSWERED

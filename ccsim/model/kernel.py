@@ -11,7 +11,8 @@ Measured gain over a kernel on the public API alone (`env.timeout` with a callba
 one event per arrival, `Environment.run`): the engine runs 2.7x faster at c = 10, 3.2x at c = 200
 and 3.8x at c = 1000 (M/M/c+M, load 0.95, ~110k contacts, engine only; 2026-11-25, a shared
 machine, `benchmarks/bench_kernel.py`).
-If SimPy changes these internals, tests/model/test_kernel.py fails loudly.
+If SimPy changes these internals, tests/model/test_kernel.py fails loudly. `lanes.py` pushes the
+same entries straight onto the heap.
 """
 
 from __future__ import annotations
@@ -41,6 +42,12 @@ class Kernel:
     def at(self, delay_s: float, callback: Callable, value) -> None:
         """Call `callback(value)` in `delay_s` seconds (after events already due then)."""
         heappush(self._heap, (self.now + delay_s, NORMAL, next(self._ids), callback, value))
+
+    def at_each(self, callback: Callable, delays: list[tuple[float, object]]) -> None:
+        """`at(delay_s, callback, value)` for each (delay s, value) in turn, in one heap rebuild."""
+        now, ids = self.now, self._ids
+        self._heap.extend([(now + delay_s, NORMAL, next(ids), callback, value) for delay_s, value in delays])
+        heapify(self._heap)
 
     def run(self, until_s: float, arrival_s: list[float], arrive: Callable[[int], None]) -> None:
         """Process events, and `arrive(i)` at each `arrival_s[i]` (sorted), up to `until_s`

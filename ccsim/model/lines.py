@@ -6,6 +6,9 @@ Abandonment is lazy on *lazy* lines: no patience event; a leg whose deadline (en
 has passed is found abandoned when it reaches the front, or when someone asks for exact counts
 (a heap of deadlines, built at the first such question, is purged up to now), and reported to `on_expired(leg, deadline_s)` with its
 true abandonment time. Every read returns what an eager simulation would see at that moment.
+
+`lanes.py` repeats `enqueue` and `pop_oldest` inline on its lines (the FIFO, `_where`, `_count`):
+change those together.
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ class Clock(Protocol):
 class WaitingLines:
     """Owns the waiting legs of every line and when a live contact last stopped waiting."""
 
-    __slots__ = ("_clock", "_fifo", "_count", "_where", "_deadlines", "_live", "_on_expired", "last_live_leave")
+    __slots__ = ("_clock", "_fifo", "_count", "_where", "_deadlines", "_live", "_on_expired", "last_live_leave",
+                 "counted")
 
     def __init__(self, clock: Clock, line_live: tuple[bool, ...], on_expired: Callable[[int, float], None]):
         self._clock = clock
@@ -38,6 +42,9 @@ class WaitingLines:
         self._live = line_live
         self._on_expired = on_expired
         self.last_live_leave = -INF                # s: when a live contact last stopped waiting
+        # read-only outside: per line the legs counted in it, those whose lazy deadline passed
+        # unnoticed included (0: nobody waits there; cheaper than `n_waiting`, which is exact)
+        self.counted = self._count
 
     # -- reads ---------------------------------------------------------------------------
     def n_waiting(self, line: int) -> int:

@@ -2,6 +2,7 @@
 work, which agents have room for another chat, and the agent-seconds present per interval.
 
 A pool only counts and orders its agents; what an agent does next is the engine's decision.
+`lanes.py` repeats `take_idle` and `make_idle` inline: change those together.
 """
 
 from __future__ import annotations

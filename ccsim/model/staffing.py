@@ -50,7 +50,8 @@ class Staffing:
         now = engine.kernel.now
         for pool in engine.pools:
             pool.start_slot(slot, now)
-        for pool, target in zip(engine.pools, staff.tolist()):
+        staff = staff.tolist()
+        for pool, target in zip(engine.pools, staff):
             missing = target - pool.scheduled()
             if missing > 0:
                 for _ in range(pool.grow(missing)):

@@ -7,7 +7,9 @@ that share a queue name see the same arrivals and samples (common random numbers
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from functools import partial
+from itertools import chain
 
 import numpy as np
 
@@ -24,21 +26,16 @@ def stream(seed: int, replication: int, purpose: str, key: int = 0) -> np.random
     return np.random.default_rng(sequence)
 
 
-class Draws:
-    """Numbers drawn in blocks and handed out one at a time (the event loop's random source)."""
+def draws(make: Callable[[], Callable[[int], np.ndarray]], block: int = 512) -> Callable[[], float]:
+    """The event loop's random source: numbers drawn in blocks and handed out one per call.
 
-    __slots__ = ("_sample", "_block", "_buffer", "_next")
+    `make()` returns the block sampler (`sampler(n) -> n numbers`); it is called at the first
+    draw, so a stream nobody draws from is never built (most flows never run in most scenarios,
+    and building a generator costs about as much as drawing a block from it). Each call is `next`
+    on a chain of blocks: no Python frame per number."""
+    def blocks() -> Iterator[list[float]]:
+        sample = make()
+        while True:
+            yield sample(block).tolist()
 
-    def __init__(self, sample: Callable[[int], np.ndarray], block: int = 512):
-        self._sample = sample
-        self._block = block
-        self._buffer: list[float] = []
-        self._next = 0
-
-    def __call__(self) -> float:
-        if self._next == len(self._buffer):
-            self._buffer = self._sample(self._block).tolist()
-            self._next = 0
-        value = self._buffer[self._next]
-        self._next += 1
-        return value
+    return partial(next, chain.from_iterable(blocks()))

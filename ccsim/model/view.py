@@ -8,12 +8,12 @@ the engine. The view is the engine's: it reads the waiting lines and agent pools
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 
 from ccsim.model.kernel import Kernel
 from ccsim.model.lines import WaitingLines
 from ccsim.model.plan import Plan
-from ccsim.model.pools import AgentPool
+from ccsim.model.pools import Agent, AgentPool
 
 
 class RoutingView:
@@ -22,7 +22,7 @@ class RoutingView:
     before every deferred one."""
 
     __slots__ = ("plan", "line_chat", "line_deferred", "live_first", "n_waiting", "oldest", "live_waiting",
-                 "may_defer", "_lines", "_pools", "_kernel")
+                 "may_defer", "counted", "idle", "chat_room", "_lines", "_pools", "_kernel")
 
     def __init__(self, plan: Plan, lines: WaitingLines, pools: list[AgentPool], kernel: Kernel,
                  may_defer: Callable[[int, bool], bool], live_first: bool):
@@ -35,6 +35,13 @@ class RoutingView:
         self.n_waiting: Callable[[int], int] = lines.n_waiting    # legs waiting in a line
         self.oldest: Callable[[int], float] = lines.oldest        # enqueue s of its longest wait; inf: none
         self.live_waiting: Callable[[], bool] = lines.live_waiting  # does any live contact wait?
+        # per line, legs counted waiting, lazily abandoned ones not yet noticed included: 0 means
+        # nobody waits (a cheap test before `oldest` or `n_waiting`)
+        self.counted: Sequence[int] = lines.counted
+        # per group, its idle agents, longest idle first (each with `idle_since`, s)
+        self.idle: tuple[Sequence[Agent], ...] = tuple(pool.idle for pool in pools)
+        # per group, its chatting agents with room for another chat (empty: none)
+        self.chat_room: tuple[Collection[Agent], ...] = tuple(pool.chat_room for pool in pools)
         # may an agent of a group (an idle one, if `from_idle`) take deferred work now? (the
         # blending policy's verdict; the engine looks again when the policy names a later time)
         self.may_defer: Callable[[int, bool], bool] = may_defer

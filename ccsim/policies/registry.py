@@ -23,6 +23,8 @@ class RoutingPolicy:
 
     `obvious_when_single = True` promises the obvious answer where a line has one eligible group
     and that group one line (serve it if anyone is idle / waiting): the engine then skips the call.
+    A policy whose decisions go by fixed tiers may say so in `tiers()`, and the engine decides
+    live lines without chat itself, without calling it.
     """
 
     name: str = ""
@@ -36,6 +38,16 @@ class RoutingPolicy:
 
     def select_line(self, group: int, chatting: bool) -> int | None:
         raise NotImplementedError
+
+    def tiers(self) -> tuple[tuple[tuple[tuple[int, ...], ...], ...], tuple[tuple[tuple[int, ...], ...], ...]] | None:
+        """(per line, its eligible groups in tiers; per group, its lines in tiers), best tier first,
+        if the policy decides by them alone wherever no chat is involved: `select_agent` gives the
+        group, in the first tier with an idle agent, whose agent has been idle longest (for a
+        deferred line, among groups that `view.may_defer(group, True)`, asked in that order);
+        `select_line` the line, in the first tier with a contact waiting, whose oldest contact has
+        waited longest (ties: the earlier in the tier), or None if that line is deferred and not
+        `view.may_defer(group, False)`. None (the default): the engine asks the policy every time."""
+        return None
 
 
 POLICIES: Registry[type[RoutingPolicy]] = Registry("routing policy")

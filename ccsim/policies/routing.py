@@ -20,8 +20,6 @@ class _TieredPolicy(RoutingPolicy):
     Subclasses say what makes a tier by their `group_key` and `line_key`.
     """
 
-    obvious_when_single = True
-
     def __init__(self, view, **options):
         super().__init__(view, **options)
         plan = view.plan
@@ -39,6 +37,15 @@ class _TieredPolicy(RoutingPolicy):
             tuple(chats for tier in tiers if (chats := tuple(line for line in tier if view.line_chat[line])))
             for tiers in self.line_tiers)
 
+    @property
+    def obvious_when_single(self) -> bool:
+        """The obvious answers, unless a subclass decides otherwise."""
+        return type(self).select_agent is _TieredPolicy.select_agent and \
+            type(self).select_line is _TieredPolicy.select_line
+
+    def tiers(self):
+        return (self.group_tiers, self.line_tiers) if self.obvious_when_single else None
+
     def group_key(self, plan, group: int, line: int) -> tuple:
         raise NotImplementedError
 
@@ -48,29 +55,34 @@ class _TieredPolicy(RoutingPolicy):
     def select_agent(self, line):
         view = self.view
         if view.line_chat[line]:     # fill agents already chatting before taking idle ones
+            chat_room = view.chat_room
             for tier in self.group_tiers[line]:
                 for group in tier:
-                    if view.has_chat_room(group):
+                    if chat_room[group]:
                         return group
-        deferred = view.line_deferred[line]
+        deferred, idle = view.line_deferred[line], view.idle
         for tier in self.group_tiers[line]:
             best, best_since = None, math.inf
             for group in tier:
-                since = view.longest_idle_since(group)
-                if since < best_since and not (deferred and not view.may_defer(group, True)):
-                    best, best_since = group, since
+                agents = idle[group]
+                if agents:
+                    since = agents[0].idle_since
+                    if since < best_since and not (deferred and not view.may_defer(group, True)):
+                        best, best_since = group, since
             if best is not None:
                 return best
         return None
 
     def select_line(self, group, chatting):
         view = self.view
+        counted, oldest = view.counted, view.oldest
         for tier in (self.chat_line_tiers if chatting else self.line_tiers)[group]:
             best, best_arrival = None, math.inf
             for line in tier:
-                arrival = view.oldest(line)
-                if arrival < best_arrival:
-                    best, best_arrival = line, arrival
+                if counted[line]:
+                    arrival = oldest(line)
+                    if arrival < best_arrival:
+                        best, best_arrival = line, arrival
             if best is not None:
                 if view.line_deferred[best] and not view.may_defer(group, False):
                     return None         # live first: what is left is deferred work it may not take now
