@@ -26,7 +26,7 @@ from ccsim.model.chat import Chat
 from ccsim.model.flows import Flows
 from ccsim.model.kernel import Kernel
 from ccsim.model.lines import WaitingLines
-from ccsim.model.plan import Plan
+from ccsim.model.plan import Plan, ramp_share
 from ccsim.model.pools import Agent, AgentPool
 from ccsim.model.staffing import Staffing
 from ccsim.model.states import ABANDONED, ANSWERED, IN_SERVICE_AT_END, OPEN, WAITING, WAITING_AT_END
@@ -291,7 +291,12 @@ class Engine:
         """Factor on the handle time of `leg` served by `group`: the group's, and a pilot's."""
         queue = self.legs.queue[leg]
         factor = 1.0 if self.handle_factor is None else self.handle_factor[group][queue]
-        return factor * self.pilot_factor[queue] if self.in_pilot(leg) else factor
+        ramp, now = self.plan.ramp[group], self.kernel.now
+        if ramp is not None:
+            factor = 1.0 + ramp_share(ramp, now) * (factor - 1.0)
+        if not self.in_pilot(leg):
+            return factor
+        return factor * (1.0 + ramp_share(self.plan.pilot_ramp, now) * (self.pilot_factor[queue] - 1.0))
 
     def start(self, agent: Agent, leg: int, done=None, value=None) -> None:
         """`agent` (counted busy) answers `leg` now. A call or email (no `done`): its handle time

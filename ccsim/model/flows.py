@@ -18,6 +18,7 @@ from ccsim.model.states import (
     CALLBACK, CALLBACK_LEG, ESCALATED, ESCALATION, REPEAT, RETRIAL, STAGE, TIER,
     TRANSFER, TRANSFERRED, UNRESOLVED, WAITING,
 )
+from ccsim.model.plan.compiled import ramp_share
 from ccsim.model.streams import draws, stream
 
 if TYPE_CHECKING:
@@ -65,8 +66,11 @@ class Flows:
         # per group and queue: the FCR of a customer outside any pilot
         self.fcr = [[min(max(flows.fcr[q] + change[q], 0.0), 1.0) for q in range(nq)] for change in self.fcr_change]
         # per queue: may a service end in anything but resolution (a transfer, an FCR below 1, a pilot)?
+        # (a learning ramp moves a group's FCR from the queue's own towards its changed one)
+        ramped = any(r is not None for r in plan.ramp)
         self.may_route = [bool(flows.transfers[q]) or engine.pilot_customer is not None
-                          or any(fcr[q] < 1.0 for fcr in self.fcr) for q in range(nq)]
+                          or any(fcr[q] < 1.0 for fcr in self.fcr) or (ramped and flows.fcr[q] < 1.0)
+                          for q in range(nq)]
         self.groups_for = [[g for g in range(plan.n_groups) if q in plan.rank[g]] for q in range(nq)]
         self.lines_for = [[line for line, lq in enumerate(plan.line_queue) if lq == q] for q in range(nq)]
         # five numbers per completed stage: contact, process, stage, entry s, done s (flat: a flat
@@ -94,8 +98,14 @@ class Flows:
                     self._move(contact, line, TRANSFER, legs.stage[leg])
                     return
         group = legs.group[leg]
+        ramp = self.plan.ramp[group]
         if self.engine.pilot_customer is not None and self.engine.in_pilot(leg):
-            fcr = min(max(flows.fcr[q] + (self.fcr_change[group][q] + self.pilot_fcr[q]), 0.0), 1.0)
+            now = self.engine.kernel.now
+            change = self.fcr_change[group][q] * ramp_share(ramp, now) \
+                + self.pilot_fcr[q] * ramp_share(self.plan.pilot_ramp, now)
+            fcr = min(max(flows.fcr[q] + change, 0.0), 1.0)
+        elif ramp is not None:
+            fcr = min(max(flows.fcr[q] + self.fcr_change[group][q] * ramp_share(ramp, self.engine.kernel.now), 0.0), 1.0)
         else:
             fcr = self.fcr[group][q]
         if fcr < 1.0 and self.resolution_draw[q]() >= fcr:

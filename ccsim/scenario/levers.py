@@ -17,7 +17,7 @@ from pydantic import ConfigDict, Field, model_validator
 
 from ccsim.scenario.per_queue import PerQueue
 from ccsim.scenario.type_schemas import at_least_one, key_rules, not_both
-from ccsim.scenario.types import Whole
+from ccsim.scenario.types import PositiveDuration, Probability, Whole
 
 if TYPE_CHECKING:
     from ccsim.scenario.models import Scenario
@@ -29,12 +29,22 @@ Change = Annotated[float, Field(ge=-1, le=1, allow_inf_nan=False)]
 class Proficiency(PerQueue):
     """How an agent group's work differs: handle times times `handle_time_factor` (0.85: 15%
     shorter) and first-contact resolution plus `fcr_change` (0.05: five points more), either for
-    all queues (a number) or per queue ({billing: 0.85})."""
+    all queues (a number) or per queue ({billing: 0.85}).
+
+    `ramp` makes the effect grow as people learn: the share of the full effect in each period of
+    `ramp_every` (default a week) from the start of day 1, the last share holding afterwards;
+    `ramp: [0, 0, 0, 0, 0.3, 0.6, 1.0]` is a four-week buffer, then three weeks of learning."""
 
     PER_QUEUE = {"handle_time_factor": 1.0, "fcr_change": 0.0}
 
     handle_time_factor: Factor | dict[str, Factor] = 1.0
     fcr_change: Change | dict[str, Change] = 0.0
+    ramp: tuple[Probability, ...] | None = Field(None, min_length=1)
+    ramp_every: PositiveDuration = 7 * 86400.0
+
+    def ramp_plan(self) -> tuple[float, tuple[float, ...]] | None:
+        """(period s, shares) of the ramp, or None when the effect is whole from the start."""
+        return None if self.ramp is None else (float(self.ramp_every), tuple(float(v) for v in self.ramp))
 
     def factor(self, queue: str) -> float:
         return self.for_queue("handle_time_factor", queue)
@@ -80,7 +90,8 @@ def apply_pilot(sc: "Scenario") -> "Scenario":
     pilot = sc.pilot
     if pilot is None or pilot.contacts is not None:
         return sc                                   # a pilot on contacts keeps the groups as they are
-    levers = {"handle_time_factor": pilot.handle_time_factor, "fcr_change": pilot.fcr_change}
+    levers = {"handle_time_factor": pilot.handle_time_factor, "fcr_change": pilot.fcr_change, "ramp": pilot.ramp,
+              "ramp_every": pilot.ramp_every}
     groups = {}
     for name, group in sc.agent_groups.items():
         if pilot.group is not None and name != pilot.group:

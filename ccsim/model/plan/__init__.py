@@ -6,9 +6,9 @@ the `Plan`; `compile` builds it from a validated scenario, one step per concept.
 """
 
 from ccsim.model.plan.compile import compile_plan
-from ccsim.model.plan.compiled import ABANDON_RULES, PENALTIES, Plan
+from ccsim.model.plan.compiled import ABANDON_RULES, PENALTIES, Plan, ramp_share
 from ccsim.model.plan.flows import CallbackRule, EscalationRule, Flows, Retry, StagePlan, TransferRule
 from ccsim.model.plan.lines import Line
 
 __all__ = ["ABANDON_RULES", "PENALTIES", "CallbackRule", "EscalationRule", "Flows", "Line", "Plan", "Retry",
-           "StagePlan", "TransferRule", "compile_plan"]
+           "StagePlan", "TransferRule", "compile_plan", "ramp_share"]

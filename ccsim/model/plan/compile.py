@@ -87,6 +87,8 @@ def _levers(sc: Scenario) -> dict[str, Any]:
         pilot_contacts=pilot.contacts if pilot else 0.0,
         pilot_handle_factor=np.array([pilot.factor(q) if pilot else 1.0 for q in sc.queues]),
         pilot_fcr_change=np.array([pilot.change(q) if pilot else 0.0 for q in sc.queues]),
+        ramp=tuple(group.ramp_plan() for group in groups),
+        pilot_ramp=pilot.ramp_plan() if pilot else None,
     )
 
 

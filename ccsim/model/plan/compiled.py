@@ -14,6 +14,15 @@ ABANDON_RULES = ("exclude_within_threshold", "count", "ignore")
 PENALTIES = ("abandoned", "late", "missed_interval")        # rows of Plan.penalties
 
 
+def ramp_share(ramp: tuple[float, tuple[float, ...]] | None, now_s: float) -> float:
+    """The share of a lever's effect at clock time `now_s` under `ramp` (period s, shares; see
+    `Proficiency.ramp`): 1 without one; before day 1 the first share."""
+    if ramp is None:
+        return 1.0
+    every, shares = ramp
+    return shares[min(max(int(now_s // every), 0), len(shares) - 1)]
+
+
 def _derived():
     """A field computed in `__post_init__` from the others: read as a plain attribute on hot paths."""
     return field(init=False, repr=False, compare=False)
@@ -59,6 +68,8 @@ class Plan:
     pilot_contacts: float                     # share of fresh customers in a pilot on contacts (0: none)
     pilot_handle_factor: np.ndarray           # per queue: handle-time factor of pilot customers
     pilot_fcr_change: np.ndarray              # per queue: added to the FCR of pilot customers
+    ramp: tuple[tuple[float, tuple[float, ...]] | None, ...]  # per group: (period s, shares of the effect)
+    pilot_ramp: tuple[float, tuple[float, ...]] | None        # the same for a pilot on contacts
     # economics, per queue
     sl_target: np.ndarray                     # the service-level target share
     penalties: np.ndarray                     # (3, queues): per abandoned, late, missed interval
