@@ -92,7 +92,7 @@ def create_app(folder: Path | str, workers: int = 1, executor: Any = None,
             try:
                 variant = load_scenario(path, {**levers.overrides, "name": name})
             except ScenarioError as exc:
-                fields = set(values)
+                fields = set(values) | {lever.name for levers in form_levers(base).values() for lever in levers}
                 for problem in exc.problems:
                     where = field_of(problem, fields)
                     if where is None:
@@ -205,7 +205,7 @@ def refusals(scenarios: list[Scenario], replications: int, workers: int, max_sec
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", SizeWarning)
-            ests = check_sizes(scenarios, replications, workers)
+            ests = check_sizes(scenarios, replications, workers, files=[sc.name for sc in scenarios])
     except ScenarioError as exc:
         return [f"refused, too large: {p}" for p in exc.problems]
     seconds = sum(est.seconds for est in ests)

@@ -100,10 +100,11 @@ def read_levers(sc: Scenario, form: Mapping[str, str]) -> Levers:
             out.overrides[key] = deflection
         on = form.get(f"callback.{name}", "") not in ("", "off")
         if on:
-            asked = {k: _value(form, f"queues.{name}.callback.{k}", out) for k in CALLBACK_DEFAULTS}
             before = None if queue.callback is None else {
                 "offer_over": queue.callback.offer_over, "acceptance": queue.callback.acceptance,
                 "due": queue.callback.due}
+            asked = {k: _value(form, f"queues.{name}.callback.{k}", out) for k in CALLBACK_DEFAULTS}
+            asked = {k: (before or CALLBACK_DEFAULTS)[k] if v is None else v for k, v in asked.items()}
             if before is None or any(asked[k] is not None and _text(asked[k]) != _text(before[k]) for k in asked):
                 out.overrides[f"queues.{name}.callback"] = {k: v for k, v in asked.items() if v is not None}
         elif queue.callback is not None:
