@@ -262,3 +262,15 @@ def test_unknown_comparisons_are_not_found(server):
 
 def test_serve_refuses_a_folder_that_does_not_exist(tmp_path):
     assert_clean_error(run_cli("serve", tmp_path / "missing", "--port", "1"), "is not a folder of scenarios")
+
+
+def test_serve_without_its_extra_says_how_to_install_it(monkeypatch):
+    from click.testing import CliRunner
+
+    import ccsim.serve
+    from ccsim.cli import main
+
+    monkeypatch.setattr(ccsim.serve, "missing", lambda: "starlette")
+    result = CliRunner().invoke(main, ["serve", "scenarios"])
+    assert result.exit_code == 2
+    assert "ccsim serve needs the 'starlette' package: pip install 'ccsim[serve]'" in result.output
