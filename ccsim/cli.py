@@ -771,8 +771,9 @@ def serve(folder: Path, port: int, host: str, workers: int, scheduler: str | Non
     from ccsim.serve.app import create_app
 
     with _executor(scheduler) as executor:
-        app = create_app(folder, workers=workers, executor=executor)
-        if host not in ("127.0.0.1", "localhost", "::1"):
+        local = host in ("127.0.0.1", "localhost", "::1")
+        app = create_app(folder, workers=workers, executor=executor, **({} if local else {"hosts": ("*",)}))
+        if not local:
             _stderr().print(f"serving {host}: anyone who can reach this machine can run simulations here")
         _stderr().print(f"serving {folder}/ at http://{host}:{port} (Ctrl-C stops)")
         uvicorn.run(app, host=host, port=port, log_level="warning")

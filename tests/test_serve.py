@@ -274,3 +274,13 @@ def test_serve_without_its_extra_says_how_to_install_it(monkeypatch):
     result = CliRunner().invoke(main, ["serve", "scenarios"])
     assert result.exit_code == 2
     assert "ccsim serve needs the 'starlette' package: pip install 'ccsim[serve]'" in result.output
+
+
+def test_forms_from_other_sites_and_other_host_names_are_refused(server):
+    form = urllib.parse.urlencode(small_form(handle_time_factor="0.9")).encode()
+    for headers, message in (({"Origin": "http://evil.example"}, "forms are taken only from this app's own pages"),
+                             ({"Host": "evil.example"}, "Invalid host header")):
+        request = urllib.request.Request(server.url + "/run", data=form, headers=headers)
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=60)
+        assert refused.value.code in (400, 403) and message in refused.value.read().decode()

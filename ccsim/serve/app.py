@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import warnings
 from contextlib import asynccontextmanager
+from urllib.parse import urlsplit
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,8 @@ from jinja2 import Environment, PackageLoader
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.routing import Route
 
 from ccsim.budget import SizeWarning, check_sizes, long_run_text
@@ -28,12 +31,15 @@ from ccsim.serve.jobs import Jobs
 from ccsim.serve.levers import field_of, form_levers, nested, read_levers
 
 MAX_REPLICATIONS = 200          # a form run; more from the command line (ccsim compare -r)
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 MAX_SECONDS = 600.0             # a comparison estimated longer is refused with the estimate
 
 
 def create_app(folder: Path | str, workers: int = 1, executor: Any = None,
-               max_seconds: float = MAX_SECONDS) -> Starlette:
-    """The app over `folder`; comparisons run `workers` processes each (or on `executor`)."""
+               max_seconds: float = MAX_SECONDS, hosts: tuple[str, ...] = LOCAL_HOSTS) -> Starlette:
+    """The app over `folder`; comparisons run `workers` processes each (or on `executor`). It
+    answers requests addressed to `hosts` only ("*": any), so a web page elsewhere cannot reach
+    it through a name that resolves to this machine, and takes form posts only from its own pages."""
     served = ServedFolder.open(folder)
     jobs = Jobs(workers, executor)
     env = Environment(loader=PackageLoader("ccsim.serve", "templates"), autoescape=True)
@@ -64,6 +70,7 @@ def create_app(folder: Path | str, workers: int = 1, executor: Any = None,
         return form_page(request.query_params.get("baseline"), {}, {}, [])
 
     async def run(request: Request) -> Response:
+        _same_origin(request)
         form = await request.form()
         values = {key: str(value) for key, value in form.items()}
         values["variants"] = [str(v) for v in form.getlist("variants")]
@@ -150,6 +157,7 @@ def create_app(folder: Path | str, workers: int = 1, executor: Any = None,
 
     async def save(request: Request) -> Response:
         job = job_or_404(request)
+        _same_origin(request)
         form = await request.form()
         if job.variant_yaml is None:
             raise _NotFound("this comparison has no variant made in the form")
@@ -173,6 +181,9 @@ def create_app(folder: Path | str, workers: int = 1, executor: Any = None,
         yield
         jobs.close()
 
+    async def forbidden(request: Request, exc: Exception) -> Response:
+        return PlainTextResponse(str(exc), status_code=403)
+
     async def not_found(request: Request, exc: Exception) -> Response:
         message = str(exc) if isinstance(exc, _NotFound) else "no such page"
         return page("error.html", 404, message=message)
@@ -182,13 +193,25 @@ def create_app(folder: Path | str, workers: int = 1, executor: Any = None,
         Route("/jobs/{job}/progress", progress), Route("/jobs/{job}/download", download),
         Route("/jobs/{job}/variant.yml", variant), Route("/jobs/{job}/save", save, methods=["POST"]),
         Route("/files/{path:path}", files),
-    ], exception_handlers={_NotFound: not_found, 404: not_found}, lifespan=lifespan)
+    ], exception_handlers={_NotFound: not_found, 404: not_found, _Forbidden: forbidden}, lifespan=lifespan,
+        middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=list(hosts))])
     app.state.jobs, app.state.folder = jobs, served
     return app
 
 
 class _NotFound(Exception):
     """A page or file the app does not serve; its message is shown."""
+
+
+class _Forbidden(Exception):
+    """A form posted from another site's page."""
+
+
+def _same_origin(request: Request) -> None:
+    """Refuse a form posted by a page of another site (the browser names it in Origin)."""
+    origin = request.headers.get("origin")
+    if origin and urlsplit(origin).netloc != request.headers.get("host"):
+        raise _Forbidden(f"forms are taken only from this app's own pages, not from {origin}")
 
 
 def variant_text(baseline: str, name: str, overrides: dict[str, Any]) -> str:
