@@ -284,3 +284,16 @@ def test_forms_from_other_sites_and_other_host_names_are_refused(server):
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(request, timeout=60)
         assert refused.value.code in (400, 403) and message in refused.value.read().decode()
+
+
+def test_scaling_a_group_staffed_by_shifts_scales_every_shifts_agents():
+    from ccsim.scenario import load_scenario
+    from ccsim.serve.levers import read_levers
+
+    sc = load_scenario(ROOT / "scenarios" / "omnichannel.yml")
+    before = [shift.count for shift in sc.agent_groups["voice_team"].shifts]
+    levers = read_levers(sc, {"scale.voice_team": "1.5"})
+    after = load_scenario(ROOT / "scenarios" / "omnichannel.yml", levers.overrides).agent_groups["voice_team"]
+    assert before == [17, 16, 10, 12, 10] and [shift.count for shift in after.shifts] == [26, 24, 15, 18, 15]
+    assert read_levers(sc, {"scale.voice_team": "0.01"}).errors == {
+        "scale.voice_team": "leaves no agent in any shift of voice_team; use a larger factor"}

@@ -57,7 +57,8 @@ def create_app(folder: Path | str, workers: int = 1, executor: Any = None,
             try:
                 sc = load_scenario(served.root / baseline)
                 sections = form_levers(sc)
-                values = {"replications": str(min(sc.replications, 20)), "seed": str(sc.seed or ""),
+                seed = "" if sc.seed is None else str(sc.seed)
+                values = {"replications": str(min(sc.replications, 20)), "seed": seed,
                           "name": f"{sc.name}, what-if",
                           **{lever.name: lever.value for levers in sections.values() for lever in levers}, **values}
             except ScenarioError as exc:

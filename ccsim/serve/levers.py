@@ -46,6 +46,8 @@ def form_levers(sc: Scenario) -> dict[str, list[Lever]]:
     staff = []
     for name, group in sc.agent_groups.items():
         if group.staff is None:
+            staff.append(Lever(f"scale.{name}", f"{name}: scale shifts by", "1",
+                               "a factor for every shift's agents (1.1: 10% more, rounded; staffed by shifts)"))
             continue
         staff.append(Lever(f"scale.{name}", f"{name}: scale staff by", "1",
                            "a factor for every interval (1.1: 10% more agents, rounded)"))
@@ -78,16 +80,16 @@ def read_levers(sc: Scenario, form: Mapping[str, str]) -> Levers:
     with an error per field whose text is not a value."""
     out = Levers()
     for name, group in sc.agent_groups.items():
-        if group.staff is None:
-            continue
         key = f"agent_groups.{name}.staff"
-        staff = _value(form, key, out)
+        staff = _value(form, key, out) if group.staff is not None else None
         factor = _value(form, f"scale.{name}", out)
         if staff is not None:
             out.overrides[key] = staff
         elif factor is not None and factor != 1:
             if not isinstance(factor, (int, float)) or isinstance(factor, bool) or not factor >= 0:
                 out.errors[f"scale.{name}"] = f"expects a number >= 0 (1: unchanged), got {factor!r}"
+            elif group.staff is None:
+                _scale_shifts(sc, name, factor, out)
             elif isinstance(group.staff, tuple):
                 out.overrides[key] = [int(round(v * factor)) for v in group.staff]
             else:
@@ -110,6 +112,20 @@ def read_levers(sc: Scenario, form: Mapping[str, str]) -> Levers:
         elif queue.callback is not None:
             out.overrides[f"queues.{name}.callback"] = None
     return out
+
+
+def _scale_shifts(sc: Scenario, name: str, factor: float, out: Levers) -> None:
+    """Every shift of group `name` with its count times `factor` (rounded); shifts left with no
+    agent are dropped."""
+    from ccsim.scenario.dump import scenario_dict
+
+    shifts = [dict(shift, count=int(round(shift["count"] * factor)))
+              for shift in scenario_dict(sc)["agent_groups"][name]["shifts"]]
+    kept = [shift for shift in shifts if shift["count"] > 0]
+    if not kept:
+        out.errors[f"scale.{name}"] = f"leaves no agent in any shift of {name}; use a larger factor"
+    else:
+        out.overrides[f"agent_groups.{name}.shifts"] = kept
 
 
 def _change(sc: Scenario, form: Mapping[str, str], out: Levers) -> None:
