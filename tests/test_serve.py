@@ -117,6 +117,9 @@ def served_folder(tmp: Path) -> Path:
     (folder / "small.yml").write_text(SMALL)
     (folder / "huge.yml").write_text(HUGE)
     (folder / "no_patience.yml").write_text(UNSTABLE)
+    (folder / "longer.yml").write_text('extends: small.yml\nname: Longer desk\nhorizon: {start: "08:00", end: "11:00"}\n'
+                                       "agent_groups.desk.staff: 6\nqueues.calls.arrivals.per_interval: [30, 40, 40, 30, "
+                                       "20, 10]\nqueues.mail.arrivals.per_interval: [5, 5, 5, 5, 5, 5]\n")
     (tmp / "secret.yml").write_text("name: outside the served folder\n")
     (folder / "linked.yml").symlink_to(tmp / "secret.yml")      # inside by name, outside in truth
     return folder
@@ -143,7 +146,7 @@ def small_form(**values: str) -> dict[str, str]:
 def test_form_lists_the_folders_scenarios_and_the_baselines_levers(server):
     page = server.get("/?baseline=small.yml")
     options = re.findall(r"<option(?: selected)?>([^<]+)</option>", page)
-    assert options == ["hotline.yml", "huge.yml", "no_patience.yml", "pilot_training.yml", "small.yml"]
+    assert options == ["hotline.yml", "huge.yml", "longer.yml", "no_patience.yml", "pilot_training.yml", "small.yml"]
     for field in ("scale.desk", "agent_groups.desk.staff", "handle_time_factor", "fcr_change", "pilot.share",
                   "queues.calls.deflection", "callback.calls", "queues.mail.deflection", "replications", "seed"):
         assert f'name="{field}"' in page, field
@@ -167,7 +170,8 @@ def test_files_of_the_folder_are_read(server):
 def test_a_baseline_outside_the_folder_is_refused_next_to_the_field(server, baseline):
     status, page, _ = server.request("/run", small_form(baseline=baseline, handle_time_factor="0.9"))
     assert status == 400
-    assert "is not a scenario of the served folder; choose one of hotline.yml, huge.yml" in error_of(page, "baseline")
+    assert "is not a scenario of the served folder; choose one of hotline.yml, huge.yml, longer" in error_of(page,
+                                                                                                      "baseline")
 
 
 @pytest.mark.parametrize("field, value, message", [
@@ -297,3 +301,13 @@ def test_scaling_a_group_staffed_by_shifts_scales_every_shifts_agents():
     assert before == [17, 16, 10, 12, 10] and [shift.count for shift in after.shifts] == [26, 24, 15, 18, 15]
     assert read_levers(sc, {"scale.voice_team": "0.01"}).errors == {
         "scale.voice_team": "leaves no agent in any shift of voice_team; use a larger factor"}
+
+
+def test_a_comparison_that_fails_says_why_instead_of_spinning(server):
+    status, page, job = server.request("/run", small_form(variants="longer.yml"))
+    assert status == 200
+    assert server.wait(job)["status"] == "failed"
+    status, page, _ = server.request(urllib.parse.urlsplit(job).path)
+    assert status == 422
+    assert ("longer.yml: horizon.end: cannot be compared with the baseline small.yml (longer.yml): they differ in "
+            "horizon.end 10:00 vs 11:00; paired differences need the same horizon") in html.unescape(page)

@@ -130,7 +130,9 @@ def create_app(folder: Path | str, workers: int = 1, executor: Any = None,
         job = job_or_404(request)
         if job.status != "done":
             done, total = job.done_total
-            return page("job.html", 200 if job.status != "failed" else 422, job=job, done=done, total=total)
+            error = (job.error or "").replace(f"{served.root}/", "")      # file names as the folder lists them
+            return page("job.html", 200 if job.status != "failed" else 422, job=job, done=done, total=total,
+                        error=error)
         bar = env.get_template("bar.html").render(job=job, message=request.query_params.get("saved"),
                                                   error=request.query_params.get("error"))
         report = job.report()
