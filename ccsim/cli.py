@@ -752,10 +752,12 @@ def _fmt_erlang(key: str, value, abandons: bool) -> str:
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; the default serves this machine only (anything else serves the network, "
                    "without any login).")
-@_workers_option
+@click.option("--workers", "-w", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Worker processes per comparison, so simulations run outside the server's process; "
+                   "results do not depend on it.")
 @_scheduler_option
 @_fail_cleanly
-def serve(folder: Path, port: int, host: str, workers: int, scheduler: str | None = None) -> None:
+def serve(folder: Path, port: int, host: str, workers: int = 2, scheduler: str | None = None) -> None:
     """A local web app over FOLDER's scenarios [scenarios/]: pick a baseline, change levers, compare.
 
     \b
@@ -772,6 +774,7 @@ def serve(folder: Path, port: int, host: str, workers: int, scheduler: str | Non
 
     with _executor(scheduler) as executor:
         local = host in ("127.0.0.1", "localhost", "::1")
+        workers = 1 if executor is not None else workers        # a cluster's workers run the replications
         app = create_app(folder, workers=workers, executor=executor, **({} if local else {"hosts": ("*",)}))
         if not local:
             _stderr().print(f"serving {host}: anyone who can reach this machine can run simulations here")
