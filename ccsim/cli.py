@@ -746,5 +746,41 @@ def _fmt_erlang(key: str, value, abandons: bool) -> str:
     return f"{100 * value:.1f}%"
 
 
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default="scenarios", required=False)
+@click.option("--port", "-p", type=click.IntRange(0, 65535), default=8050, show_default=True, help="Port to listen on.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; the default serves this machine only (anything else serves the network, "
+                   "without any login).")
+@click.option("--workers", "-w", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Worker processes per comparison, so simulations run outside the server's process; "
+                   "results do not depend on it.")
+@_scheduler_option
+@_fail_cleanly
+def serve(folder: Path, port: int, host: str, workers: int = 2, scheduler: str | None = None) -> None:
+    """A local web app over FOLDER's scenarios [scenarios/]: pick a baseline, change levers, compare.
+
+    \b
+    ccsim serve scenarios --port 8050     then open http://127.0.0.1:8050
+    """
+    from ccsim import serve as web
+
+    missing = web.missing()
+    if missing is not None:
+        raise click.UsageError(f"ccsim serve needs the {missing!r} package: {web.INSTALL_HINT}")
+    import uvicorn
+
+    from ccsim.serve.app import create_app
+
+    with _executor(scheduler) as executor:
+        local = host in ("127.0.0.1", "localhost", "::1")
+        workers = 1 if executor is not None else workers        # a cluster's workers run the replications
+        app = create_app(folder, workers=workers, executor=executor, **({} if local else {"hosts": ("*",)}))
+        if not local:
+            _stderr().print(f"serving {host}: anyone who can reach this machine can run simulations here")
+        _stderr().print(f"serving {folder}/ at http://{host}:{port} (Ctrl-C stops)")
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
 if __name__ == "__main__":
     main()
