@@ -1,10 +1,15 @@
-"""Write the notebooks in this folder from the cell sources below (run: python notebooks/build_notebooks.py).
+"""Write the notebooks in this folder from the cell sources below, executed and stored with their
+outputs (tables and charts) so that they read on a repository page: `make notebooks`, i.e.
+`python notebooks/build_notebooks.py --execute` (without --execute: sources only, no outputs).
 
-Keeping the sources here gives reviewable diffs; the tests execute the .ipynb files.
+Keeping the sources here gives reviewable diffs; tests/test_notebooks.py re-executes every notebook
+and fails when a stored output differs from the fresh one (seeds are fixed, so outputs repeat).
 """
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import nbformat
@@ -141,11 +146,15 @@ first-contact resolution**. Before training everybody, it is piloted on **20% of
 2. what the pilot measured: pilot agents versus their colleagues in the same simulation;
 3. what the rollout does at full scale, as paired differences with 95% confidence intervals;
 4. cost-benefit: penalties saved, payback period, first-year net;
-5. service level per interval, baseline against rollout."""),
+5. service level per interval, baseline against rollout.
+
+The numbers are those of the README and of `ccsim compare scenarios/hotline.yml
+scenarios/pilot_training.yml scenarios/rollout_training.yml`: the same scenarios, seed and replications."""),
     ("code", """import matplotlib.pyplot as plt
 import pandas as pd
 
 import ccsim
+from ccsim.kpis import kpi
 
 pd.set_option("display.precision", 3)
 baseline = ccsim.load_scenario("../scenarios/hotline.yml")
@@ -157,17 +166,18 @@ print(rollout.agent_groups["billing_team"].handle_time_factor, rollout.agent_gro
 change (`share: 0.2`) and the levers; the rollout puts the same levers on every agent group."""),
     ("md", """## 1. Three scenarios, one set of random numbers
 
-`ccsim.compare` simulates every scenario with the same seed: replication *r* of each sees the same calls,
-handle times and patience, so differences are measured pairwise and their confidence intervals are narrow."""),
-    ("code", """c = ccsim.compare([baseline, pilot, rollout], replications=20, seed=11)
+`ccsim.compare` simulates every scenario with the same seed (the baseline's `seed: 42`, `replications: 20`,
+as the CLI does): replication *r* of each sees the same calls, handle times and patience, so differences
+are measured pairwise and their confidence intervals are narrow. `c.table` is tidy: one row per level,
+name and KPI, with each KPI's unit."""),
+    ("code", """c = ccsim.compare([baseline, pilot, rollout])
 pilot_name, rollout_name = c.names[1:]
-table = c.table.set_index(["level", "name", "kpi"])
-key = [("queue", "ALL", "service_level"), ("queue", "billing", "service_level"), ("queue", "billing", "aht"),
-       ("queue", "billing", "offered_repeat"), ("queue", "ALL", "abandon_rate"), ("queue", "ALL", "asa"),
-       ("group", "ALL", "occupancy"), ("cost", "ALL", "total_cost")]
-columns = [c.names[0], pilot_name, f"{pilot_name} delta", f"{pilot_name} verdict",
-           rollout_name, f"{rollout_name} delta", f"{rollout_name} verdict"]
-table.loc[key, columns]"""),
+shown = c.table.query("(level == 'queue' and name in ['ALL', 'billing'] and "
+                      "kpi in ['service_level', 'aht', 'offered_repeat', 'abandon_rate', 'asa'])"
+                      " or (level == 'group' and name == 'ALL' and kpi == 'occupancy')"
+                      " or (level == 'cost' and kpi == 'total_cost')")
+shown[["level", "name", "kpi", "unit", c.names[0], pilot_name, f"{pilot_name} delta", f"{pilot_name} verdict",
+       rollout_name, f"{rollout_name} delta", f"{rollout_name} verdict"]]"""),
     ("md", """## 2. What the pilot measured
 
 Within the pilot scenario the pilot agents work beside the control agents, on the same calls. `res.pilot`
@@ -178,20 +188,23 @@ piloted.pilot"""),
     ("code", """piloted.groups[["handled", "aht", "fcr", "occupancy"]]"""),
     ("md", """## 3. The rollout at full scale
 
-Paired differences to the baseline with their 95% confidence intervals. Fewer repeat calls (the FCR lever)
-and shorter calls (the handle-time lever) both free capacity: service level rises, abandonment falls."""),
-    ("code", """rows = table.loc[key]
+Paired differences to the baseline with their 95% confidence intervals. The KPI registry
+(`ccsim.kpis.kpi(name, level)`) says which KPIs are shares, whose differences read as percentage points,
+and the unit of every other one. Fewer repeat calls (the FCR lever) and shorter calls (the handle-time
+lever) both free capacity: service level rises, abandonment falls."""),
+    ("code", """queue_rows = shown[shown.level == "queue"].reset_index(drop=True)
+declared = [kpi(k, level) for level, k in zip(queue_rows.level, queue_rows.kpi)]
+scale = [100 if d.percent else 1 for d in declared]            # shares as percentage points
+labels = [f"{d.label} ({name}, {d.delta_unit})" for d, name in zip(declared, queue_rows.name)]
 fig, ax = plt.subplots(figsize=(8, 4), constrained_layout=True)
-labels = [f"{kpi.replace('_', ' ')} ({name})" for _, name, kpi in key[:6]]
 for offset, name, color in ((-0.15, pilot_name, "tab:orange"), (0.15, rollout_name, "tab:green")):
-    delta = rows[f"{name} delta"].iloc[:6]
-    half = (rows[f"{name} delta_ci_high"] - rows[f"{name} delta_ci_low"]).iloc[:6] / 2
-    scale = [100 if "service_level" in k or "rate" in k else 1 for _, _, k in key[:6]]
-    ax.errorbar(delta * scale, [i + offset for i in range(6)], xerr=half * scale, fmt="o", color=color,
-                capsize=3, label=name)
+    delta = queue_rows[f"{name} delta"] * scale
+    half = (queue_rows[f"{name} delta_ci_high"] - queue_rows[f"{name} delta_ci_low"]) * scale / 2
+    ax.errorbar(delta, [i + offset for i in range(len(labels))], xerr=half, fmt="o", color=color, capsize=3,
+                label=name)
 ax.axvline(0, color="gray", linewidth=1)
-ax.set_yticks(range(6), labels)
-ax.set_xlabel("paired difference to the baseline (points for shares, seconds or calls otherwise)")
+ax.set_yticks(range(len(labels)), labels)
+ax.set_xlabel("paired difference to the baseline (unit in brackets)")
 ax.set_title("Pilot and rollout against the baseline, 95% CIs")
 ax.legend()
 plt.show()"""),
@@ -199,24 +212,30 @@ plt.show()"""),
 
 The hotline prices poor service (`costs` in `hotline.yml`: 6 per abandoned call, 0.5 per late answer);
 the rollout's `investment` says training costs 24,000 up front and the simulated day is one of 250
-working days. The saving per year is the paired change in total cost, scaled to the year."""),
-    ("code", """c.cost_benefit[["total_cost_delta", "total_cost_delta_ci_low", "total_cost_delta_ci_high",
-                "simulated_yearly_saving", "up_front", "payback_months", "first_year_net"]]"""),
-    ("code", """rollout_row = c.cost_benefit.loc[rollout_name]
-print(f"rollout: saves {rollout_row.yearly_saving:,.0f} a year, pays back in {rollout_row.payback_months:.1f} months, "
-      f"first-year net {rollout_row.first_year_net:,.0f}")
-assert rollout_row.total_cost_delta_ci_high < 0, 'the rollout saves money beyond doubt'"""),
+working days. `c.cost_benefit` is `ccsim.economics`' answer, the one the CLI and the HTML report print:
+the paired change in total cost scaled to the year, the payback and the first-year net, each with its
+confidence interval. The pilot's own row extrapolates what it measured on 20% of the agents."""),
+    ("code", """c.cost_benefit[["kind", "total_cost_delta", "total_cost_delta_ci_low", "total_cost_delta_ci_high",
+                "up_front", "extrapolated_yearly_saving", "simulated_yearly_saving", "payback_months",
+                "first_year_net"]]"""),
+    ("code", """row = c.cost_benefit.loc[rollout_name]
+print(f"rollout: saves {row.simulated_yearly_saving:,.0f} a year "
+      f"({row.simulated_yearly_saving_ci_low:,.0f} to {row.simulated_yearly_saving_ci_high:,.0f}), "
+      f"pays back in {row.payback_months:.1f} months, first-year net {row.first_year_net:,.0f}")
+assert row.total_cost_delta_ci_high < 0, 'the rollout saves money beyond doubt'"""),
     ("md", """## 5. Where in the day it matters
 
-Service level per interval, baseline against rollout, with the 80% target."""),
+`res.plot` draws the charts of the HTML report: here the rollout's service level per interval and queue."""),
+    ("code", """c.results[2].plot.service_level()"""),
+    ("md", """And billing alone, baseline against rollout, from the interval table (`time` is the interval start
+as a time of day)."""),
     ("code", """fig, ax = plt.subplots(figsize=(9, 4), constrained_layout=True)
 for res, name in ((c.results[0], c.names[0]), (c.results[2], rollout_name)):
     billing = res.intervals[res.intervals.queue == "billing"]
-    ax.step(range(len(billing)), billing["service_level"] * 100, where="post", label=name)
+    hours = billing["time"].dt.total_seconds() / 3600
+    ax.step(hours, billing["service_level"] * 100, where="post", label=name)
 ax.axhline(80, color="gray", linestyle="--", label="target 80%")
-ticks = range(0, len(billing), 4)
-ax.set_xticks(list(ticks), [billing["start"].iloc[i] for i in ticks])
-ax.set_xlabel("interval start")
+ax.set_xlabel("interval start (hour of the day)")
 ax.set_ylabel("billing service level (%)")
 ax.set_title("Billing: share answered within 20 s per interval")
 ax.legend()
@@ -229,12 +248,48 @@ as an HTML report."""),
 ]
 
 
-def build(cells, path: Path) -> None:
+# notebook file stem -> its cells
+NOTEBOOKS = {"erlang_vs_simulation": ERLANG_VS_SIMULATION, "pilot_vs_rollout": PILOT_VS_ROLLOUT}
+# charts inline as PNG in the stored notebook, whatever backend the caller's environment names
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+
+
+def notebook(cells) -> nbformat.NotebookNode:
+    """A notebook of `cells` ((kind, source) pairs, kind "md" or "code"), without outputs."""
     nb = new_notebook(cells=[new_markdown_cell(src) if kind == "md" else new_code_cell(src) for kind, src in cells])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, path)
+    return nb
+
+
+def execute(nb: nbformat.NotebookNode, timeout_s: int = 600) -> nbformat.NotebookNode:
+    """Run `nb` top to bottom on a fresh kernel in this folder (charts inline), outputs in place.
+
+    No timings are recorded, so a notebook re-executed with the same seeds stores the same outputs."""
+    from nbclient import NotebookClient
+
+    previous = os.environ.get("MPLBACKEND")
+    os.environ["MPLBACKEND"] = INLINE_BACKEND                 # the kernel inherits it
+    try:
+        NotebookClient(nb, timeout=timeout_s, kernel_name="python3", record_timing=False,
+                       resources={"metadata": {"path": str(HERE)}}).execute()
+    finally:
+        if previous is None:
+            del os.environ["MPLBACKEND"]
+        else:
+            os.environ["MPLBACKEND"] = previous
+    nb.metadata.pop("widgets", None)
+    return nb
+
+
+def main(argv: list[str]) -> None:
+    """Write every notebook from its source; with --execute, run each and store its outputs."""
+    for name, cells in NOTEBOOKS.items():
+        nb = notebook(cells)
+        if "--execute" in argv:
+            execute(nb)
+        nbformat.write(nb, HERE / f"{name}.ipynb")
+        print(f"wrote notebooks/{name}.ipynb" + (" with outputs" if "--execute" in argv else ""))
 
 
 if __name__ == "__main__":
-    build(ERLANG_VS_SIMULATION, HERE / "erlang_vs_simulation.ipynb")
-    build(PILOT_VS_ROLLOUT, HERE / "pilot_vs_rollout.ipynb")
+    main(sys.argv[1:])
