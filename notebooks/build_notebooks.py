@@ -257,6 +257,8 @@ INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 def notebook(cells) -> nbformat.NotebookNode:
     """A notebook of `cells` ((kind, source) pairs, kind "md" or "code"), without outputs."""
     nb = new_notebook(cells=[new_markdown_cell(src) if kind == "md" else new_code_cell(src) for kind, src in cells])
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"cell-{i:02d}"                            # stable ids: re-building changes nothing
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     return nb
 
