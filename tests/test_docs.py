@@ -83,3 +83,14 @@ def test_api_page_policy_example_serves_the_first_priority_first():
     finally:
         POLICIES.unregister("first_idle_group")
     assert asa_s["urgent"] < 25 < 50 < asa_s["later"]
+
+
+def test_every_scenario_key_has_a_description_stating_what_it_is():
+    """Editors show these on hover, the Scenario-format page in its tables (`make schema` refreshes)."""
+    bare = [f"{name}.{key}" for name, d in SCHEMA["$defs"].items() if not name.endswith("Override")
+            for key, prop in d.get("properties", {}).items() if not prop.get("description")]
+    assert not bare, f"keys without a description: {bare}"
+    queue = SCHEMA["$defs"]["Queue"]["properties"]
+    assert "seconds" in queue["handle_time"]["description"] and queue["handle_time"]["$ref"].endswith("Distribution")
+    assert "seconds" in SCHEMA["$defs"]["ServiceLevel"]["properties"]["threshold"]["description"]
+    assert "Description" in hooks.schema_markdown(SCHEMA).split("\n## Queue\n", 1)[1].split("\n## ")[0].title()

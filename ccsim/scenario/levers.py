@@ -34,7 +34,9 @@ class Proficiency(PerQueue):
     PER_QUEUE = {"handle_time_factor": 1.0, "fcr_change": 0.0}
 
     handle_time_factor: Factor | dict[str, Factor] = 1.0
+    """Handle times are multiplied by this (0.85: 15% shorter): a number for all queues or a mapping queue -> number."""
     fcr_change: Change | dict[str, Change] = 0.0
+    """Added to first-contact resolution (0.05: five points more), from -1 to 1: a number or queue -> number."""
 
     def factor(self, queue: str) -> float:
         return self.for_queue("handle_time_factor", queue)
@@ -55,9 +57,13 @@ class Pilot(Proficiency):
         {"dependentRequired": {"agents": ["group"]}}))
 
     share: float | None = Field(None, gt=0, lt=1)
+    """Share (0 to 1, exclusive) of every group's agents (of group only, if given) who try the change."""
     agents: Whole | None = Field(None, ge=1)
+    """Number of agents of group who try the change, in every interval (or every shift)."""
     group: str | None = None
+    """Agent group that tries the change (all of it, unless share or agents is given)."""
     contacts: float | None = Field(None, gt=0, lt=1)
+    """Share (0 to 1, exclusive) of arriving customers whose contacts are handled under the change by whoever serves them."""
 
     @model_validator(mode="after")
     def _who(self) -> "Pilot":
