@@ -69,6 +69,17 @@ def test_site_builds_strictly(tmp_path):
     api = (tmp_path / "site" / "api.html").read_text()
     assert all(f'id="ccsim.{name}"' in api for name in ("simulate.simulate", "staffing.staff.staff", "erlang.erlang_a"))
     assert 'id="queue"' in (tmp_path / "site" / "scenario.html").read_text()
+    kpis = (tmp_path / "site" / "kpis.html").read_text()
+    assert "<code>service_level</code></td>" in kpis and "<!-- kpi-glossary -->" not in kpis
+    assert 'id="reports"' in (tmp_path / "site" / "outputs.html").read_text()
+
+
+def test_readme_links_to_the_pages_its_reference_moved_to():
+    readme = (ROOT / "README.md").read_text()
+    for page, anchor in (("scenario.md", ""), ("kpis.md", "#contacts-table"), ("outputs.md", "#reports")):
+        assert f"](docs/{page}{anchor})" in readme
+        text = (ROOT / "docs" / page).read_text()
+        assert not anchor or f"\n## {anchor[1:].replace('-', ' ').capitalize()}\n" in text
 
 
 def test_api_page_policy_example_serves_the_first_priority_first():
