@@ -68,6 +68,9 @@ def test_site_builds_strictly(tmp_path):
     assert out.returncode == 0, out.stderr
     api = (tmp_path / "site" / "api.html").read_text()
     assert all(f'id="ccsim.{name}"' in api for name in ("simulate.simulate", "staffing.staff.staff", "erlang.erlang_a"))
+    public = [n for n in ccsim.__all__ if callable(getattr(ccsim, n))]
+    assert len(public) == 16 and [n for n in public if not re.search(rf'id="ccsim\.[\w.]*\.{n}"', api)] == []
+    assert 'id="ccsim.report.plotting.ResultPlots.service_level"' in api
     assert 'id="queue"' in (tmp_path / "site" / "scenario.html").read_text()
     kpis = (tmp_path / "site" / "kpis.html").read_text()
     assert "<code>service_level</code></td>" in kpis and "<!-- kpi-glossary -->" not in kpis
