@@ -29,8 +29,9 @@ def _stored(name: str) -> nbformat.NotebookNode:
 
 
 def _text_outputs(nb: nbformat.NotebookNode) -> list[list]:
-    """Per code cell, its outputs with charts reduced to their kind: text, tables and errors compare
-    exactly; PNG bytes vary with matplotlib's version and are not compared."""
+    """Per code cell, its outputs as text: printed text, errors and the plain-text form of every
+    value (tables, a chart's size) compare exactly. A value's other forms (a table's HTML, a chart's
+    PNG) carry the same numbers but vary with the pandas and matplotlib versions, so they do not."""
     cells = []
     for cell in nb.cells:
         if cell.cell_type != "code":
@@ -42,8 +43,7 @@ def _text_outputs(nb: nbformat.NotebookNode) -> list[list]:
             elif out.output_type == "error":
                 outputs.append(("error", out.ename, out.evalue))
             else:
-                outputs.append((out.output_type, sorted(out.data),
-                                {k: v for k, v in out.data.items() if not k.startswith("image/")}))
+                outputs.append((out.output_type, sorted(out.data), out.data.get("text/plain")))
         cells.append(outputs)
     return cells
 
