@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DOCS_STAMP := $(VENV)/.docs-installed
 
-.PHONY: run test bench readme-check readme-update schema docs clean
+.PHONY: run test bench readme-check readme-update schema notebooks docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ readme-update: $(STAMP)
 schema: $(STAMP)
 	$(BIN)/ccsim schema > ccsim/scenario/scenario.schema.json
 	$(BIN)/ccsim schema --templates > ccsim/scenario/shift_templates.schema.json
+
+# The notebook gallery, executed and stored with its outputs (a test fails when they are stale).
+notebooks: $(STAMP)
+	$(BIN)/python notebooks/build_notebooks.py --execute
 
 $(DOCS_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[docs]"

@@ -74,6 +74,13 @@ def compare(scenarios: Sequence[Scenario | str | Path | Mapping[str, Any]], repl
     pilot, staffed by the simulation search (`ccsim.staff(method="simulate")`, with
     `staff_options`, default 5 replications) to the same targets; each re-staffed variant's
     cost-benefit is priced against the re-staffed baseline (`ccsim.economics`).
+
+    Example:
+        >>> c = ccsim.compare(["scenarios/hotline.yml", "scenarios/rollout_training.yml"], replications=3)
+        >>> c.names
+        ['Hotline baseline', 'Billing training rollout']
+        >>> c.cost_benefit.loc["Billing training rollout", "kind"]   # payback_months in months, deltas per simulated day
+        'change'
     """
     loaded = [s if isinstance(s, Scenario) else load_scenario(s) for s in scenarios]
     if len(loaded) < 2:

@@ -36,39 +36,69 @@ _TAIL = -40.0         # stop a series once its terms are below e^-40 of the sum
 
 
 def traffic(rate_per_hour, aht):
-    """Offered load in Erlangs: arrivals per hour times handle time (s) / 3600."""
+    """Offered load in Erlangs: arrivals per hour times handle time (s) / 3600.
+
+    Example:
+        >>> print(erlang.traffic(200, 180))          # 200 calls an hour, 180 s each
+        10.0
+    """
     lam, s = _valid(rate_per_hour=rate_per_hour, aht=aht)
     return _out(lam * s / 3600.0)
 
 
 def erlang_b(traffic, agents):
-    """Blocking probability of M/M/n/n (Erlang B) for traffic in Erlangs and n agents."""
+    """Blocking probability of M/M/n/n (Erlang B) for traffic in Erlangs and n agents.
+
+    Example:
+        >>> print(f"{erlang.erlang_b(10, 12):.3f}")   # 10 Erlangs on 12 lines
+        0.120
+    """
     a, n = _valid(traffic=traffic, agents=agents)
     return _out(np.exp(-_log_inv_erlang_b(a, n)))
 
 
 def erlang_c(traffic, agents):
-    """P(wait > 0) in M/M/n (Erlang C) for traffic in Erlangs and n agents; 1 when traffic >= agents."""
+    """P(wait > 0) in M/M/n (Erlang C) for traffic in Erlangs and n agents; 1 when traffic >= agents.
+
+    Example:
+        >>> print(f"{erlang.erlang_c(10, 12):.3f}")   # 10 Erlangs, 12 agents
+        0.449
+    """
     a, n = _valid(traffic=traffic, agents=agents)
     return _out(_erlang_c(a, n))
 
 
 def service_level(rate_per_hour, aht, agents, threshold):
-    """P(wait <= threshold) in M/M/n; aht and threshold in seconds. 0 when overloaded."""
+    """P(wait <= threshold) in M/M/n; aht and threshold in seconds. 0 when overloaded.
+
+    Example:
+        >>> print(f"{erlang.service_level(200, 180, 12, 20):.3f}")   # 200/h, AHT 180 s, 12 agents, within 20 s
+        0.640
+    """
     lam, s, n, t = _valid(rate_per_hour=rate_per_hour, aht=aht, agents=agents, threshold=threshold)
     a = lam * s / 3600.0
     return _out(_service_level(a, s, n, t, _erlang_c(a, n)))
 
 
 def asa(rate_per_hour, aht, agents):
-    """Mean wait (s) in M/M/n over all contacts; infinite when overloaded."""
+    """Mean wait (s) in M/M/n over all contacts; infinite when overloaded.
+
+    Example:
+        >>> print(f"{erlang.asa(200, 180, 12):.1f} s")
+        40.4 s
+    """
     lam, s, n = _valid(rate_per_hour=rate_per_hour, aht=aht, agents=agents)
     a = lam * s / 3600.0
     return _out(_asa(a, s, n, _erlang_c(a, n)))
 
 
 def occupancy(rate_per_hour, aht, agents):
-    """Share of agent time busy in M/M/n: traffic / agents, capped at 1."""
+    """Share of agent time busy in M/M/n: traffic / agents, capped at 1.
+
+    Example:
+        >>> print(f"{erlang.occupancy(200, 180, 12):.3f}")
+        0.833
+    """
     lam, s, n = _valid(rate_per_hour=rate_per_hour, aht=aht, agents=agents)
     return _out(_occupancy(lam * s / 3600.0, n))
 
@@ -79,6 +109,11 @@ def erlang_a(rate_per_hour, aht, agents, patience, threshold=20.0) -> dict[str, 
     Returns a dict of: p_wait, p_abandon, p_answered_within, p_abandon_within (the
     threshold in seconds), service_level = p_answered_within / (1 - p_abandon_within),
     asa (mean wait of answered contacts, s), occupancy. An infinite patience gives Erlang C.
+
+    Example:
+        >>> m = erlang.erlang_a(200, 180, 12, patience=120, threshold=20)   # mean patience 120 s
+        >>> print(f"SL {m['service_level']:.3f}, abandon {m['p_abandon']:.3f}, ASA {m['asa']:.1f} s")
+        SL 0.855, abandon 0.062, ASA 6.3 s
     """
     args = _valid(rate_per_hour=rate_per_hour, aht=aht, agents=agents, patience=patience, threshold=threshold)
     return _erlang_a(*args, with_asa=True)
@@ -89,6 +124,12 @@ def agents_for_service_level(rate_per_hour, aht, target, threshold, patience=Non
 
     Erlang C without patience, Erlang A with it (the service level of `erlang_a`).
     `max_occupancy` (0-1] adds the condition occupancy <= cap.
+
+    Example:
+        >>> erlang.agents_for_service_level(200, 180, 0.8, 20)                 # 80% within 20 s, Erlang C
+        14
+        >>> erlang.agents_for_service_level(200, 180, 0.8, 20, patience=120)   # Erlang A, mean patience 120 s
+        12
     """
     shape, (lam, s, tgt, t, pat) = _flat(rate_per_hour=rate_per_hour, aht=aht, target=target, threshold=threshold,
                                          patience=np.inf if patience is None else patience)
@@ -100,7 +141,12 @@ def agents_for_service_level(rate_per_hour, aht, target, threshold, patience=Non
 
 
 def agents_for_asa(rate_per_hour, aht, target_asa, patience=None, max_occupancy=None):
-    """Smallest number of agents with ASA <= target_asa seconds (Erlang A: answered contacts)."""
+    """Smallest number of agents with ASA <= target_asa seconds (Erlang A: answered contacts).
+
+    Example:
+        >>> erlang.agents_for_asa(200, 180, 30)       # ASA at most 30 s
+        13
+    """
     shape, (lam, s, tgt, pat) = _flat(rate_per_hour=rate_per_hour, aht=aht, target_asa=target_asa,
                                       patience=np.inf if patience is None else patience)
     if patience is None:
@@ -112,7 +158,12 @@ def agents_for_asa(rate_per_hour, aht, target_asa, patience=None, max_occupancy=
 
 
 def agents_for_abandon_rate(rate_per_hour, aht, max_abandon, patience, max_occupancy=None):
-    """Smallest number of agents with Erlang A P(abandon) <= max_abandon (patience mean in seconds)."""
+    """Smallest number of agents with Erlang A P(abandon) <= max_abandon (patience mean in seconds).
+
+    Example:
+        >>> erlang.agents_for_abandon_rate(200, 180, 0.05, 120)   # at most 5% abandon, mean patience 120 s
+        13
+    """
     shape, (lam, s, tgt, pat) = _flat(rate_per_hour=rate_per_hour, aht=aht, max_abandon=max_abandon,
                                       patience=patience)
     meets = lambda n, i: _erlang_a(lam[i], s[i], n, pat[i], np.zeros_like(n), with_asa=False)["p_abandon"] <= tgt[i]  # noqa: E731

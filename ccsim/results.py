@@ -72,6 +72,14 @@ class Results:
 
         return write_parquet_tables(self, folder)
 
+    @property
+    def plot(self):
+        """The report's charts as matplotlib Figures: `res.plot.service_level()`, `.volumes()`,
+        `.waits()`, `.occupancy()` (see `ccsim.report.plotting.ResultPlots`)."""
+        from ccsim.report.plotting import ResultPlots
+
+        return ResultPlots(self)
+
     def _repr_html_(self) -> str:
         """In a notebook: the scenario, replications and seed, then the queue KPI table."""
         title = f"<p><b>{html.escape(self.scenario.name)}</b>: {self.replications} replications, seed {self.seed}</p>"

@@ -165,6 +165,11 @@ def sweep(scenario: Scenario | str | Path | Mapping[str, Any], vary: Mapping[str
     total)` counts replications over the whole grid. Every point is validated first (a
     ScenarioError names --vary and the key); the grid's size is checked as `simulate` checks a
     run: a point this machine cannot hold is refused unless `force`, a long grid warns (SizeWarning).
+
+    Example:
+        >>> s = ccsim.sweep("scenarios/hotline.yml", {"agent_groups.billing_team.staff": [6, 8]}, replications=2, seed=1)
+        >>> s.table.columns[:3].tolist()
+        ['agent_groups.billing_team.staff', 'point', 'queue']
     """
     axes = axes_of(vary)
     base = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)

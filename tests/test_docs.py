@@ -68,7 +68,21 @@ def test_site_builds_strictly(tmp_path):
     assert out.returncode == 0, out.stderr
     api = (tmp_path / "site" / "api.html").read_text()
     assert all(f'id="ccsim.{name}"' in api for name in ("simulate.simulate", "staffing.staff.staff", "erlang.erlang_a"))
+    public = [n for n in ccsim.__all__ if callable(getattr(ccsim, n))]
+    assert len(public) == 16 and [n for n in public if not re.search(rf'id="ccsim\.[\w.]*\.{n}"', api)] == []
+    assert 'id="ccsim.report.plotting.ResultPlots.service_level"' in api
     assert 'id="queue"' in (tmp_path / "site" / "scenario.html").read_text()
+    kpis = (tmp_path / "site" / "kpis.html").read_text()
+    assert "<code>service_level</code></td>" in kpis and "<!-- kpi-glossary -->" not in kpis
+    assert 'id="reports"' in (tmp_path / "site" / "outputs.html").read_text()
+
+
+def test_readme_links_to_the_pages_its_reference_moved_to():
+    readme = (ROOT / "README.md").read_text()
+    for page, anchor in (("scenario.md", ""), ("kpis.md", "#contacts-table"), ("outputs.md", "#reports")):
+        assert f"](docs/{page}{anchor})" in readme
+        text = (ROOT / "docs" / page).read_text()
+        assert not anchor or f"\n## {anchor[1:].replace('-', ' ').capitalize()}\n" in text
 
 
 def test_api_page_policy_example_serves_the_first_priority_first():
@@ -83,3 +97,14 @@ def test_api_page_policy_example_serves_the_first_priority_first():
     finally:
         POLICIES.unregister("first_idle_group")
     assert asa_s["urgent"] < 25 < 50 < asa_s["later"]
+
+
+def test_every_scenario_key_has_a_description_stating_what_it_is():
+    """Editors show these on hover, the Scenario-format page in its tables (`make schema` refreshes)."""
+    bare = [f"{name}.{key}" for name, d in SCHEMA["$defs"].items() if not name.endswith("Override")
+            for key, prop in d.get("properties", {}).items() if not prop.get("description")]
+    assert not bare, f"keys without a description: {bare}"
+    queue = SCHEMA["$defs"]["Queue"]["properties"]
+    assert "seconds" in queue["handle_time"]["description"] and queue["handle_time"]["$ref"].endswith("Distribution")
+    assert "seconds" in SCHEMA["$defs"]["ServiceLevel"]["properties"]["threshold"]["description"]
+    assert "Description" in hooks.schema_markdown(SCHEMA).split("\n## Queue\n", 1)[1].split("\n## ")[0].title()

@@ -1,4 +1,5 @@
-"""mkdocs hooks: the scenario page from the JSON Schema and the CLI page from `ccsim --help`, at build time."""
+"""mkdocs hooks, at build time: the scenario page from the JSON Schema, the KPI glossary from the KPI
+registry and the CLI page from `ccsim --help`."""
 
 from __future__ import annotations
 
@@ -13,7 +14,12 @@ _HELP_WIDTH = 100   # characters a help text is wrapped at
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
-    """Replace the page's `<!-- schema -->` and `<!-- cli-help -->` marks by their generated text."""
+    """Replace the page's `<!-- schema -->`, `<!-- kpi-glossary -->` and `<!-- cli-help -->` marks by
+    their generated text."""
+    if "<!-- kpi-glossary -->" in markdown:
+        from ccsim.kpis.registry import glossary_markdown
+
+        markdown = markdown.replace("<!-- kpi-glossary -->", glossary_markdown().rstrip("\n"))
     if "<!-- schema -->" in markdown:
         markdown = markdown.replace("<!-- schema -->", schema_markdown(json.loads(SCHEMA_PATH.read_text())))
     if "<!-- cli-help -->" in markdown:

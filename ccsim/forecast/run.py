@@ -119,7 +119,13 @@ def run_forecast(history: Path | str | pd.DataFrame | History, *, days: int = 7,
 def forecast(history: Path | str | pd.DataFrame, **options: Any) -> pd.DataFrame:
     """Forecast contacts per queue and interval with prediction intervals (see `run_forecast` for
     the options): one row per queue and interval ahead. `attrs["metrics"]` holds the backtest's
-    error measures (records), `attrs["spread"]` the forecast_error spread."""
+    error measures (records), `attrs["spread"]` the forecast_error spread.
+
+    Example:
+        >>> f = ccsim.forecast("data/history.csv", days=7)   # a week ahead, per queue and interval
+        >>> f.columns[:3].tolist()
+        ['queue', 'timestamp', 'date']
+    """
     run = run_forecast(history, **options)
     frame = run.forecast.copy()
     frame.attrs["metrics"] = run.metrics.to_dict(orient="records")

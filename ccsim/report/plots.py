@@ -6,14 +6,17 @@ plot. A PNG drawn without a font for some of its characters warns once."""
 from __future__ import annotations
 
 import io
+import os
 import re
+import sys
 import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import matplotlib
 
-matplotlib.use("Agg")
+if "matplotlib.pyplot" not in sys.modules and not os.environ.get("MPLBACKEND"):
+    matplotlib.use("Agg")           # no display needed; a notebook's (or the user's) chosen backend is kept
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402

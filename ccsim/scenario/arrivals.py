@@ -19,10 +19,14 @@ class Arrivals(Strict):
     model_config = ConfigDict(json_schema_extra=key_rules(exactly_one("per_hour", "per_interval", "csv")))
 
     per_hour: float | None = Field(None, ge=0, allow_inf_nan=False)
+    """Expected fresh contacts per hour, the same in every interval."""
     per_interval: tuple[Annotated[float, Field(ge=0, allow_inf_nan=False)], ...] | None = None
+    """Expected fresh contacts in each interval: one value per interval of a day (repeated every day) or of the whole horizon."""
     csv: str | None = None
+    """Path of a CSV forecast of contacts per interval (columns interval or start, and volume), relative to the scenario file."""
     day_factors: dict[Weekday, Annotated[float, Field(ge=0, allow_inf_nan=False)]] = Field(
         {}, json_schema_extra={"propertyNames": WEEKDAY_SCHEMA})
+    """Volume multiplier per weekday (mon..sun), e.g. {sat: 0.5, sun: 0}; weekdays not named keep 1."""
     _volumes: tuple[float, ...] | None = PrivateAttr(None)
 
     @model_validator(mode="after")

@@ -253,7 +253,12 @@ def raise_problems(sc: "Scenario", names: Mapping[str, Collection[str]] | None =
 
 def load_warnings(sc: "Scenario") -> list[Problem]:
     """Queues whose offered load meets or exceeds the agents able to serve them while nobody
-    abandons: such a queue grows without bound. One warning per queue, at its worst interval."""
+    abandons: such a queue grows without bound. One warning per queue, at its worst interval.
+
+    Example:
+        >>> ccsim.load_warnings(ccsim.load_scenario("scenarios/hotline.yml"))
+        []
+    """
     warnings: list[Problem] = []
     starts = sc.interval_starts()
     staff = {g: sc.staff(g) for g in sc.agent_groups}

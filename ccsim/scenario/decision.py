@@ -25,4 +25,6 @@ class Decision(Strict):
     in the baseline (paired 95% CI)."""
 
     objective: Literal[OBJECTIVES] = "total_cost"
+    """KPI the recommendation optimises among the scenarios meeting must_meet; its direction (lower or higher is better) comes from the KPI registry."""
     must_meet: tuple[Literal[MUST_MEET], ...] = Field(("service_level",))
+    """KPIs every recommended scenario must meet: each queue's target where one is set, otherwise not significantly worse than the baseline."""

@@ -16,7 +16,13 @@ from ccsim.scenario.models import Scenario
 
 
 def scenario_dict(sc: Scenario) -> dict[str, Any]:
-    """The scenario as the plain mapping a scenario file holds (defaults left out)."""
+    """The scenario as the plain mapping a scenario file holds (defaults left out).
+
+    Example:
+        >>> d = ccsim.scenario_dict(ccsim.load_scenario("scenarios/hotline.yml"))
+        >>> d["name"], list(d["queues"])
+        ('Hotline baseline', ['general', 'billing', 'technical', 'vip'])
+    """
     data = sc.model_dump(mode="json", exclude_defaults=True)
     sources = [*(("queues", q, queue) for q, queue in sc.queues.items()),
                *(("processes", p, process) for p, process in sc.processes.items())]
@@ -29,7 +35,15 @@ def scenario_dict(sc: Scenario) -> dict[str, Any]:
 
 
 def write_scenario(sc: Scenario, path: Path | str) -> Path:
-    """Write `sc` as a YAML scenario file at `path`; returns the path."""
+    """Write `sc` as a YAML scenario file at `path`; returns the path.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> sc = ccsim.load_scenario("scenarios/hotline.yml")
+        >>> path = ccsim.write_scenario(sc, pathlib.Path(tempfile.mkdtemp()) / "copy.yml")
+        >>> ccsim.load_scenario(path) == sc
+        True
+    """
     text = yaml.safe_dump(scenario_dict(sc), sort_keys=False, allow_unicode=True, width=120)
     atomic_write(path, lambda handle: handle.write(text))
     return Path(path)

@@ -20,8 +20,11 @@ class Costs(PerQueue):
     PER_QUEUE = {"abandoned": 0.0, "late": 0.0, "missed_interval": 0.0}
 
     abandoned: Money | dict[str, Money] = 0.0
+    """Penalty in currency units per abandoned contact: a number for all queues or a mapping queue -> number."""
     late: Money | dict[str, Money] = 0.0
+    """Penalty in currency units per contact answered after its service-level threshold: a number or queue -> number."""
     missed_interval: Money | dict[str, Money] = 0.0
+    """Penalty in currency units per queue and interval whose service level misses its target: a number or queue -> number."""
 
 
 class Investment(Strict):
@@ -31,7 +34,12 @@ class Investment(Strict):
     over them only (default one)."""
 
     up_front: Money = 0.0
+    """One-off cost of the change, in currency units (training, a tool)."""
     yearly_saving: float | None = Field(None, allow_inf_nan=False)
+    """Saving per year in currency units; omitted, the simulated saving in total cost per horizon times periods_per_year."""
     yearly_cost: Money = 0.0
+    """Running cost of the change per year, in currency units."""
     periods_per_year: float | None = Field(None, gt=0, allow_inf_nan=False)
+    """Horizons per year that a simulated saving is scaled by (e.g. 250 working days); default 365 / the horizon's days."""
     pilot_periods: float | None = Field(None, gt=0, allow_inf_nan=False)
+    """How many horizons a pilot runs; the pilot is priced over them only (default 1)."""

@@ -18,8 +18,11 @@ class Transfer(Strict):
     """
 
     to: str
+    """Queue the contact moves to after service."""
     probability: Probability
+    """Probability (0 to 1) that a served contact is transferred there."""
     priority: Whole | None = None
+    """Priority the contact re-enters with (default: the target queue's own; 1 is served first)."""
 
 
 class Escalation(Strict):
@@ -29,8 +32,11 @@ class Escalation(Strict):
     model_config = ConfigDict(json_schema_extra=key_rules(at_least_one("to", "priority")))
 
     after: Duration
+    """Wait (seconds or a text such as 2m) after which a still-waiting contact is escalated."""
     to: str | None = None
+    """Queue the waiting contact moves to (omitted: it stays in its own queue)."""
     priority: Whole | None = None
+    """Priority the escalated contact is raised to (1 is served first)."""
 
     @model_validator(mode="after")
     def _somewhere(self) -> "Escalation":
@@ -43,8 +49,11 @@ class Attempts(Strict):
     """Customers who come back: with `probability`, after `delay`, at most `max_attempts` contacts in all."""
 
     probability: Probability = 1.0
+    """Probability (0 to 1) that the customer comes back."""
     delay: DistributionSpec
+    """Time until the customer's next contact: a distribution in seconds ({dist: exponential, mean: 2h})."""
     max_attempts: Whole = Field(3, ge=1)
+    """Most contacts one customer makes in all, the first included."""
 
 
 class Unresolved(Strict):
@@ -55,7 +64,9 @@ class Unresolved(Strict):
     model_config = ConfigDict(json_schema_extra=key_rules(not_both("escalate_to", "repeat")))
 
     escalate_to: str | None = None
+    """Queue (the next tier) an unresolved contact is escalated to at once."""
     repeat: Attempts | None = None
+    """The customer contacts the same queue again later: probability, delay and max_attempts."""
 
     @model_validator(mode="after")
     def _one(self) -> "Unresolved":
@@ -70,9 +81,13 @@ class Callback(Strict):
     `due` seconds later, served at `priority` (default: after every inbound contact)."""
 
     offer_over: PositiveDuration
+    """A callback is offered when the expected wait on arrival exceeds this (seconds or a text such as 2m)."""
     acceptance: Probability
+    """Probability (0 to 1) that an offered caller accepts the callback."""
     due: PositiveDuration
+    """The callback is due this long after the call (seconds or a text such as 1h)."""
     priority: Whole | None = None
+    """Priority of the callback work (default: after every inbound contact; 1 is served first)."""
 
 
 class Stage(Strict):
@@ -88,12 +103,19 @@ class Stage(Strict):
         {"dependentRequired": {"escalate_to": ["time_limit"], "escalate_priority": ["time_limit"]}}))
 
     queue: str
+    """Queue whose skilled agents serve this stage."""
     name: str | None = None
+    """Name of the stage in reports (default: the queue's name)."""
     priority: Whole | None = None
+    """Priority this stage's work waits with in its queue (default the queue's own; lower is served first)."""
     delay: Duration = 0.0
+    """Time before the stage starts, after the previous stage ends (seconds or a text such as 1d)."""
     time_limit: PositiveDuration | None = None
+    """The stage should be done within this time of its start (seconds or a text such as 4h)."""
     escalate_to: str | None = None
+    """Queue a stage still waiting at its time_limit is moved to."""
     escalate_priority: Whole | None = None
+    """Priority a stage still waiting at its time_limit is raised to (1 is served first)."""
 
     @model_validator(mode="after")
     def _limit_for_escalation(self) -> "Stage":
@@ -111,8 +133,13 @@ class Process(Strict):
     `severity` grades its tickets into classes with rules of their own (`ccsim.scenario.severity`)."""
 
     arrivals: Arrivals
+    """Expected volume of new cases: per_hour, per_interval or csv, and day_factors."""
     stages: list[Stage] = Field(min_length=1)
+    """The stages every case passes through, in order."""
     promise: PositiveDuration | None = None
+    """End-to-end target from arrival to the last stage's end (seconds or a text such as 2d)."""
     severity: dict[str, SeverityClass] = {}
+    """Severity classes (e.g. high, medium, low), each with its share of the cases and rules of its own."""
     description: str = ""
+    """Free text shown in reports."""
 

@@ -38,9 +38,13 @@ class Proficiency(PerQueue):
     PER_QUEUE = {"handle_time_factor": 1.0, "fcr_change": 0.0}
 
     handle_time_factor: Factor | dict[str, Factor] = 1.0
+    """Handle times are multiplied by this (0.85: 15% shorter): a number for all queues or a mapping queue -> number."""
     fcr_change: Change | dict[str, Change] = 0.0
+    """Added to first-contact resolution (0.05: five points more), from -1 to 1: a number or queue -> number."""
     ramp: tuple[Probability, ...] | None = Field(None, min_length=1)
+    """Share of the full effect in each period of ramp_every from day 1, the last one holding (e.g. [0, 0.5, 1])."""
     ramp_every: PositiveDuration = 7 * 86400.0
+    """Length of one ramp period (seconds or a text such as 7d)."""
 
     def ramp_plan(self) -> tuple[float, tuple[float, ...]] | None:
         """(period s, shares) of the ramp, or None when the effect is whole from the start."""
@@ -65,9 +69,13 @@ class Pilot(Proficiency):
         {"dependentRequired": {"agents": ["group"]}}))
 
     share: float | None = Field(None, gt=0, lt=1)
+    """Share (0 to 1, exclusive) of every group's agents (of group only, if given) who try the change."""
     agents: Whole | None = Field(None, ge=1)
+    """Number of agents of group who try the change, in every interval (or every shift)."""
     group: str | None = None
+    """Agent group that tries the change (all of it, unless share or agents is given)."""
     contacts: float | None = Field(None, gt=0, lt=1)
+    """Share (0 to 1, exclusive) of arriving customers whose contacts are handled under the change by whoever serves them."""
 
     @model_validator(mode="after")
     def _who(self) -> "Pilot":

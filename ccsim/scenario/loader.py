@@ -176,6 +176,11 @@ def load_scenario(source: str | Path | Mapping[str, Any], overrides: Mapping[str
 
     A file may say `extends: base.yml` and override parts of it (dotted keys allowed);
     `overrides` ({"queues.billing.handle_time.mean": 210}) are laid over the result.
+
+    Example:
+        >>> sc = ccsim.load_scenario("scenarios/hotline.yml", {"queues.billing.service_level.threshold": "30s"})
+        >>> sc.interval, sc.queues["billing"].service_level.threshold     # durations in seconds
+        (1800.0, 30.0)
     """
     return load_model(source, Scenario, overrides)
 

@@ -34,9 +34,13 @@ class Horizon(Strict):
     """
 
     start: Clock
+    """Opening time each day, a clock time "HH:MM"."""
     end: Clock
+    """Closing time each day, a clock time "HH:MM" after start (up to "24:00")."""
     days: Whole = Field(1, ge=1)
+    """Number of consecutive days simulated."""
     first_day: Weekday = "mon"
+    """Weekday of day 1 (mon..sun), so that shifts and day_factors can name weekdays."""
 
     @model_validator(mode="after")
     def _end_after_start(self) -> "Horizon":
@@ -60,10 +64,15 @@ class ServiceLevel(Strict):
     """
 
     threshold: PositiveDuration = 20.0
+    """A contact answered within this wait is on time (seconds or a text such as 20s)."""
     target: float = Field(0.8, gt=0, le=1)
+    """Share (0 to 1] of contacts to answer within threshold, e.g. 0.8 for 80/20."""
     abandons: Literal["exclude_within_threshold", "count", "ignore"] = "exclude_within_threshold"
+    """How abandoned contacts enter the service level: exclude_within_threshold, count (each is a miss) or ignore."""
     max_asa: PositiveDuration | None = None
+    """Further target: the longest acceptable average speed of answer (seconds or a text such as 30s)."""
     max_abandon: float | None = Field(None, gt=0, lt=1)
+    """Further target: the largest acceptable share (0 to 1) of contacts abandoning."""
 
 
 class Queue(Strict):
@@ -78,20 +87,35 @@ class Queue(Strict):
     """
 
     channel: Literal[CHANNEL_NAMES] = "voice"                       # declared in ccsim.channels
+    """Channel of the contacts: live (voice, chat, video) or deferred work (email, outbound)."""
     arrivals: Arrivals | None = None
+    """Expected volume of fresh contacts; omitted, the queue is fed only by transfers, escalations and process stages."""
     handle_time: PositiveDistributionSpec
+    """Handle time of a contact: a distribution in seconds ({dist: lognormal, mean: 4m, cv: 0.8}) or a constant."""
     patience: PositiveDistributionSpec | None = None
+    """How long a caller waits before hanging up: a distribution in seconds; omitted, nobody abandons."""
     service_level: ServiceLevel = ServiceLevel()
+    """The promise (threshold and target) and further targets (max_asa, max_abandon)."""
     priority: Whole = 1
+    """Routing priority: 1 is served first."""
     deflection: Probability = 0.0
+    """Share (0 to 1) of arriving contacts resolved before they queue (self-service)."""
     concurrency: Whole = Field(1, ge=1)
+    """Chat: contacts one agent holds at once."""
     slowdown: float = Field(0.0, ge=0, allow_inf_nan=False)
+    """Chat: each chat in hand beyond the first stretches a new chat's handle time by this share (0.2: +20%)."""
     transfers: tuple[Transfer, ...] = ()
+    """Where served contacts go next: a list of {to, probability, priority}."""
     escalation: Escalation | None = None
+    """A contact still waiting after a time moves queue or gains priority."""
     fcr: Probability = 1.0
+    """First-contact resolution: probability (0 to 1) that a service resolves the contact."""
     unresolved: Unresolved | None = None
+    """What happens to a contact the service did not resolve: escalated, or repeated later."""
     retrial: Attempts | None = None
+    """Customers who abandoned come back: probability, delay and max_attempts."""
     callback: Callback | None = None
+    """Virtual hold: callbacks offered when the expected wait is long."""
 
     @model_validator(mode="after")
     def _channel_rules(self) -> "Queue":
@@ -116,11 +140,17 @@ class AgentGroup(Proficiency):
     model_config = ConfigDict(json_schema_extra=key_rules(exactly_one("staff", "shifts")))
 
     skills: Skills
+    """Queues the group serves: a list, or a mapping queue -> rank (1 preferred)."""
     staff: Counts | None = None
+    """Agents at work: a constant, or one count per interval of a day or of the whole horizon (exclusive with shifts)."""
     shifts: Shifts | None = None
+    """Shifts the group works: a list of {start, length or end, count, days, breaks, rhythm}, or a file of templates (exclusive with staff)."""
     cost_per_hour: float = Field(0.0, ge=0, allow_inf_nan=False)
+    """Cost of one agent for one scheduled hour, in currency units."""
     shrinkage: float = Field(0.0, ge=0, lt=1, allow_inf_nan=False)
+    """Share [0, 1) of scheduled time agents are away (meetings, absence); staffing scales requirements by 1 / (1 - shrinkage)."""
     max_occupancy: float | None = Field(None, gt=0, le=1)
+    """Cap (0 to 1] on the share of present time agents are busy; staffing adds agents to stay below it."""
 
     @model_validator(mode="after")
     def _staff_or_shifts(self) -> "AgentGroup":
@@ -137,9 +167,13 @@ class Routing(Strict):
     empty for `live_quiet` seconds."""
 
     policy: str = Field("priority_then_longest_wait", json_schema_extra=lambda s: _registered(s, "policy_names"))
+    """Routing policy: which waiting contact a free agent takes, and which agent an arriving contact goes to."""
     blending: str = Field("live_first", json_schema_extra=lambda s: _registered(s, "blending_names"))
+    """When agents take deferred work (email, outbound) rather than wait for live contacts."""
     reserve: Whole = Field(0, ge=0)
+    """Agents of each group kept free for live contacts when deferred work waits."""
     live_quiet: Duration = 0.0
+    """Deferred work is taken only after the live lines have been empty this long (seconds or a text such as 30s)."""
 
     @model_validator(mode="after")
     def _known_policy(self) -> "Routing":
@@ -165,28 +199,46 @@ class ForecastError(Strict):
     coefficient of variation, drawn anew for every replication and day."""
 
     spread: float = Field(gt=0, le=2, allow_inf_nan=False)
+    """Coefficient of variation (0 to 2] of a lognormal busyness factor with mean 1 scaling each day's volumes."""
 
 
 class Scenario(Strict):
     """A contact center and its workload over a horizon: the input of every ccsim run."""
 
     name: str = "scenario"
+    """Name shown in reports and comparisons."""
     description: str = ""
+    """Free text shown in reports."""
     horizon: Horizon
+    """Opening hours: start and end clock times, days and the first day's weekday."""
     interval: PositiveDuration = 1800.0
+    """Length of a reporting and staffing interval (seconds or a text such as 30m); default 30 minutes."""
     warmup: Duration = 0.0
+    """Time simulated before the horizon starts so that the queues are not empty at opening (seconds or a text such as 1h); not reported."""
     seed: Seed = 1
+    """Seed of the random numbers: the same seed gives the same results."""
     replications: Whole = Field(10, ge=1)
+    """Independent replications of the horizon, for means and 95% confidence intervals."""
     queues: dict[str, Queue] = Field(min_length=1)
+    """The contact types and their waiting lines, by name."""
     agent_groups: dict[str, AgentGroup] = Field(min_length=1)
+    """The agent groups, by name: skills, staffing, cost."""
     routing: Routing = Routing()
+    """Routing and blending policies."""
     processes: dict[str, Process] = {}
+    """Multi-stage processes (cases passing through several queues), by name."""
     pilot: Pilot | None = None
+    """Who tries the agent groups' levers (handle_time_factor, fcr_change) in a pilot."""
     forecast_error: ForecastError | None = None
+    """Stress-test against a forecast that is off: random daily busyness."""
     costs: Costs = Costs()
+    """Penalties for poor service, in currency units."""
     investment: Investment | None = None
+    """What the change this scenario describes costs and saves per year, for cost-benefit."""
     satisfaction: Satisfaction | None = None
+    """Customer satisfaction model: CSAT and NPS driven by the experiences customers had."""
     decision: Decision | None = None
+    """How ccsim compare recommends a scenario: an objective and KPIs that must be met."""
 
     @model_validator(mode="after")
     def _cross_field(self, info: ValidationInfo) -> "Scenario":

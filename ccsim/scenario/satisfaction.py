@@ -34,14 +34,23 @@ class Drivers(Strict):
     """P = clip(base + the effects of the experiences the customer had, 0, 1)."""
 
     base: Probability
+    """Probability (0 to 1) for a customer whose contacts went without any of the experiences below."""
     late_answer: Effect = 0.0
+    """Effect (-1 to 1) of being answered after the service-level threshold."""
     abandoned: Effect = 0.0
+    """Effect (-1 to 1) of having abandoned."""
     callback: Effect = 0.0
+    """Effect (-1 to 1) of having been called back."""
     transferred: Effect = 0.0
+    """Effect (-1 to 1) of having been transferred."""
     escalated: Effect = 0.0
+    """Effect (-1 to 1) of having been escalated."""
     repeat: Effect = 0.0
+    """Effect (-1 to 1) of having had to contact again."""
     unresolved: Effect = 0.0
+    """Effect (-1 to 1) of a problem left unresolved."""
     late_resolution: Effect = 0.0
+    """Effect (-1 to 1) of a process finished after its promise."""
 
     def effects(self) -> tuple[float, ...]:
         """The effects in EXPERIENCES order."""
@@ -52,7 +61,9 @@ class Alerts(Strict):
     """Alert lines the report warns about: customer-level CSAT and FCR below these shares."""
 
     csat: Probability | None = None
+    """Warn when customer-level CSAT falls below this share (0 to 1)."""
     fcr: Probability | None = None
+    """Warn when customer-level FCR falls below this share (0 to 1)."""
 
 
 class Satisfaction(Strict):
@@ -61,9 +72,13 @@ class Satisfaction(Strict):
     promoter and detractor together exceed 1, the detractor share is cut to fit."""
 
     satisfied: Drivers
+    """Drivers of the probability that a customer is satisfied (CSAT)."""
     promoter: Drivers | None = None
+    """Drivers of the probability that a customer is a promoter (NPS; with detractor)."""
     detractor: Drivers | None = None
+    """Drivers of the probability that a customer is a detractor (NPS; with promoter)."""
     alerts: Alerts = Alerts()
+    """Thresholds the report warns about."""
 
     @model_validator(mode="after")
     def _both_or_neither(self) -> "Satisfaction":

@@ -99,14 +99,16 @@ def _shared() -> dict[str, dict[str, Any]]:
 
 def _hoist(node: Any, shared: dict[str, dict[str, Any]]) -> Any:
     """`node` with every shared fragment (a mapping holding all its items) replaced by a `$ref`,
-    keeping the keys pydantic adds beside it (title, default)."""
+    keeping the keys pydantic adds beside it (title, default, and the field's own description,
+    which replaces the type's)."""
     if isinstance(node, list):
         return [_hoist(item, shared) for item in node]
     if not isinstance(node, dict):
         return node
     for name, fragment in shared.items():
-        if all(key in node and node[key] == value for key, value in fragment.items()):
-            return {"$ref": _REF + name, **{k: v for k, v in node.items() if k not in fragment}}
+        if all(key in node and node[key] == value for key, value in fragment.items() if key != "description"):
+            return {"$ref": _REF + name,
+                    **{k: v for k, v in node.items() if k not in fragment or (k == "description" and v != fragment[k])}}
     return {key: _hoist(value, shared) for key, value in node.items()}
 
 

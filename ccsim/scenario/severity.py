@@ -30,10 +30,15 @@ class SeverityClass(Strict):
     (default the process's)."""
 
     share: Share
+    """Share (above 0, up to 1) of the process's cases in this class; the classes' shares add up to 1."""
     priority: Whole | None = None
+    """Priority its work waits with in every stage queue (lower is served first; default the stage's own)."""
     time_limits: dict[str, PositiveDuration] = {}
+    """Per stage name: the time limit replacing the stage's own (seconds or a text such as 30m)."""
     escalate_to: str | None = None
+    """Queue its cases go to when a stage with a time limit overruns (default the stage's own escalation)."""
     promise: PositiveDuration | None = None
+    """End-to-end target of this class (seconds or a text such as 2d; default the process's)."""
 
 
 def severity_problems(process: "Process") -> list[tuple[str, str]]:

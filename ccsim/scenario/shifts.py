@@ -68,18 +68,26 @@ class Break(Strict):
     contact in hand."""
 
     after: PositiveDuration
+    """Time after the shift starts when the break begins (seconds or a text such as 4h)."""
     length: PositiveDuration
+    """Length of the break (seconds or a text such as 30m)."""
     every: PositiveDuration | None = None
+    """The break repeats this often while the shift lasts (seconds or a text such as 2h)."""
     spread: Duration = 0.0
+    """The shift's agents start their breaks spread evenly over this time (seconds or a text such as 1h)."""
 
 
 class Rhythm(Strict):
     """Focus and rest: `work` seconds, then `rest`; every `cycles`-th rest is `long_rest` instead."""
 
     work: PositiveDuration
+    """Focused work before each rest (seconds or a text such as 50m)."""
     rest: PositiveDuration
+    """Length of a rest (seconds or a text such as 10m)."""
     cycles: Whole = Field(4, ge=1)
+    """Every cycles-th rest is a long_rest."""
     long_rest: PositiveDuration | None = None
+    """Length of every cycles-th rest (seconds or a text such as 30m)."""
 
 
 class Shift(Strict):
@@ -91,12 +99,19 @@ class Shift(Strict):
     model_config = ConfigDict(json_schema_extra=key_rules(exactly_one("length", "end")))
 
     start: Clock
+    """Clock time the shift starts, "HH:MM"."""
     length: PositiveDuration | None = None
+    """Length of the shift (seconds or a text such as 8h); or give end."""
     end: Clock | None = None
+    """Clock time the shift ends, "HH:MM" (at or before start: the next day); or give length."""
     count: Annotated[int, PlainValidator(_count), WithJsonSchema({"type": "integer", "minimum": 1})]
+    """Agents working the shift."""
     days: Annotated[tuple[Day, ...], BeforeValidator(_day_list), Field(json_schema_extra={"minItems": 1})] | None = None
+    """Days the shift starts on: weekday names (mon..sun) or 1-based day numbers; omitted, every day."""
     breaks: tuple[Break, ...] = ()
+    """Breaks every agent of the shift takes."""
     rhythm: Rhythm | None = None
+    """Focus and rest cycles within the shift."""
 
     @model_validator(mode="after")
     def _length_or_end(self) -> "Shift":

@@ -137,6 +137,6 @@ Weekday = Annotated[str, PlainValidator(_weekday), WithJsonSchema(WEEKDAY_SCHEMA
 class Strict(BaseModel):
     """Base of every scenario model: unknown keys are errors, instances are immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True, use_attribute_docstrings=True)
 
 

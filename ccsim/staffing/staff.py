@@ -62,6 +62,12 @@ def staff(scenario: Scenario | str | Path | Mapping[str, Any], method: str = "er
     `workers` and `executor` choose where the simulations' replications run, as in `simulate`.
     The size of one simulation is checked first (`force` as in `simulate`); bad arguments raise
     `ArgumentError` (a ValueError) naming the argument.
+
+    Example:
+        >>> plan = ccsim.staff("scenarios/hotline.yml")          # Erlang, per queue and interval
+        >>> first = plan.requirements.iloc[0]
+        >>> print(first.queue, first.start, f"AHT {first.aht_s:.0f} s:", first.required, "agents")
+        general 08:00 AHT 240 s: 7 agents
     """
     if method not in METHODS:
         raise arguments.ArgumentError(f"method: unknown method {method!r}; allowed: {', '.join(METHODS)}")
