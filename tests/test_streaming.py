@@ -68,3 +68,14 @@ def test_records_for_the_first_k_replications_in_parquet(tmp_path):
 def test_records_argument_is_checked(bad):
     with pytest.raises(ValueError, match="records"):
         ccsim.simulate("scenarios/hotline.yml", replications=1, records=bad)
+
+
+def test_one_channel_pools_every_leg():
+    """With one channel the channel row is every leg pooled, computed here the general way."""
+    from ccsim.kpis.legs import _kpis_by_row
+
+    res = ccsim.simulate("scenarios/hotline.yml", replications=2, seed=6)
+    assert list(res.channels.index) == ["voice"]
+    for reduced, full in zip(res.records, full_records(res)):
+        pooled = _kpis_by_row(res.plan, full.legs, np.zeros(full.legs["queue"].size, dtype=np.int64), 1)
+        np.testing.assert_array_equal(kpis.channel_kpis(res.plan, reduced), pooled)

@@ -57,6 +57,8 @@ def queue_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
 @per_replication
 def channel_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
     """(channels in use, queue KPIs) for one replication, queues pooled by channel."""
+    if len(plan.channels_used) == 1:            # one channel: all queues pooled, the queue table's last row
+        return queue_kpis(plan, rec)[-1:].copy()
     channel = np.array([plan.channels_used.index(c) for c in plan.channel])[rec.legs["queue"]]
     return _kpis_by_row(plan, rec.legs, channel, len(plan.channels_used))
 
