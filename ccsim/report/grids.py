@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from ccsim.kpis import kpi
 from ccsim.report.format import cell_text
 from ccsim.results import Results
 from ccsim.summary import target_verdict
@@ -83,14 +84,16 @@ def flow_grid(res: Results) -> Grid:
 def customer_grid(res: Results) -> Grid:
     """Customers by entry point: attempts, first-contact resolution, resolution and its time."""
     shown = [(name, row) for name, row in res.customers.iterrows() if row["customers"] > 0 or name == "ALL"]
+    rated = [k for k in ("csat", "nps") if res.customers[k].notna().any()]   # with a satisfaction model
     rows = [[str(name), *(cell_text(row, k, "customer") for k in (
                 "customers", "contacts_per_customer", "fcr", "resolved", "transferred", "escalated", "repeat_contacts",
                 "retrials")),
-             duration_cell(row, "resolution_time"), duration_cell(row, "resolution_p90")]
+             duration_cell(row, "resolution_time"), duration_cell(row, "resolution_p90"),
+             *(cell_text(row, k, "customer") for k in rated)]
             for name, row in shown]
     return Grid("customers (by where they first entered)", (
         "entry", "customers", "contacts each", "FCR", "resolved", "transferred", "escalated", "repeats", "retrials",
-        "resolution time", "p90"), rows, _totals(name for name, _ in shown))
+        "resolution time", "p90", *(kpi(k, "customer").label for k in rated)), rows, _totals(name for name, _ in shown))
 
 
 def stage_grid(res: Results) -> Grid:
