@@ -17,7 +17,7 @@ import pandas as pd
 from ccsim import arguments, economics, executors
 from ccsim.budget import SizeWarning, check_sizes, fits
 from ccsim.errors import Problem, ScenarioError
-from ccsim.kpis import Kpi, cost_kpis, group_kpis, kpi, names, pilot_queue_kpis, queue_kpis
+from ccsim.kpis import Kpi, cost_kpis, customer_kpis, group_kpis, kpi, names, pilot_queue_kpis, queue_kpis
 from ccsim.kpis.registry import NEUTRAL, index
 from ccsim.results import Results
 from ccsim.scenario import Scenario, load_scenario
@@ -30,6 +30,7 @@ QUEUE_COMPARED = ("offered", "offered_fresh", "offered_repeat", "answered", "aba
                   "wait_p90", "abandon_rate", "aht", "fcr", "transfer_rate", "escalated")
 GROUP_COMPARED = ("occupancy", "handled", "aht", "fcr", "staffed_hours", "scheduled_hours", "cost")
 COST_COMPARED = names("cost")
+CUSTOMER_COMPARED = ("fcr", "resolved", "csat", "nps")     # of all customers; CSAT and NPS with a satisfaction model
 NOISE = 1e-9        # differences within this share of the values' size are rounding, not a change
 MAX_REPLICATIONS = 640
 
@@ -217,6 +218,11 @@ def kpi_samples(res: Results) -> dict[tuple[str, str, str], np.ndarray]:
     costs = np.stack([cost_kpis(plan, rec)[-1] for rec in res.records])
     for k in COST_COMPARED:
         out["cost", "ALL", k] = costs[:, index("cost", k)]
+    customers = np.stack([customer_kpis(plan, rec)[-1] for rec in res.records])
+    for k in CUSTOMER_COMPARED:
+        values = customers[:, index("customer", k)]
+        if np.isfinite(values).any():
+            out["customer", "ALL", k] = values
     return out
 
 

@@ -305,7 +305,7 @@ def test_scaling_a_group_staffed_by_shifts_scales_every_shifts_agents():
 
 def test_a_comparison_that_fails_says_why_instead_of_spinning(server):
     status, page, job = server.request("/run", small_form(variants="longer.yml"))
-    assert status == 200
+    assert status in (200, 422)         # 422 when it failed before the redirect to its page arrived
     assert server.wait(job)["status"] == "failed"
     status, page, _ = server.request(urllib.parse.urlsplit(job).path)
     assert status == 422

@@ -172,15 +172,16 @@ def cost_benefit_tables(comparison) -> list[Table]:
 def key_rows(rows: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     """The rows worth a manager's screen: every queue KPI overall and service level per queue;
     occupancy and hours of all agents; AHT and FCR of piloting groups beside their control
-    groups; costs, where any scenario has them."""
+    groups; costs, where any scenario has them; CSAT and NPS of all customers, where rated."""
     piloting = {name.removesuffix(" (pilot)") for name in rows.name if name.endswith(" (pilot)")}
     piloting |= {f"{name} (pilot)" for name in piloting}
     queue = (rows.level == "queue") & ((rows.name == "ALL") | (rows.kpi == "service_level"))
     group = (rows.level == "group") & (((rows.name == "ALL") & rows.kpi.isin(["occupancy", "staffed_hours"]))
                                        | (rows.name.isin(piloting) & rows.kpi.isin(["aht", "fcr"])))
     cost = (rows.level == "cost") & (rows[names].fillna(0) != 0).any(axis=1)
-    shown = rows[queue | group | cost]
-    level = shown.level.map({"queue": 0, "group": 1, "cost": 2})
+    customer = (rows.level == "customer") & rows.kpi.isin(["csat", "nps"])    # with a satisfaction model
+    shown = rows[queue | group | cost | customer]
+    level = shown.level.map({"queue": 0, "group": 1, "cost": 2, "customer": 3})
     base = shown.name.str.removesuffix(" (pilot)")
     first = {name: i for i, name in enumerate(dict.fromkeys(base))}     # a pilot beside its control
     order = pd.DataFrame({"level": level, "base": base.map(first), "kpi": shown.kpi.map({"aht": 0, "fcr": 1}).fillna(0),
