@@ -60,7 +60,8 @@ def test_every_compared_kpi_is_declared_and_the_rows_say_its_unit():
         assert row.kpi in LEVELS[row.level], (row.level, row.kpi)
         assert row.unit == kpi(row.kpi, row.level).unit
     meta = json.loads(comparison_json(c))["kpi_definitions"]
-    assert set(meta) == {"queue", "group", "cost"} and meta["cost"]["cost_per_contact"]["unit"] == "currency"
+    assert set(meta) == {"queue", "group", "cost", "customer"} and meta["cost"]["cost_per_contact"]["unit"] == "currency"
+    assert meta["customer"]["fcr"]["percent"] and "csat" in meta["customer"]
 
 
 def test_directions_of_known_kpis():
