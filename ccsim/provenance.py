@@ -9,9 +9,7 @@ import platform
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-import yaml
-
-from ccsim.scenario.dump import scenario_dict
+from ccsim.scenario.dump import scenario_text
 from ccsim.scenario.models import Scenario
 
 LIBRARIES = ("numpy", "scipy", "pandas", "simpy")
@@ -22,11 +20,6 @@ def _version(package: str) -> str:
         return version(package)
     except PackageNotFoundError:
         return "unknown"
-
-
-def scenario_text(sc: Scenario) -> str:
-    """The resolved scenario as YAML: `ccsim.load_scenario(yaml.safe_load(text))` gives it back."""
-    return yaml.safe_dump(scenario_dict(sc), sort_keys=False, allow_unicode=True, width=120)
 
 
 def provenance(sc: Scenario, seed: int, replications: int) -> dict[str, Any]:

@@ -114,10 +114,6 @@ class RecordStore:
             frame(plan, rec).to_parquet(tmp, engine="pyarrow", index=False)
             os.replace(tmp, path)
 
-    def replications(self) -> list[int]:
-        """The replications whose records the store holds, in order."""
-        return sorted(int(p.stem.removeprefix("part-")) for p in (self.folder / "contacts").glob("part-*.parquet"))
-
     def read(self, table: str, plan: Plan) -> pd.DataFrame:
         """The whole `table` ("contacts" or "legs"), replications in order, with the plan's categories."""
         parts = sorted((self.folder / table).glob("part-*.parquet"))

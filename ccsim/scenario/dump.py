@@ -34,6 +34,12 @@ def scenario_dict(sc: Scenario) -> dict[str, Any]:
     return data
 
 
+def scenario_text(sc: Scenario) -> str:
+    """The scenario as the YAML text of a scenario file: `load_scenario(yaml.safe_load(text))`
+    gives it back."""
+    return yaml.safe_dump(scenario_dict(sc), sort_keys=False, allow_unicode=True, width=120)
+
+
 def write_scenario(sc: Scenario, path: Path | str) -> Path:
     """Write `sc` as a YAML scenario file at `path`; returns the path.
 
@@ -44,6 +50,6 @@ def write_scenario(sc: Scenario, path: Path | str) -> Path:
         >>> ccsim.load_scenario(path) == sc
         True
     """
-    text = yaml.safe_dump(scenario_dict(sc), sort_keys=False, allow_unicode=True, width=120)
+    text = scenario_text(sc)
     atomic_write(path, lambda handle: handle.write(text))
     return Path(path)
