@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ccsim.model.arrivals import Arrivals, draw_arrivals
-from ccsim.model import lanes
+from ccsim.model.arrivals import ArrivalDraws, Arrivals, blocks
+from ccsim.model import chunks, lanes
 from ccsim.model.availability import Availability
 from ccsim.model.chat import Chat
 from ccsim.model.flows import Flows
@@ -49,7 +49,6 @@ class EngineRecords:
     off: np.ndarray             # (n, 4): group, start s, end s, kind (BREAK, SHRINKAGE) of spells off work
     present_s: np.ndarray       # (groups, intervals): agent-seconds present in each interval
     returns_pending: int        # repeat contacts and retrials still scheduled at the end
-    pilot_customers: np.ndarray  # (fresh contacts,) bool: the customer is in a pilot on contacts
 
 
 class Observer:
@@ -65,19 +64,25 @@ class Observer:
 class Engine:
     """Simulates one replication of a `Plan`."""
 
-    def __init__(self, plan: Plan, seed: int, replication: int, arrivals: Arrivals | None = None,
-                 observer: Observer | None = None):
+    def __init__(self, plan: Plan, seed: int, replication: int, observer: Observer | None = None,
+                 on_chunk: Callable[[EngineRecords], None] | None = None):
+        """`on_chunk`, if given, receives at the end of each arrival block but the last the
+        records of the customers done by then (`EngineRecords` without `off`, `present_s` and
+        pending returns, which come with `run`'s records), and their rows are reused: the
+        engine then holds the rows of customers still in progress, not those of the whole run."""
         self.plan = plan
         self.observer = observer
-        arrivals = draw_arrivals(plan, seed, replication) if arrivals is None else arrivals
+        self.on_chunk = on_chunk
+        self._seed, self._replication = seed, replication
         self.kernel = Kernel(plan.start_s - plan.warmup_s)
         self.env = self.kernel.env      # for callers adding SimPy processes (e.g. to watch a run)
-        self._fresh(arrivals)
-        self.pilot_customer = (stream(seed, replication, "pilot").random(len(arrivals)) < plan.pilot_contacts
-                               ).tolist() if plan.pilot_contacts > 0 else None
+        self.contacts, self.legs = Table(CONTACT_FIELDS), Table(LEG_FIELDS)
+        self._entry = [plan.source_entry(source) for source in range(len(plan.source_key))]
+        self._pilot_draw = stream(seed, replication, "pilot") if plan.pilot_contacts > 0 else None
+        self.has_pilot = self._pilot_draw is not None
         self.handle_factor = None if plan.handle_factor is None else plan.handle_factor.tolist()
         self.pilot_factor = plan.pilot_handle_factor.tolist()
-        self.scales_handle = self.handle_factor is not None or self.pilot_customer is not None
+        self.scales_handle = self.handle_factor is not None or self.has_pilot
         self.after_service = plan.flows.after_service
         # abandonment is lazy (no patience event) except where a retrial must start on time
         self._lazy = tuple(plan.flows.retrial[q] is None for q in plan.line_queue)
@@ -124,26 +129,24 @@ class Engine:
             elif tiers is not None and free[line]:
                 self._offer_lane[line] = lanes.tiered_offer_lane(self, line, tiers[0][line], self._release_of)
 
-    def _fresh(self, arrivals: Arrivals) -> None:
-        """Records for every fresh contact and its first leg (both at the index of its arrival);
-        contacts and legs that flows create later come after them."""
+    def _admit(self, arrivals: Arrivals) -> list[int]:
+        """Rows for the block's fresh contacts and their first legs; return the legs in arrival
+        order. A process contact starts waiting when its stage opens."""
         plan, n = self.plan, len(arrivals)
-        entry = [plan.source_entry(source) for source in range(len(plan.source_key))]
+        entry = self._entry
         queue = np.array([q for q, _ in entry] or [0])[arrivals.source]
         process = np.array([p for _, p in entry] or [0])[arrivals.source]
         line = np.array([plan.queue_line[q] if p < 0 else plan.stages[p][0].line for q, p in entry] or [0])
         stage = np.where(process >= 0, 0, -1)
-        ids = np.arange(n)
-        # the run ends before any later arrival; a process contact starts waiting when its stage opens
-        self.contacts = Table(CONTACT_FIELDS, n, customer=ids, process=process, stage=stage, last_leg=ids,
-                              arrival=arrivals.time)
-        self.legs = Table(LEG_FIELDS, n, contact=ids, queue=queue, line=line[arrivals.source],
-                          enqueue=np.where(process < 0, arrivals.time, np.nan),
-                          handle=arrivals.handle_s, patience=arrivals.patience_s, stage=stage)
-        self._arrival_s = arrivals.time.tolist()
-        self._arrival_process = process.tolist() if (process >= 0).any() else None
-        self._fresh_lines = [int(line[source]) for source in range(len(plan.source_key))
-                             if plan.rates_per_s[source].any()]
+        pilot = self._pilot_draw.random(n) < plan.pilot_contacts if self.has_pilot else 0
+        contacts = self.contacts.put(n, process=process, stage=stage, arrival=arrivals.time, pilot=pilot)
+        legs = self.legs.put(n, contact=contacts, queue=queue, line=line[arrivals.source],
+                             enqueue=np.where(process < 0, arrivals.time, np.nan),
+                             handle=arrivals.handle_s, patience=arrivals.patience_s, stage=stage)
+        columns = self.contacts.arrays()
+        columns["customer"][contacts], columns["last_leg"][contacts] = contacts, legs
+        del columns         # a view: the table takes no more rows while it lives
+        return legs.tolist()
 
     def _shortcuts(self) -> tuple[list[int], list[int]]:
         """Per line the group that alone serves it, per group the line it alone serves (-1: none),
@@ -165,6 +168,8 @@ class Engine:
 
     # -- running ---------------------------------------------------------------------
     def run(self) -> EngineRecords:
+        """Run the replication, one arrival block at a time; the records of every customer not
+        handed to `on_chunk`."""
         plan, kernel = self.plan, self.kernel
         self.staffing.start()
         # every heap entry is a new tuple: with the collector on, its passes over the whole process
@@ -172,52 +177,48 @@ class Engine:
         collecting = gc.isenabled()
         gc.disable()
         try:
-            kernel.run(plan.end_s, self._arrival_s, self._arrivals_to())
+            arrive = self._arrivals_to()
+            spans, draws = blocks(plan), ArrivalDraws(plan, self._seed, self._replication)
+            for block, (_, until_s) in enumerate(spans):
+                arrivals = draws.next_block()
+                kernel.run(until_s, arrivals.time.tolist(), arrive, self._admit(arrivals))
+                del arrivals
+                if self.on_chunk is not None and block + 1 < len(spans):
+                    self.on_chunk(chunks.take_done(self))
         finally:
             if collecting:
                 gc.enable()
         for pool in self.pools:
             pool.account(plan.end_s)
         self.lines.expire_until(plan.end_s)
-        legs = self.legs.arrays()
-        at_end = np.zeros(len(self.legs), dtype=np.int8)
-        at_end[self.lines.waiting_legs()] = WAITING_AT_END
-        answered = legs["state"] == ANSWERED
-        done_s = legs["answer"] + legs["handle"]      # a service ends one handle time after its answer
-        in_service = answered & (done_s >= plan.end_s)  # its completion event never ran
-        at_end[in_service] = IN_SERVICE_AT_END
-        legs["result"][in_service] = OPEN              # no after-service decision ran
-        legs["end"][answered] = done_s[answered]
-        legs["at_end"] = at_end
-        flows = self.flows
-        return EngineRecords(legs, self.contacts.arrays(), np.array(flows.stage_log, dtype=float).reshape(-1, 5),
-                             np.array(self.availability.off_spells(), dtype=float).reshape(-1, 4),
-                             np.array([pool.present_s[:-1] for pool in self.pools]).reshape(plan.n_groups, -1),
-                             flows.returns_scheduled - flows.returns_arrived,
-                             np.array(self.pilot_customer or [], dtype=bool))
+        return chunks.take_rest(self)
 
     def _arrivals_to(self) -> Callable[[int], None]:
-        """What the kernel calls with each fresh arrival: a line's lane when every fresh contact
-        starts in that line."""
-        if self._arrival_process is not None:
+        """What the kernel calls with each fresh arrival's first leg: a line's lane when every
+        fresh contact starts in that line."""
+        plan = self.plan
+        sources = [s for s in range(len(plan.source_key)) if plan.rates_per_s[s].any()]
+        if any(self._entry[s][1] >= 0 for s in sources):
             return self._arrive
-        lines = set(self._fresh_lines)
+        lines = {plan.queue_line[self._entry[s][0]] for s in sources}
         lane = self._offer_lane[lines.pop()] if len(lines) == 1 else None
         return self.offer if lane is None else lane
 
     # -- a contact moves -----------------------------------------------------------------
-    def _arrive(self, i: int) -> None:
-        """Fresh arrival i: offer its first leg (the leg with its index), or start its process."""
-        if self._arrival_process[i] < 0:
-            self.offer(i)
+    def _arrive(self, leg: int) -> None:
+        """A fresh arrival, with its first leg: offer the leg, or start the contact's process."""
+        contact = self.legs.contact[leg]
+        if self.contacts.process[contact] < 0:
+            self.offer(leg)
         else:
-            self.flows.start_process(i)
+            self.flows.start_process(contact, leg)
 
     def new_contact(self, customer: int, attempt: int, kind: int, process: int) -> int:
-        """Register a contact arriving now (customer -1: a new customer) and return its index."""
-        contact = len(self.contacts)
-        return self.contacts.add(customer=contact if customer < 0 else customer, attempt=attempt, kind=kind,
-                                 arrival=self.kernel.now, process=process)
+        """Register a contact arriving now of `customer` (the row of its first contact) and
+        return its row."""
+        contacts = self.contacts
+        return contacts.add(customer=customer, attempt=attempt, kind=kind, arrival=self.kernel.now, process=process,
+                            pilot=contacts.pilot[customer])
 
     def new_leg(self, contact: int, queue: int, line: int, origin: int, handle: float, patience: float,
                 stage: int) -> int:
@@ -282,10 +283,7 @@ class Engine:
 
     def in_pilot(self, leg: int) -> bool:
         """Is the customer of `leg` in a pilot on contacts?"""
-        if self.pilot_customer is None:
-            return False
-        customer = self.contacts.customer[self.legs.contact[leg]]
-        return customer < len(self.pilot_customer) and self.pilot_customer[customer]
+        return self.has_pilot and self.contacts.pilot[self.legs.contact[leg]] == 1
 
     def handle_scale(self, group: int, leg: int) -> float:
         """Factor on the handle time of `leg` served by `group`: the group's, and a pilot's."""

@@ -68,7 +68,7 @@ class Flows:
         # per queue: may a service end in anything but resolution (a transfer, an FCR below 1, a pilot)?
         # (a learning ramp moves a group's FCR from the queue's own towards its changed one)
         ramped = any(r is not None for r in plan.ramp)
-        self.may_route = [bool(flows.transfers[q]) or engine.pilot_customer is not None
+        self.may_route = [bool(flows.transfers[q]) or engine.has_pilot
                           or any(fcr[q] < 1.0 for fcr in self.fcr) or (ramped and flows.fcr[q] < 1.0)
                           for q in range(nq)]
         self.groups_for = [[g for g in range(plan.n_groups) if q in plan.rank[g]] for q in range(nq)]
@@ -99,7 +99,7 @@ class Flows:
                     return
         group = legs.group[leg]
         ramp = self.plan.ramp[group]
-        if self.engine.pilot_customer is not None and self.engine.in_pilot(leg):
+        if self.engine.has_pilot and self.engine.in_pilot(leg):
             now = self.engine.kernel.now
             change = self.fcr_change[group][q] * ramp_share(ramp, now) \
                 + self.pilot_fcr[q] * ramp_share(self.plan.pilot_ramp, now)
@@ -217,9 +217,9 @@ class Flows:
         return True
 
     # -- multi-stage processes -----------------------------------------------------------
-    def start_process(self, contact: int) -> None:
-        """Fresh process contact `contact` (its first leg has the same index) enters its first stage."""
-        self._enter_stage(contact, contact)
+    def start_process(self, contact: int, leg: int) -> None:
+        """Fresh process contact `contact`, with its prepared first leg, enters its first stage."""
+        self._enter_stage(contact, leg)
 
     def _enter_stage(self, contact: int, leg: int = -1, stage: StagePlan | None = None) -> None:
         """Offer the contact's current stage (`stage`, if given) now, or after the stage's delay;

@@ -49,14 +49,14 @@ class Kernel:
         self._heap.extend([(now + delay_s, NORMAL, next(ids), callback, value) for delay_s, value in delays])
         heapify(self._heap)
 
-    def run(self, until_s: float, arrival_s: list[float], arrive: Callable[[int], None]) -> None:
-        """Process events, and `arrive(i)` at each `arrival_s[i]` (sorted), up to `until_s`
+    def run(self, until_s: float, arrival_s: list[float], arrive: Callable[[int], None], values: list) -> None:
+        """Process events, and `arrive(values[i])` at each `arrival_s[i]` (sorted), up to `until_s`
         (exclusive, as `Environment.run(until)`). An arrival at the same time as a heap event
         comes first."""
         env, heap, step = self.env, self._heap, self.env.step
         heappush(heap, _LAST)           # the heap is never empty: no check per event
         try:
-            for i, next_s in enumerate(arrival_s[:bisect_left(arrival_s, until_s)] + [until_s]):
+            for value, next_s in zip([*values, None], arrival_s[:bisect_left(arrival_s, until_s)] + [until_s]):
                 while True:             # the events due before the next arrival (or the end)
                     entry = heap[0]
                     head_s = entry[0]
@@ -71,7 +71,7 @@ class Kernel:
                         step()          # a SimPy event: SimPy processes it
                 env._now = self.now = next_s
                 if next_s < until_s:
-                    arrive(i)
+                    arrive(value)
         finally:
             heap.remove(_LAST)
             heapify(heap)

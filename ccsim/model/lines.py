@@ -138,6 +138,18 @@ class WaitingLines:
         self._deadlines = None
 
     # -- housekeeping --------------------------------------------------------------------
+    def forget_stale(self) -> None:
+        """Drop the entries of legs no longer waiting where they were (before their rows are
+        taken by new legs, which must not inherit them). In place: lanes hold the FIFOs."""
+        where = self._where
+        for line, fifo in enumerate(self._fifo):
+            kept = [entry for entry in fifo if where.get(entry[2]) == line]
+            fifo.clear()
+            fifo.extend(kept)
+        if self._deadlines is not None:
+            self._deadlines[:] = [entry for entry in self._deadlines if entry[1] in where]
+            heapify(self._deadlines)
+
     def _purge(self, now: float) -> None:
         deadlines, where = self._deadlines, self._where
         if deadlines is None:       # first exact count: every lazy deadline of a leg still waiting

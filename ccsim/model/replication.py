@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from ccsim.model.availability import BREAK
-from ccsim.model.engine import Engine
+from ccsim.model.engine import Engine, EngineRecords
 from ccsim.model.plan import Plan
 from ccsim.model.states import ANSWERED, DONE, RESOLVED, WAITING, WAITING_AT_END
 
@@ -41,10 +42,28 @@ class ReplicationRecords:
 
 
 def run_replication(plan: Plan, seed: int, replication: int) -> ReplicationRecords:
-    """Simulate replication number `replication` of `plan` with base seed `seed`."""
+    """Simulate replication number `replication` of `plan` with base seed `seed`: its records."""
     engine = Engine(plan, seed, replication)
     records = engine.run()
     vars(engine).clear()    # it and its collaborators refer to each other: free its state now, not at the next collection
+    return replication_records(plan, replication, records)
+
+
+def stream_replication(plan: Plan, seed: int, replication: int,
+                       consume: Callable[[ReplicationRecords], None]) -> None:
+    """Simulate replication number `replication` of `plan` and hand its records to `consume` in
+    chunks of whole customers as they are done (at the end of each day, and the rest at the end):
+    the engine then holds the customers in progress, not the whole run. The chunks' arrays (busy,
+    present and off seconds, breaks, pending returns) add up to the replication's."""
+    engine = Engine(plan, seed, replication, on_chunk=lambda chunk: consume(replication_records(plan, replication,
+                                                                                                chunk)))
+    records = engine.run()
+    vars(engine).clear()
+    consume(replication_records(plan, replication, records))
+
+
+def replication_records(plan: Plan, replication: int, records: EngineRecords) -> ReplicationRecords:
+    """The measured period of the engine's records (of a whole replication, or of a chunk of it)."""
     legs, contacts = records.legs, records.contacts
     # a chat occupies 1 / capacity of its agent; everything else the whole agent
     capacity = np.array(plan.chat_capacity)[np.maximum(legs["group"], 0)]
@@ -93,9 +112,7 @@ def run_replication(plan: Plan, seed: int, replication: int) -> ReplicationRecor
     served = legs["group"][np.where(answered)[0]]
     last_group = np.full(n_contacts, -1)
     last_group[contact_of_leg[answered]] = served
-    pilot = np.zeros(n_contacts, dtype=bool)          # customers in a pilot on contacts
-    in_trial = contacts["customer"] < records.pilot_customers.size
-    pilot[in_trial] = records.pilot_customers[contacts["customer"][in_trial]]
+    pilot = contacts["pilot"].astype(bool)          # customers in a pilot on contacts
     contact_table = {
         "customer": contacts["customer"], "attempt": contacts["attempt"], "kind": contacts["kind"],
         "queue": queue, "arrival_s": contacts["arrival"], "wait_s": per_contact(wait),

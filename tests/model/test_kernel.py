@@ -37,7 +37,7 @@ def test_kernel_runs_its_events_arrivals_and_simpy_processes_in_time_order():
     kernel.at(2.0, note, "event")
     kernel.at(2.0, note, "event, scheduled later")
     kernel.at(9.0, note, "after the end")
-    kernel.run(5.0, [0.5, 2.0, 4.0], lambda i: note(f"arrival {i}"))
+    kernel.run(5.0, [0.5, 2.0, 4.0], lambda i: note(f"arrival {i}"), [0, 1, 2])
     assert seen == [(0.5, "arrival 0"), (1.5, "process"), (2.0, "arrival 1"), (2.0, "event"),
                     (2.0, "event, scheduled later"), (2.5, "from process"), (4.0, "arrival 2")]
     assert kernel.now == 5.0 and [v for _, v in kernel.pending()] == ["after the end"]
@@ -48,7 +48,7 @@ def test_simpy_goes_on_after_a_kernel_run():
     kernel = Kernel(0.0)
     kernel.at(1.0, lambda v: None, None)
     timeout = kernel.env.timeout(7.0)
-    kernel.run(5.0, [2.0, 6.0], lambda i: None)
+    kernel.run(5.0, [2.0, 6.0], lambda i: None, [0, 1])
     assert kernel.env.peek() == 7.0
     kernel.env.run()
     assert kernel.env.now == 7.0 and timeout.processed
