@@ -82,6 +82,7 @@ def _records(engine: "Engine", leg_rows: np.ndarray, contact_rows: np.ndarray, a
     leg_number[leg_rows] = np.arange(leg_rows.size)
     legs["contact"] = number[legs["contact"]]
     contacts["customer"] = number[contacts["customer"]]
+    contacts["first_leg"] = leg_number[contacts["first_leg"]]
     contacts["last_leg"] = leg_number[contacts["last_leg"]]
     answered = legs["state"] == ANSWERED
     legs["end"][answered] = legs["answer"][answered] + legs["handle"][answered]

@@ -144,7 +144,8 @@ class Engine:
                              enqueue=np.where(process < 0, arrivals.time, np.nan),
                              handle=arrivals.handle_s, patience=arrivals.patience_s, stage=stage)
         columns = self.contacts.arrays()
-        columns["customer"][contacts], columns["last_leg"][contacts] = contacts, legs
+        columns["customer"][contacts], columns["first_leg"][contacts], columns["last_leg"][contacts] = \
+            contacts, legs, legs
         del columns         # a view: the table takes no more rows while it lives
         return legs.tolist()
 
@@ -225,7 +226,10 @@ class Engine:
         """Register a leg of `contact` waiting in `line` from now; return its index."""
         leg = self.legs.add(contact=contact, queue=queue, line=line, enqueue=self.kernel.now, handle=handle,
                             patience=patience, origin=origin, stage=stage)
-        self.contacts.last_leg[contact] = leg
+        contacts = self.contacts
+        if contacts.first_leg[contact] < 0:
+            contacts.first_leg[contact] = leg
+        contacts.last_leg[contact] = leg
         return leg
 
     def offer(self, leg: int) -> None:

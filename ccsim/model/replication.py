@@ -74,10 +74,8 @@ def replication_records(plan: Plan, replication: int, records: EngineRecords) ->
         - legs["enqueue"]
     n_contacts = contacts["kind"].size
     contact_of_leg = legs["contact"]
-    first_leg = np.full(n_contacts, np.iinfo(np.int64).max)
-    np.minimum.at(first_leg, contact_of_leg, np.arange(contact_of_leg.size))
-    has_leg = first_leg < contact_of_leg.size
-    first_leg = np.where(has_leg, first_leg, 0)
+    has_leg = contacts["first_leg"] >= 0
+    first_leg = np.where(has_leg, contacts["first_leg"], 0)
     last_leg = np.where(has_leg, contacts["last_leg"], 0)
 
     def of_leg(values: np.ndarray, legs_of: np.ndarray, fill) -> np.ndarray:
@@ -93,9 +91,11 @@ def replication_records(plan: Plan, replication: int, records: EngineRecords) ->
     def per_contact(weights):
         return np.bincount(contact_of_leg, weights=weights, minlength=n_contacts)
 
+    # legs by answer time (rows are reused, so row order is not creation order): the last assigned wins
+    by_answer = np.flatnonzero(answered)
+    by_answer = by_answer[np.argsort(legs["answer"][by_answer], kind="stable")]
     answer_first = np.full(n_contacts, np.nan)
-    order = np.flatnonzero(answered)[::-1]  # the first answered leg wins when assigned last
-    answer_first[contact_of_leg[order]] = legs["answer"][order]
+    answer_first[contact_of_leg[by_answer[::-1]]] = legs["answer"][by_answer[::-1]]
     pending = contacts["pending"].astype(bool)
     outcome = np.where(pending, WAITING, of_leg(state, last_leg, WAITING))
     done_stages = np.bincount(records.stages[:, 0].astype(np.int64), minlength=n_contacts) \
@@ -109,9 +109,8 @@ def replication_records(plan: Plan, replication: int, records: EngineRecords) ->
     rows = rows[np.argsort(contacts["arrival"][rows], kind="stable")]   # contacts in arrival order
     index = np.full(n_contacts, -1)
     index[rows] = np.arange(rows.size)
-    served = legs["group"][np.where(answered)[0]]
     last_group = np.full(n_contacts, -1)
-    last_group[contact_of_leg[answered]] = served
+    last_group[contact_of_leg[by_answer]] = legs["group"][by_answer]
     pilot = contacts["pilot"].astype(bool)          # customers in a pilot on contacts
     contact_table = {
         "customer": contacts["customer"], "attempt": contacts["attempt"], "kind": contacts["kind"],

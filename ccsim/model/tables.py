@@ -31,7 +31,7 @@ LEG_FIELDS: dict[str, tuple[str, float]] = {
 CONTACT_FIELDS: dict[str, tuple[str, float]] = {
     "customer": ("q", 0), "attempt": ("q", 1), "kind": ("q", FRESH), "arrival": ("d", math.nan),
     "process": ("q", -1), "stage": ("q", -1), "stage_entry": ("d", math.nan),
-    "transfers": ("q", 0), "escalations": ("q", 0), "last_leg": ("q", -1), "pending": ("b", 0),
+    "transfers": ("q", 0), "escalations": ("q", 0), "first_leg": ("q", -1), "last_leg": ("q", -1), "pending": ("b", 0),
     "pilot": ("b", 0),      # the customer is in a pilot on contacts
 }
 
