@@ -72,10 +72,11 @@ def test_records_argument_is_checked(bad):
 
 def test_one_channel_pools_every_leg():
     """With one channel the channel row is every leg pooled, computed here the general way."""
-    from ccsim.kpis.legs import _kpis_by_row
+    from ccsim.kpis.legs import channel_rows, finish_queues, queue_parts
+    from ccsim.kpis.quantiles import CAP
 
     res = ccsim.simulate("scenarios/hotline.yml", replications=2, seed=6)
     assert list(res.channels.index) == ["voice"]
     for reduced, full in zip(res.records, full_records(res)):
-        pooled = _kpis_by_row(res.plan, full.legs, np.zeros(full.legs["queue"].size, dtype=np.int64), 1)
+        pooled = finish_queues(res.plan, queue_parts(res.plan, full.legs, CAP), channel_rows(res.plan), CAP)
         np.testing.assert_array_equal(kpis.channel_kpis(res.plan, reduced), pooled)

@@ -1,5 +1,6 @@
-"""KPIs of the agent groups of one replication (occupancy, hours, cost), the costs shared among
-queues with their penalties, and occupancy warnings. Filled by KPI name (`registry.columns`)."""
+"""KPIs of the agent groups of a replication (occupancy, hours, cost): the parts a chunk of
+customers contributes and the KPIs of merged parts; the costs shared among queues with their
+penalties; occupancy warnings. Filled by KPI name (`registry.columns`)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ccsim.kpis.cache import per_replication
-from ccsim.kpis.legs import interval_kpis, queue_kpis
+from ccsim.kpis.parts import Parts
 from ccsim.kpis.registry import columns, index
 from ccsim.model.plan import Plan
 from ccsim.model.replication import ReplicationRecords
@@ -17,57 +17,68 @@ from ccsim.stats import ratio
 from ccsim.units import format_clock
 
 
-@per_replication
-def group_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
-    """(groups + 1, group KPIs) for one replication; the last row is all groups.
+def group_parts(plan: Plan, chunk: ReplicationRecords) -> Parts:
+    """Per agent group: the legs its agents answered, their handle seconds per queue (what costs
+    are shared by), the services that ended with a decision and those resolved, and the chunk's
+    agent-seconds per interval (busy, present, off, on breaks) and breaks."""
+    legs = chunk.legs
+    ng, nq = plan.n_groups, plan.n_queues
+    served = legs["outcome"] == ANSWERED
+    group = np.where(served, legs["group"], ng)                      # unserved legs in a spare bin
+
+    def per_group(weights):
+        return np.bincount(group, weights=weights, minlength=ng + 1)[:ng]
+
+    cell = np.where(served, legs["group"] * nq + legs["queue"], ng * nq)
+    handle = np.bincount(cell, weights=np.where(served, legs["handle_s"], 0.0), minlength=(ng + 1) * nq)
+    decided = served & (legs["result"] != OPEN)        # services still running at the end decided nothing
+    return Parts({"handled": per_group(served.astype(float)), "handle": handle[:ng * nq].reshape(ng, nq),
+                  "decided": per_group(decided.astype(float)),
+                  "resolved": per_group((decided & (legs["result"] == RESOLVED)).astype(float)),
+                  "busy_s": chunk.busy_s, "present_s": chunk.present_s, "off_s": chunk.off_s,
+                  "break_s": chunk.break_s, "breaks": chunk.breaks})
+
+
+def finish_groups(plan: Plan, parts: Parts) -> np.ndarray:
+    """(groups + 1, group KPIs); the last row is all groups.
 
     Staffed hours are hours present and available (agents staying to finish a contact
     included); off hours are scheduled hours lost to shrinkage and breaks; both are paid.
     """
-    legs = rec.legs
-    served = legs["outcome"] == ANSWERED
-    group = np.where(served, legs["group"], plan.n_groups)           # unserved legs in a spare bin
+    p = parts.sums
 
-    def per_group(weights):
-        counts = np.bincount(group, weights=weights, minlength=plan.n_groups + 1)[:plan.n_groups]
-        return np.append(counts, counts.sum())
+    def with_total(values):
+        return np.append(values, values.sum())
 
-    handled = per_group(served.astype(float))
-    aht = ratio(per_group(np.where(served, legs["handle_s"], 0.0)), handled)
-    decided = served & (legs["result"] != OPEN)        # services still running at the end decided nothing
-    fcr = ratio(per_group((decided & (legs["result"] == RESOLVED)).astype(float)), per_group(decided.astype(float)))
-    hours = np.stack([rec.busy_s.sum(axis=1), rec.present_s.sum(axis=1), plan.staff.sum(axis=1) * plan.interval_s,
-                      rec.off_s.sum(axis=1), rec.break_s.sum(axis=1)], axis=1) / 3600.0
+    handled = with_total(p["handled"])
+    hours = np.stack([p["busy_s"].sum(axis=1), p["present_s"].sum(axis=1), plan.staff.sum(axis=1) * plan.interval_s,
+                      p["off_s"].sum(axis=1), p["break_s"].sum(axis=1)], axis=1) / 3600.0
     cost = (hours[:, 1] + hours[:, 3]) * plan.cost_per_hour
-    rows = np.column_stack([hours, rec.breaks, cost])
+    rows = np.column_stack([hours, p["breaks"], cost])
     rows = np.vstack([rows, rows.sum(axis=0)])
     busy, present, scheduled, off, break_hours, breaks, cost = rows.T
     return columns("group", {
-        "occupancy": ratio(busy, present), "handled": handled, "aht": aht, "fcr": fcr, "busy_hours": busy,
+        "occupancy": ratio(busy, present), "handled": handled,
+        "aht": ratio(with_total(p["handle"].sum(axis=1)), handled),
+        "fcr": ratio(with_total(p["resolved"]), with_total(p["decided"])), "busy_hours": busy,
         "staffed_hours": present, "scheduled_hours": scheduled, "off_hours": off,
         "shrinkage": ratio(off - break_hours, scheduled), "break_hours": break_hours, "breaks": breaks, "cost": cost})
 
 
-@per_replication
-def cost_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
-    """(queues + 1, cost KPIs) for one replication. Each group's agent cost is shared among
-    the queues in proportion to the handle time its agents gave them ("ALL" holds the whole
-    cost, idle groups included); penalties price abandoned contacts, contacts answered after
-    the threshold and intervals whose service level misses the target (`costs` in the scenario).
-    Costs per contact divide by answered contacts."""
+def finish_costs(plan: Plan, queues: np.ndarray, groups: np.ndarray, intervals: np.ndarray,
+                 handle_s: np.ndarray) -> np.ndarray:
+    """(queues + 1, cost KPIs) from a replication's queue, group and interval KPIs and the handle
+    seconds each group gave each queue. Each group's agent cost is shared among the queues in
+    proportion to that handle time ("ALL" holds the whole cost, idle groups included); penalties
+    price abandoned contacts, contacts answered after the threshold and intervals whose service
+    level misses the target (`costs` in the scenario). Costs per contact divide by answered contacts."""
     nq = plan.n_queues
-    queues, groups = queue_kpis(plan, rec), group_kpis(plan, rec)
     answered, abandoned, within = (queues[:, index("queue", k)]
                                    for k in ("answered", "abandoned", "answered_within_threshold"))
-    legs = rec.legs
-    served = legs["outcome"] == ANSWERED
-    cell = np.where(served, legs["group"] * nq + legs["queue"], plan.n_groups * nq)
-    handle = np.bincount(cell, weights=legs["handle_s"] * served, minlength=(plan.n_groups + 1) * nq)
-    handle = handle[:plan.n_groups * nq].reshape(plan.n_groups, nq)
     group_cost = groups[:-1, index("group", "cost")]
-    share = np.nan_to_num(ratio(handle, handle.sum(axis=1, keepdims=True)))
+    share = np.nan_to_num(ratio(handle_s, handle_s.sum(axis=1, keepdims=True)))
     agent_cost = np.append(group_cost @ share, group_cost.sum())
-    sl = interval_kpis(plan, rec)[:, :nq, index("interval", "service_level")]
+    sl = intervals[:, :nq, index("interval", "service_level")]
     missed = (sl < plan.sl_target).sum(axis=0).astype(float)
     missed = np.append(missed, missed.sum())
     per_queue = np.stack([abandoned[:nq], (answered - within)[:nq], missed[:nq]]) * plan.penalties

@@ -4,28 +4,27 @@ there once the per-contact records are let go (`ccsim.kpis.reduce`)."""
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-
 import numpy as np
 
 from ccsim.errors import RecordsNotKept
+from ccsim.kpis.accumulate import KpiAccumulator, cache_key
+from ccsim.model.plan import Plan
+from ccsim.model.replication import ReplicationRecords
 
 
-def per_replication(compute: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
-    """`compute(plan, rec, **options)`, computed once per replication record and options (a record
-    belongs to one plan) and returned read-only, so that no caller can change what others see."""
-
-    @functools.wraps(compute)
-    def cached(plan, rec, **options) -> np.ndarray:
-        key = (compute.__name__, *sorted(options.items()))
+def replication_kpis(plan: Plan, rec: ReplicationRecords, name: str, **options) -> np.ndarray:
+    """The KPIs of level function `name` (with `options`) for replication `rec` of `plan`,
+    read-only: from its `kpi_cache`, else computed from its records as one chunk (every level
+    summarized at once, see `ccsim.kpis.accumulate`)."""
+    key = cache_key(name, options)
+    if key not in rec.kpi_cache:
+        if rec.legs is None:
+            raise RecordsNotKept(f"{name}{options or ''} was not computed while the replication's records were in "
+                                 "memory; compute it in ccsim.kpis.reduce, or keep the records")
+        whole = KpiAccumulator(plan)
+        whole.add(rec)
+        for computed, value in whole.kpi_cache().items():
+            rec.kpi_cache.setdefault(computed, value)
         if key not in rec.kpi_cache:
-            if rec.legs is None:
-                raise RecordsNotKept(f"{compute.__name__}{options or ''} was not computed while the replication's "
-                                     "records were in memory; compute it in ccsim.kpis.reduce, or keep the records")
-            value = compute(plan, rec, **options)
-            value.setflags(write=False)
-            rec.kpi_cache[key] = value
-        return rec.kpi_cache[key]
-
-    return cached
+            rec.kpi_cache[key] = whole.kpis(name, **options)
+    return rec.kpi_cache[key]

@@ -184,10 +184,10 @@ ORDER = {
 # How each level's KPIs are computed: the function (plan, replication records) -> array whose last
 # axis holds the level's KPIs, filled by name.
 COMPUTED_BY = {
-    "queue": "ccsim.kpis.legs.queue_kpis", "channel": "ccsim.kpis.legs.channel_kpis",
-    "interval": "ccsim.kpis.legs.interval_kpis", "group": "ccsim.kpis.agents.group_kpis",
-    "customer": "ccsim.kpis.customers.customer_kpis", "stage": "ccsim.kpis.customers.stage_kpis",
-    "process": "ccsim.kpis.customers.process_kpis", "cost": "ccsim.kpis.agents.cost_kpis",
+    "queue": "ccsim.kpis.replication.queue_kpis", "channel": "ccsim.kpis.replication.channel_kpis",
+    "interval": "ccsim.kpis.replication.interval_kpis", "group": "ccsim.kpis.replication.group_kpis",
+    "customer": "ccsim.kpis.replication.customer_kpis", "stage": "ccsim.kpis.replication.stage_kpis",
+    "process": "ccsim.kpis.replication.process_kpis", "cost": "ccsim.kpis.replication.cost_kpis",
 }
 
 LEVELS: Mapping[str, Mapping[str, Kpi]] = {

@@ -9,10 +9,11 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ccsim.kpis.agents import cost_kpis, group_kpis
-from ccsim.kpis.customers import customer_kpis, process_kpis, stage_kpis
-from ccsim.kpis.legs import periods, channel_kpis, interval_kpis, queue_kpis
 from ccsim.kpis import registry
+from ccsim.kpis.intervals import periods
+from ccsim.kpis.replication import (
+    channel_kpis, cost_kpis, customer_kpis, group_kpis, interval_kpis, process_kpis, queue_kpis, stage_kpis,
+)
 from ccsim.model.plan import Plan
 from ccsim.model.replication import ReplicationRecords
 from ccsim.stats import mean_ci, ratio, wide_table

@@ -1,0 +1,134 @@
+"""KPIs of the queue legs of a replication per interval or day: the parts a chunk of customers
+contributes per interval and queue (`interval_parts`; backlogs at each interval's start and end
+are counts that add up and oldest ages that take the larger) and the KPIs of merged parts
+(`finish_intervals`, days pooling their intervals). Rows are filled by KPI name (`registry.columns`)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ccsim.kpis.legs import sl_parts
+from ccsim.kpis.parts import Parts
+from ccsim.kpis.registry import columns
+from ccsim.kpis.tally import members, tally
+from ccsim.model.plan import Plan
+from ccsim.model.states import (
+    ABANDONED, ANSWERED, CALLBACK, CALLBACK_LEG, ESCALATED, FRESH, REPEAT, RETRIAL, TRANSFERRED, WAITING,
+)
+from ccsim.stats import ratio
+
+
+def interval_parts(plan: Plan, legs: dict[str, np.ndarray]) -> Parts:
+    """(intervals, queues) counts and wait sums of the legs entering their queue in each interval,
+    and the backlog (legs waiting) at each interval's start and end with the oldest one's age at the end."""
+    nq, nk = plan.n_queues, plan.n_intervals
+    within, counted, unknown = sl_parts(plan, legs)
+    origin, outcome = legs["origin"], legs["outcome"]
+    k = np.clip(np.searchsorted(plan.interval_start, legs["enqueue_s"], side="right") - 1, 0, nk - 1)
+    cell = k * nq + legs["queue"]
+    inbound = origin != CALLBACK_LEG
+    # two small tallies rather than one of every combination: memory by cells x 72, not x 640
+    flows, f = tally(cell, nk * nq, {"origin": origin, "outcome": outcome})
+    parts, p = tally(cell, nk * nq, {"inbound": inbound, "within": within, "counted": counted, "unknown": unknown,
+                                      "transferred": (outcome == ANSWERED) & (legs["result"] == TRANSFERRED)})
+
+    def by_origin(*kinds):
+        return (flows @ np.isin(f["origin"], kinds)).reshape(nk, nq)
+
+    def by_outcome(state):
+        return (flows @ ((f["origin"] != CALLBACK_LEG) & (f["outcome"] == state))).reshape(nk, nq)
+
+    def by_part(part):
+        return (parts @ (p["inbound"] & p[part])).reshape(nk, nq)
+
+    wait_sum = np.bincount(cell, weights=np.where(inbound & (outcome == ANSWERED), legs["wait_s"], 0.0),
+                           minlength=nk * nq)
+    starts = plan.interval_start
+    counts, ages = backlog(plan, legs, np.concatenate([starts, starts + plan.interval_s]), total=False)
+    return Parts({
+        "offered": (flows @ (f["origin"] != CALLBACK_LEG)).reshape(nk, nq), "answered": by_outcome(ANSWERED),
+        "abandoned": by_outcome(ABANDONED), "within": by_part("within"), "counted": by_part("counted"),
+        "wait_sum": wait_sum.reshape(nk, nq), "offered_fresh": by_origin(FRESH), "offered_repeat": by_origin(REPEAT),
+        "offered_retrial": by_origin(RETRIAL), "transfers": by_part("transferred"),
+        "escalated": by_outcome(ESCALATED), "callbacks": by_outcome(CALLBACK), "censored": by_part("unknown"),
+        "backlog_start": counts[:nk], "backlog_end": counts[nk:]}, maxima={"oldest_age_end": ages[nk:]})
+
+
+def finish_intervals(plan: Plan, parts: Parts, by_day: bool = False) -> np.ndarray:
+    """(periods, queues + 1, interval KPIs) by the period (interval, or day with `by_day`) in which
+    each leg entered its queue; backlogs at the period's start and end; the last column all queues."""
+    sums, oldest = parts.sums, parts.maxima["oldest_age_end"]
+    if by_day:
+        first, last = day_intervals(plan)
+        sums = {name: np.add.reduceat(values, first, axis=0) for name, values in sums.items()}
+        sums["backlog_start"], sums["backlog_end"] = parts.sums["backlog_start"][first], parts.sums["backlog_end"][last]
+        oldest = oldest[last]
+
+    def per_cell(table):
+        return np.concatenate([table, table.sum(axis=1, keepdims=True)], axis=1)
+
+    c = {name: per_cell(values) for name, values in sums.items()}
+    return columns("interval", {
+        "offered": c["offered"], "answered": c["answered"], "abandoned": c["abandoned"],
+        "service_level": ratio(c["within"], c["counted"]), "asa": ratio(c["wait_sum"], c["answered"]),
+        "abandon_rate": ratio(c["abandoned"], c["offered"]), "offered_fresh": c["offered_fresh"],
+        "offered_repeat": c["offered_repeat"], "offered_retrial": c["offered_retrial"], "transfers": c["transfers"],
+        "escalated": c["escalated"], "callbacks": c["callbacks"], "backlog_start": c["backlog_start"],
+        "backlog_end": c["backlog_end"],
+        # the oldest of all queues is the oldest of the queues' oldest (ages are never negative)
+        "oldest_age_end": np.concatenate([oldest, oldest.max(axis=1, initial=0.0, keepdims=True)], axis=1),
+        "censored": c["censored"]})
+
+
+def backlog(plan: Plan, legs: dict[str, np.ndarray], times: np.ndarray,
+            total: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Legs waiting at each of `times`, and the age in seconds of the oldest of them (0 when
+    none waits): two (len(times), queues) arrays, with `total` a last column for all queues."""
+    outcome, queue, enqueue, end = legs["outcome"], legs["queue"], legs["enqueue_s"], legs["end_s"]
+    # NaN (no end) sorts after every time, like inf: such a leg counts as waiting, as it should
+    until = np.where(outcome == ANSWERED, legs["answer_s"], np.where(outcome == WAITING, np.inf, end))
+    nq = plan.n_queues
+    by_time = np.argsort(enqueue, kind="stable")        # legs come nearly in enqueue order: cheap
+    counts = np.zeros((times.size, nq + total))
+    oldest = np.zeros((times.size, nq + total))
+    for q, rows in enumerate(members(queue[by_time], nq)):
+        rows = by_time[rows]
+        counts[:, q], oldest[:, q] = _waiting(enqueue[rows], until[rows], times)
+    if total:       # the oldest of all is the oldest of the queues' oldest (ages are never negative)
+        counts[:, nq], oldest[:, nq] = counts[:, :nq].sum(axis=1), oldest[:, :nq].max(axis=1)
+    return counts, oldest
+
+
+def _waiting(enqueue: np.ndarray, until: np.ndarray, times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Of legs in enqueue order waiting from `enqueue` to `until`: how many wait at each of
+    `times`, and the age of the oldest of them (0 when none waits). In enqueue order, the oldest
+    leg waiting at t is the first whose running maximum of `until` exceeds t, if it entered by t."""
+    entered = np.searchsorted(enqueue, times, side="right")
+    first = np.searchsorted(np.maximum.accumulate(until), times, side="right")
+    first_enqueue = np.append(enqueue, 0.0)[first]      # spare entry: times when no leg waits
+    return entered - _reached(until, times), np.where(first < entered, times - first_enqueue, 0.0)
+
+
+def _reached(values: np.ndarray, times: np.ndarray) -> np.ndarray:
+    """How many of `values` are at most each of `times` (no sort of `values`)."""
+    order = np.argsort(times, kind="stable")
+    passed = np.bincount(np.searchsorted(times[order], values, side="left"), minlength=times.size + 1)
+    reached = np.empty(times.size, dtype=np.int64)
+    reached[order] = np.cumsum(passed)[:times.size]
+    return reached
+
+
+def periods(plan: Plan, by_day: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Period index of every interval, and each period's start and end (s)."""
+    starts = plan.interval_start
+    if not by_day:
+        return np.arange(starts.size), starts, starts + plan.interval_s
+    first, last = day_intervals(plan)
+    return np.repeat(np.arange(first.size), last - first + 1), starts[first], starts[last] + plan.interval_s
+
+
+def day_intervals(plan: Plan) -> tuple[np.ndarray, np.ndarray]:
+    """The first and the last interval of each day."""
+    day = (plan.interval_start // 86400).astype(int)
+    first = np.flatnonzero(np.r_[True, day[1:] != day[:-1]])
+    return first, np.r_[first[1:], day.size] - 1

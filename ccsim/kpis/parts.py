@@ -1,0 +1,44 @@
+"""What a set of complete customers contributes to one KPI level of a replication, in a form that
+merges: counts and sums (added), maxima (the larger kept) and per-row values for percentiles
+(`quantiles.Sample`, merged row by row). A level's KPIs are `finish(parts)` of the merged parts
+of every chunk, so a replication handed over in chunks gets the KPIs of the whole."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ccsim.kpis.quantiles import Sample
+
+
+@dataclass(slots=True)
+class Parts:
+    """One level's mergeable parts, by name: `sums` (counts, sums of seconds or hours) add up over
+    chunks, `maxima` (e.g. the age of the oldest waiting contact) take the larger, `samples` hold
+    one `Sample` per row."""
+
+    sums: dict[str, np.ndarray]
+    maxima: dict[str, np.ndarray] = field(default_factory=dict)
+    samples: dict[str, list[Sample]] = field(default_factory=dict)
+
+    def merge(self, other: Parts) -> None:
+        """Add `other` (the parts of other customers of the same replication) into these parts."""
+        for name, values in other.sums.items():
+            self.sums[name] = self.sums[name] + values
+        for name, values in other.maxima.items():
+            self.maxima[name] = np.maximum(self.maxima[name], values)
+        for name, rows in other.samples.items():
+            for mine, theirs in zip(self.samples[name], rows, strict=True):
+                mine.add(theirs)
+
+
+def union_rows(samples: list[Sample], rows: list[np.ndarray], cap: int) -> list[Sample]:
+    """For each row of reported KPIs (the indices of the finer rows it pools), the union of
+    those rows' samples: derived rows (all queues, channels) keep no values of their own."""
+    return [samples[r[0]] if len(r) == 1 else Sample.union([samples[i] for i in r], cap) for r in rows]
+
+
+def pooled(values: np.ndarray, rows: list[np.ndarray]) -> np.ndarray:
+    """Sums over the finer rows each reported row pools (first axis of `values`)."""
+    return np.stack([values[r].sum(axis=0) for r in rows]) if rows else np.zeros((0, *values.shape[1:]))
