@@ -26,12 +26,17 @@ def test_tables_from_reduced_replications_equal_tables_from_full_records(path):
     assert all(rec.legs is None and rec.contacts is None for rec in res.records)
     full = full_records(res)
     assert all(rec.legs is not None for rec in full)
+    # one day: one chunk, equal bit for bit; more days: chunks of a day's done customers, whose sums
+    # add in another order (equal to about 1e-12, see tests/model/test_chunks.py)
+    exact = res.scenario.horizon.days == 1
     for table in TABLES:
         pd.testing.assert_frame_equal(getattr(kpis, table)(res.plan, res.records),
-                                      getattr(kpis, table)(res.plan, full), check_exact=True, obj=table)
+                                      getattr(kpis, table)(res.plan, full), check_exact=exact, rtol=1e-10,
+                                      obj=table)
     if res.plan.pilot_contacts > 0:
-        np.testing.assert_array_equal(np.stack([kpis.pilot_queue_kpis(res.plan, r) for r in res.records]),
-                                      np.stack([kpis.pilot_queue_kpis(res.plan, r) for r in full]))
+        np.testing.assert_allclose(np.stack([kpis.pilot_queue_kpis(res.plan, r) for r in res.records]),
+                                   np.stack([kpis.pilot_queue_kpis(res.plan, r) for r in full]),
+                                   rtol=0 if exact else 1e-10, equal_nan=True)
 
 
 def test_a_reduced_replication_does_not_grow_with_its_contacts():

@@ -9,7 +9,7 @@ import dataclasses
 
 from ccsim.kpis.accumulate import KpiAccumulator
 from ccsim.model.plan import Plan
-from ccsim.model.replication import ReplicationRecords, run_replication
+from ccsim.model.replication import ReplicationRecords, run_replication, stream_replication
 
 
 def summarize(plan: Plan, rec: ReplicationRecords) -> None:
@@ -28,7 +28,13 @@ def without_records(rec: ReplicationRecords) -> ReplicationRecords:
 def reduced_replication(plan: Plan, seed: int, replication: int, kept: int = 0) -> ReplicationRecords:
     """Replication number `replication` of `plan` (base seed `seed`) reduced to its KPIs; the
     first `kept` replications keep their per-contact records too (for the caller to write and
-    let go)."""
-    rec = run_replication(plan, seed, replication)
-    summarize(plan, rec)
-    return rec if replication < kept else without_records(rec)
+    let go). The others are simulated in chunks of whole customers taken out at the end of each
+    day (`stream_replication`) and accumulated as they come: their memory stays that of the
+    customers in progress, whatever the horizon."""
+    if replication < kept:
+        rec = run_replication(plan, seed, replication)
+        summarize(plan, rec)
+        return rec
+    kpis = KpiAccumulator(plan)
+    stream_replication(plan, seed, replication, kpis.add)
+    return kpis.reduced(replication)

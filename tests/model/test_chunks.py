@@ -8,9 +8,7 @@ import numpy as np
 import pytest
 
 import ccsim
-from ccsim.kpis.agents import group_kpis
-from ccsim.kpis.customers import customer_kpis, process_kpis, stage_kpis
-from ccsim.kpis.legs import interval_kpis, queue_kpis
+from ccsim.kpis.replication import customer_kpis, group_kpis, interval_kpis, process_kpis, queue_kpis, stage_kpis
 from ccsim.model.plan import compile_plan
 from ccsim.model.replication import ReplicationRecords, run_replication, stream_replication
 from tests.model.test_lanes import SCENARIOS
