@@ -7,9 +7,12 @@ with days x intervals). The costs below were measured with `benchmarks/bench_siz
 resident memory and wall time of `simulate` plus the KPI tables `ccsim run` prints, as
 differences between cases, Python 3.11, numpy 2, one core of a 2-core machine):
 
-- a leg (one queue visit of a contact): ~370 B at the peak of the replication in progress;
-  nothing once the replication ends (it is reduced to its KPIs, see `ccsim.kpis.reduce`), so
-  further replications add no memory per contact;
+- a leg (one queue visit of a contact): ~370 B at the peak of the replication in progress, for
+  the legs of one day (the first with the warmup's): a replication is simulated in chunks of a
+  day's done customers, each accumulated into its KPIs and let go (`ccsim.kpis.reduce`), plus
+  16 B per leg for the waits and resolution times behind percentiles, at most
+  `quantiles.CAP` values per row; nothing once the replication ends, so further replications
+  add no memory per contact;
   130,000 legs/s (M/M/c+M 160k/s, `hotline` and `omnichannel` 151k/s, `after_sales` 131k/s);
 - an interval: ~1000 B (peak, with the KPIs of each level) and ~4.4 us per replication and per
   queue or agent group;
@@ -28,9 +31,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from ccsim.errors import Problem, ScenarioError
+from ccsim.kpis.quantiles import CAP
 from ccsim.scenario.models import Scenario
 
 PEAK_BYTES_PER_LEG = 370.0
+PERCENTILE_BYTES_PER_LEG = 16.0
 LEGS_PER_S = 130_000.0
 BYTES_PER_INTERVAL_SERIES = 1000.0      # per interval, replication and queue or agent group
 SECONDS_PER_INTERVAL_SERIES = 4.4e-6
@@ -79,8 +84,11 @@ class SizeEstimate:
 
     @property
     def contacts_bytes(self) -> float:
-        """The working set of the replications in progress (a finished one keeps only its KPIs)."""
-        return self.legs * PEAK_BYTES_PER_LEG * min(self.workers, self.replications)
+        """The working set of the replications in progress (a finished one keeps only its KPIs):
+        one day's legs at a time, and the values behind percentiles."""
+        held = (self.legs - self.warmup_legs) / max(self.days, 1) + self.warmup_legs
+        kept = min(self.legs, CAP * self.series)
+        return (held * PEAK_BYTES_PER_LEG + kept * PERCENTILE_BYTES_PER_LEG) * min(self.workers, self.replications)
 
     @property
     def intervals_bytes(self) -> float:
