@@ -71,6 +71,15 @@ class ArrivalDraws:
         self._windows = [slice(s.start + warmup * (b > 0), s.stop + warmup) for b, (s, _) in enumerate(blocks(plan))]
         self._next = 0
 
+    def most(self, blocks: int | None = None) -> int:
+        """The most fresh contacts (before deflection) in any `blocks` consecutive blocks (all of
+        them by default)."""
+        per_block = np.array([sum(int(counts[w].sum()) for _, _, counts, *_ in self._sources) for w in self._windows])
+        if blocks is None or blocks >= per_block.size:
+            return int(per_block.sum())
+        sums = np.convolve(per_block, np.ones(blocks, dtype=np.int64), mode="valid")
+        return int(sums.max())
+
     def next_block(self) -> Arrivals:
         """The fresh contacts of the next block, in arrival order."""
         plan, windows = self.plan, self._windows[self._next]

@@ -29,7 +29,7 @@ STAGE_COLUMNS = 5       # contact, process, stage, entry s, done s
 def take_done(engine: "Engine") -> "EngineRecords":
     """The records of the customers done by now, taken out of the engine (their rows freed)."""
     legs, contacts = engine.legs.arrays(), engine.contacts.arrays()
-    leg_used, contact_used = engine.legs.in_use(), engine.contacts.in_use()
+    leg_used, contact_used = (_mask(table.in_use(), len(table)) for table in (engine.legs, engine.contacts))
     held_legs, held_contacts, held_customers = _held(engine)
     state = legs["state"]
     busy = (state == ANSWERED) & (legs["answer"] + legs["handle"] >= engine.kernel.now)
@@ -55,7 +55,6 @@ def take_rest(engine: "Engine") -> "EngineRecords":
     """At the end of the run: the records of every customer still in the engine, with how each
     leg was found (waiting, in service or done), the spells off work, presence and pending returns."""
     plan = engine.plan
-    leg_rows = np.flatnonzero(engine.legs.in_use())
     legs = engine.legs.arrays()
     at_end = np.zeros(len(engine.legs), dtype=np.int8)
     at_end[engine.lines.waiting_legs()] = WAITING_AT_END
@@ -64,34 +63,52 @@ def take_rest(engine: "Engine") -> "EngineRecords":
     at_end[in_service] = IN_SERVICE_AT_END
     legs["result"][in_service] = OPEN               # no after-service decision ran
     del legs
-    return _records(engine, leg_rows, np.flatnonzero(engine.contacts.in_use()), at_end[leg_rows], last=True)
+    leg_rows, contact_rows = _rows(engine.legs.in_use()), _rows(engine.contacts.in_use())
+    return _records(engine, leg_rows, contact_rows, at_end[leg_rows], last=True)
 
 
-def _records(engine: "Engine", leg_rows: np.ndarray, contact_rows: np.ndarray, at_end: np.ndarray | None,
-             last: bool) -> "EngineRecords":
-    """`EngineRecords` of the given rows, legs and contacts numbered in row order from 0; the
-    completed stages of those contacts leave the engine's stage log."""
+def _mask(in_use: np.ndarray | slice, n: int) -> np.ndarray:
+    if isinstance(in_use, np.ndarray):
+        return in_use
+    mask = np.zeros(n, dtype=bool)
+    mask[in_use] = True
+    return mask
+
+
+def _rows(in_use: np.ndarray | slice) -> np.ndarray | slice:
+    return in_use if isinstance(in_use, slice) else np.flatnonzero(in_use)
+
+
+def _records(engine: "Engine", leg_rows: np.ndarray | slice, contact_rows: np.ndarray | slice,
+             at_end: np.ndarray | None, last: bool) -> "EngineRecords":
+    """`EngineRecords` of the given rows (indices, or a slice of the first rows), legs and
+    contacts numbered in row order from 0; the completed stages of those contacts leave the
+    engine's stage log."""
     from ccsim.model.engine import EngineRecords
 
     plan, flows = engine.plan, engine.flows
+    # rows by index are copies (those rows are given back); the first rows at the end of a run,
+    # views sharing the tables' memory (the run adds no rows any more)
     legs = {name: column[leg_rows] for name, column in engine.legs.arrays().items()}
     contacts = {name: column[contact_rows] for name, column in engine.contacts.arrays().items()}
-    number = np.full(len(engine.contacts), -1)
-    number[contact_rows] = np.arange(contact_rows.size)
-    leg_number = np.full(len(engine.legs), -1)
-    leg_number[leg_rows] = np.arange(leg_rows.size)
-    legs["contact"] = number[legs["contact"]]
-    contacts["customer"] = number[contacts["customer"]]
-    contacts["first_leg"] = leg_number[contacts["first_leg"]]
-    contacts["last_leg"] = leg_number[contacts["last_leg"]]
+    log = np.array(flows.stage_log, dtype=float).reshape(-1, STAGE_COLUMNS)
+    if isinstance(contact_rows, slice) and isinstance(leg_rows, slice):    # numbered from 0 already
+        stages, flows.stage_log = log, []
+    else:
+        number = np.full(len(engine.contacts), -1)
+        number[contact_rows] = np.arange(contacts["kind"].size)
+        leg_number = np.full(len(engine.legs), -1)
+        leg_number[leg_rows] = np.arange(legs["queue"].size)
+        legs["contact"] = number[legs["contact"]]
+        for column in ("customer", "first_leg", "last_leg"):
+            contacts[column] = (number if column == "customer" else leg_number)[contacts[column]]
+        mine = number[log[:, 0].astype(np.int64)] >= 0
+        stages = log[mine]
+        stages[:, 0] = number[stages[:, 0].astype(np.int64)]
+        flows.stage_log = log[~mine].ravel().tolist()
     answered = legs["state"] == ANSWERED
     legs["end"][answered] = legs["answer"][answered] + legs["handle"][answered]
-    legs["at_end"] = np.zeros(leg_rows.size, dtype=np.int8) if at_end is None else at_end
-    log = np.array(flows.stage_log, dtype=float).reshape(-1, STAGE_COLUMNS)
-    mine = number[log[:, 0].astype(np.int64)] >= 0
-    stages = log[mine]
-    stages[:, 0] = number[stages[:, 0].astype(np.int64)]
-    flows.stage_log = log[~mine].ravel().tolist()
+    legs["at_end"] = np.zeros(legs["queue"].size, dtype=np.int8) if at_end is None else at_end
     if last:
         off = np.array(engine.availability.off_spells(), dtype=float).reshape(-1, 4)
         present = np.array([pool.present_s[:-1] for pool in engine.pools]).reshape(plan.n_groups, -1)

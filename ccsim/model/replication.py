@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ccsim.model.availability import BREAK
-from ccsim.model.engine import Engine, EngineRecords
+from ccsim.model.engine import CHUNK_LEGS, Engine, EngineRecords
 from ccsim.model.plan import Plan
 from ccsim.model.states import ANSWERED, DONE, RESOLVED, WAITING, WAITING_AT_END
 
@@ -49,14 +49,15 @@ def run_replication(plan: Plan, seed: int, replication: int) -> ReplicationRecor
     return replication_records(plan, replication, records)
 
 
-def stream_replication(plan: Plan, seed: int, replication: int,
-                       consume: Callable[[ReplicationRecords], None]) -> None:
+def stream_replication(plan: Plan, seed: int, replication: int, consume: Callable[[ReplicationRecords], None],
+                       chunk_legs: int = CHUNK_LEGS) -> None:
     """Simulate replication number `replication` of `plan` and hand its records to `consume` in
-    chunks of whole customers as they are done (at the end of each day, and the rest at the end):
-    the engine then holds the customers in progress, not the whole run. The chunks' arrays (busy,
-    present and off seconds, breaks, pending returns) add up to the replication's."""
-    engine = Engine(plan, seed, replication, on_chunk=lambda chunk: consume(replication_records(plan, replication,
-                                                                                                chunk)))
+    chunks of whole customers as they are done (at the end of a day where `chunk_legs` legs are
+    held, and the rest at the end): the engine then holds the customers in progress, not the
+    whole run. The chunks' arrays (busy, present and off seconds, breaks, pending returns) add
+    up to the replication's."""
+    engine = Engine(plan, seed, replication, chunk_legs=chunk_legs,
+                    on_chunk=lambda chunk: consume(replication_records(plan, replication, chunk)))
     records = engine.run()
     vars(engine).clear()
     consume(replication_records(plan, replication, records))

@@ -44,35 +44,63 @@ class Table:
         for name, (code, _) in fields.items():
             setattr(self, name, array(code))
         self.free: list[int] = []       # rows given back, taken again first (read-only outside)
+        self._spare = (0, 0)            # rows lo..hi made room for by `reserve`, not in use yet
         self.add = _adder(self, fields)
 
     def __len__(self) -> int:
-        """Rows so far, free ones included. `add(**values) -> row` fills a free row or appends one
-        (fields not given take their default)."""
+        """Rows so far, free and spare ones included. `add(**values) -> row` fills a free row or
+        appends one (fields not given take their default)."""
         return len(getattr(self, next(iter(self._fields))))
 
-    def put(self, n: int, **columns: np.ndarray) -> np.ndarray:
-        """Fill `n` rows (free ones first) from `columns` where given, else the field's default;
-        return the rows."""
-        reused = self.free[len(self.free) - min(n, len(self.free)):][::-1]
-        del self.free[len(self.free) - len(reused):]
+    def reserve(self, n: int) -> None:
+        """Make room for `n` more rows taken by `put`, at once: growing a typed array may copy
+        it, so a table grown block by block would copy itself about once per block."""
+        lo, hi = self._spare
+        if hi - lo >= n:
+            return
+        self.free.extend(range(hi - 1, lo - 1, -1))     # the spare rows left, lowest taken first
         start = len(self)
-        rows = np.concatenate([np.array(reused, dtype=np.int64), np.arange(start, start + n - len(reused))])
         for name, (code, default) in self._fields.items():
-            column = getattr(self, name)
-            column.extend(array(code, [default]) * (n - len(reused)))
+            getattr(self, name).frombytes(np.full(n, default, dtype=NUMPY[code]).tobytes())
+        self._spare = (start, start + n)
+
+    def put(self, n: int, **columns: np.ndarray) -> np.ndarray:
+        """Fill `n` rows (free ones first, then spare ones) from `columns` where given, else the
+        field's default; return the rows. Short of room, the table at least doubles."""
+        k = min(n, len(self.free))
+        if self._spare[1] - self._spare[0] < n - k:
+            self.reserve(max(n - k, len(self)))
+            k = min(n, len(self.free))
+        reused = np.array(self.free[len(self.free) - k:][::-1], dtype=np.int64)
+        del self.free[len(self.free) - k:]
+        lo, hi = self._spare
+        self._spare = (lo + n - k, hi)
+        for name, (code, default) in self._fields.items():
             values = columns.get(name)
-            np.frombuffer(column, dtype=NUMPY[code])[rows] = default if values is None else values
-        return rows
+            values = default if values is None else np.asarray(values)
+            column = np.frombuffer(getattr(self, name), dtype=NUMPY[code])
+            if k:
+                column[reused] = values if np.ndim(values) == 0 else values[:k]
+            column[lo:lo + n - k] = values if np.ndim(values) == 0 else values[k:]
+        return np.concatenate([reused, np.arange(lo, lo + n - k)])
 
     def release(self, rows: np.ndarray) -> None:
         """Give `rows` back: later rows take them (their values are overwritten then)."""
         self.free.extend(rows.tolist())
 
-    def in_use(self) -> np.ndarray:
-        """(rows so far,) bool: the rows not given back."""
+    def rows_in_use(self) -> int:
+        """How many rows are in use."""
+        return len(self) - len(self.free) - (self._spare[1] - self._spare[0])
+
+    def in_use(self) -> np.ndarray | slice:
+        """The rows in use: a slice where they are the first rows (none given back), else a
+        (rows so far,) bool mask."""
+        lo, hi = self._spare
+        if not self.free and hi == len(self):
+            return slice(0, lo)
         used = np.ones(len(self), dtype=bool)
         used[self.free] = False
+        used[lo:hi] = False
         return used
 
     def arrays(self) -> dict[str, np.ndarray]:
