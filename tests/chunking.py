@@ -12,14 +12,19 @@ import numpy as np
 from ccsim.model.replication import ReplicationRecords
 
 
-def split_into_chunks(rec: ReplicationRecords, n_chunks: int, seed: int) -> list[ReplicationRecords]:
-    """`rec` as `n_chunks` chunks (some may be empty) of randomly assigned whole customers; legs of
-    contacts that arrived before the measured period (contact -1) go to random chunks too."""
+def split_into_chunks(rec: ReplicationRecords, n_chunks: int, seed: int,
+                      by_arrival: bool = False) -> list[ReplicationRecords]:
+    """`rec` as `n_chunks` chunks (some may be empty) of randomly assigned whole customers, or with
+    `by_arrival` of customers in the order of their first arrival (as an engine flushing finished
+    customers would); legs of contacts that arrived before the measured period (contact -1) go
+    to random chunks."""
     rng = np.random.default_rng(seed)
     contacts, legs, stages = rec.contacts, rec.legs, rec.stages
     n = contacts["kind"].size
     owner = np.where(contacts["customer"] >= 0, contacts["customer"], np.arange(n))   # a customer by its first row
-    chunk_of_contact = rng.integers(0, n_chunks, n)[owner]
+    # contacts are in arrival order, so a customer's first row orders customers by first arrival
+    chunk_of_row = np.arange(n) * n_chunks // max(n, 1) if by_arrival else rng.integers(0, n_chunks, n)
+    chunk_of_contact = chunk_of_row[owner]
     leg_contact = legs["contact"]
     chunk_of_leg = np.where(leg_contact >= 0, chunk_of_contact[np.maximum(leg_contact, 0)],
                             rng.integers(0, n_chunks, leg_contact.size))

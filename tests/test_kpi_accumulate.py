@@ -12,6 +12,7 @@ import pytest
 
 import ccsim
 from ccsim.kpis import KpiAccumulator, registry
+from ccsim.kpis.intervals import backlog, interval_parts
 from ccsim.kpis.quantiles import RELATIVE_ERROR, Sample
 from ccsim.kpis.reduce import summarize
 from ccsim.model.plan import compile_plan
@@ -59,8 +60,8 @@ def test_chunks_of_whole_customers_give_the_kpis_of_the_whole_replication(path):
     rec = run_replication(plan, 5, 0)
     summarize(plan, rec)
     assert rec.contacts["kind"].size > 100
-    for n_chunks, seed in ((3, 1), (8, 2)):
-        chunks = split_into_chunks(rec, n_chunks, seed)
+    for n_chunks, seed, by_arrival in ((3, 1, False), (8, 2, True)):
+        chunks = split_into_chunks(rec, n_chunks, seed, by_arrival)
         assert sum(c.legs["queue"].size for c in chunks) == rec.legs["queue"].size
         acc = accumulated(plan, chunks)
         assert_same_kpis(rec.kpi_cache, acc.kpi_cache())
@@ -81,6 +82,33 @@ def test_empty_chunks_and_one_chunk_per_few_customers():
                                 break_s=0 * rec.break_s, breaks=0 * rec.breaks, returns_pending=0)
     chunks = [empty, *chunks, empty]
     assert_same_kpis(rec.kpi_cache, accumulated(plan, chunks).kpi_cache())
+
+
+def test_a_chunk_of_customers_arriving_in_one_day_touches_only_the_intervals_they_waited_in():
+    plan = compile_plan(ccsim.load_scenario("scenarios/omnichannel.yml"))
+    rec = run_replication(plan, 4, 0)
+    chunks = split_into_chunks(rec, 28, seed=5, by_arrival=True)
+    windows = [interval_parts(plan, chunk.legs).window for chunk in chunks]
+    assert all(rows == plan.n_intervals for _, _, rows in windows)
+    assert max(stop - start for start, stop, _ in windows[:-1]) < plan.n_intervals / 3
+    assert_same_kpis(accumulated(plan, [rec]).kpi_cache(), accumulated(plan, chunks).kpi_cache())
+
+
+def test_a_window_holds_every_interval_whose_backlog_a_chunk_touches():
+    """A leg entering exactly at an interval's start waits at the previous interval's end too."""
+    plan = compile_plan(ccsim.load_scenario("scenarios/hotline.yml"))
+    legs = {name: values[:40].copy() for name, values in run_replication(plan, 1, 0).legs.items()}
+    shift = plan.interval_start[5] - legs["enqueue_s"][0]                    # the first enters at 10:30
+    for times in ("enqueue_s", "answer_s", "end_s"):
+        legs[times] = legs[times] + shift
+    parts = interval_parts(plan, legs)
+    assert parts.window[0] == 4
+    ends = plan.interval_start + plan.interval_s
+    counts, ages = backlog(plan, legs, np.concatenate([plan.interval_start, ends]), total=False)
+    whole = parts.whole()
+    np.testing.assert_array_equal(whole.sums["backlog_start"], counts[:plan.n_intervals])
+    np.testing.assert_array_equal(whole.sums["backlog_end"], counts[plan.n_intervals:])
+    np.testing.assert_array_equal(whole.maxima["oldest_age_end"], ages[plan.n_intervals:])
 
 
 def test_percentiles_past_the_cap_are_the_same_however_chunked():

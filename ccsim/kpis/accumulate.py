@@ -49,7 +49,7 @@ class KpiAccumulator:
             for level, mine in self.parts.items():
                 mine.merge(parts[level])
         else:
-            self.parts = parts
+            self.parts = {level: mine.whole() for level, mine in parts.items()}
         self.returns_pending += chunk.returns_pending
         self._finished.clear()
 

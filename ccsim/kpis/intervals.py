@@ -20,12 +20,20 @@ from ccsim.stats import ratio
 
 def interval_parts(plan: Plan, legs: dict[str, np.ndarray]) -> Parts:
     """(intervals, queues) counts and wait sums of the legs entering their queue in each interval,
-    and the backlog (legs waiting) at each interval's start and end with the oldest one's age at the end."""
-    nq, nk = plan.n_queues, plan.n_intervals
+    and the backlog (legs waiting) at each interval's start and end with the oldest one's age at the
+    end; only for the intervals from the first these legs entered to the last they waited in (`window`)."""
+    nq = plan.n_queues
     within, counted, unknown = sl_parts(plan, legs)
     origin, outcome = legs["origin"], legs["outcome"]
-    k = np.clip(np.searchsorted(plan.interval_start, legs["enqueue_s"], side="right") - 1, 0, nk - 1)
-    cell = k * nq + legs["queue"]
+    starts, ends = plan.interval_start, plan.interval_start + plan.interval_s
+    k = np.clip(np.searchsorted(starts, legs["enqueue_s"], side="right") - 1, 0, plan.n_intervals - 1)
+    lo, hi = 0, 0
+    if k.size:
+        until = np.nan_to_num(_until(legs), nan=np.inf)
+        lo = min(k.min(), np.searchsorted(ends, legs["enqueue_s"].min(), side="left"))
+        hi = max(k.max() + 1, np.searchsorted(starts, until.max(), side="left"))
+    nk = int(hi - lo)
+    cell = (k - lo) * nq + legs["queue"]
     inbound = origin != CALLBACK_LEG
     # two small tallies rather than one of every combination: memory by cells x 72, not x 640
     flows, f = tally(cell, nk * nq, {"origin": origin, "outcome": outcome})
@@ -43,15 +51,15 @@ def interval_parts(plan: Plan, legs: dict[str, np.ndarray]) -> Parts:
 
     wait_sum = np.bincount(cell, weights=np.where(inbound & (outcome == ANSWERED), legs["wait_s"], 0.0),
                            minlength=nk * nq)
-    starts = plan.interval_start
-    counts, ages = backlog(plan, legs, np.concatenate([starts, starts + plan.interval_s]), total=False)
+    counts, ages = backlog(plan, legs, np.concatenate([starts[lo:hi], ends[lo:hi]]), total=False)
     return Parts({
         "offered": (flows @ (f["origin"] != CALLBACK_LEG)).reshape(nk, nq), "answered": by_outcome(ANSWERED),
         "abandoned": by_outcome(ABANDONED), "within": by_part("within"), "counted": by_part("counted"),
         "wait_sum": wait_sum.reshape(nk, nq), "offered_fresh": by_origin(FRESH), "offered_repeat": by_origin(REPEAT),
         "offered_retrial": by_origin(RETRIAL), "transfers": by_part("transferred"),
         "escalated": by_outcome(ESCALATED), "callbacks": by_outcome(CALLBACK), "censored": by_part("unknown"),
-        "backlog_start": counts[:nk], "backlog_end": counts[nk:]}, maxima={"oldest_age_end": ages[nk:]})
+        "backlog_start": counts[:nk], "backlog_end": counts[nk:]}, maxima={"oldest_age_end": ages[nk:]},
+        window=(int(lo), int(hi), plan.n_intervals))
 
 
 def finish_intervals(plan: Plan, parts: Parts, by_day: bool = False) -> np.ndarray:
@@ -84,9 +92,7 @@ def backlog(plan: Plan, legs: dict[str, np.ndarray], times: np.ndarray,
             total: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Legs waiting at each of `times`, and the age in seconds of the oldest of them (0 when
     none waits): two (len(times), queues) arrays, with `total` a last column for all queues."""
-    outcome, queue, enqueue, end = legs["outcome"], legs["queue"], legs["enqueue_s"], legs["end_s"]
-    # NaN (no end) sorts after every time, like inf: such a leg counts as waiting, as it should
-    until = np.where(outcome == ANSWERED, legs["answer_s"], np.where(outcome == WAITING, np.inf, end))
+    queue, enqueue, until = legs["queue"], legs["enqueue_s"], _until(legs)
     nq = plan.n_queues
     by_time = np.argsort(enqueue, kind="stable")        # legs come nearly in enqueue order: cheap
     counts = np.zeros((times.size, nq + total))
@@ -97,6 +103,13 @@ def backlog(plan: Plan, legs: dict[str, np.ndarray], times: np.ndarray,
     if total:       # the oldest of all is the oldest of the queues' oldest (ages are never negative)
         counts[:, nq], oldest[:, nq] = counts[:, :nq].sum(axis=1), oldest[:, :nq].max(axis=1)
     return counts, oldest
+
+
+def _until(legs: dict[str, np.ndarray]) -> np.ndarray:
+    """When each leg stopped waiting (s): answered, left the line, or inf while waiting at the end;
+    NaN (no end) sorts after every time, like inf: such a leg counts as waiting, as it should."""
+    outcome = legs["outcome"]
+    return np.where(outcome == ANSWERED, legs["answer_s"], np.where(outcome == WAITING, np.inf, legs["end_s"]))
 
 
 def _waiting(enqueue: np.ndarray, until: np.ndarray, times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

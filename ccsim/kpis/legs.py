@@ -47,10 +47,6 @@ def sl_parts(plan: Plan, legs: dict[str, np.ndarray]) -> tuple[np.ndarray, np.nd
 # the origins each offered_* KPI counts
 OFFERED_BY_ORIGIN = {"fresh": [FRESH], "repeat": [REPEAT], "retrial": [RETRIAL], "transfer": [TRANSFER],
                      "escalation": [ESCALATION, TIER]}
-# parts of queue legs counted per cell
-COUNTS = ("offered", "answered", "abandoned", "in_system", "in_service", "within", "counted", "censored",
-          "escalated", "callbacks", "transfers", "decided", "resolved", "callbacks_answered", "callback_due_hit",
-          "callback_judged", *(f"offered_{name}" for name in OFFERED_BY_ORIGIN))
 
 
 def cells(plan: Plan, legs: dict[str, np.ndarray]) -> tuple[np.ndarray, int]:
@@ -60,8 +56,8 @@ def cells(plan: Plan, legs: dict[str, np.ndarray]) -> tuple[np.ndarray, int]:
 
 
 def queue_parts(plan: Plan, legs: dict[str, np.ndarray], cap: int) -> Parts:
-    """Per cell (see `cells`): the counts of `COUNTS`, the sums of waits and handle times of
-    answered inbound legs, and those waits for percentiles. Counts come from one tally over the
+    """Per cell (see `cells`): the counts behind each queue KPI, the sums of waits and handle times
+    (s) of answered inbound legs, and those waits for percentiles. Counts come from one tally over the
     legs' codes; sums and waits from each cell's legs in order."""
     cell, n_cells = cells(plan, legs)
     within, counted, unknown = sl_parts(plan, legs)

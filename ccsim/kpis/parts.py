@@ -16,18 +16,43 @@ from ccsim.kpis.quantiles import Sample
 class Parts:
     """One level's mergeable parts, by name: `sums` (counts, sums of seconds or hours) add up over
     chunks, `maxima` (e.g. the age of the oldest waiting contact) take the larger, `samples` hold
-    one `Sample` per row."""
+    one `Sample` per row. With a `window` (start, stop, rows), `sums` and `maxima` hold only rows
+    start to stop of the level's `rows` (first axis; zero elsewhere): a chunk of customers who
+    came and went within a day touches a day's intervals, not the horizon's."""
 
     sums: dict[str, np.ndarray]
     maxima: dict[str, np.ndarray] = field(default_factory=dict)
     samples: dict[str, list[Sample]] = field(default_factory=dict)
+    window: tuple[int, int, int] | None = None
+
+    def whole(self) -> Parts:
+        """These parts over all rows (zero outside the window), to merge others into."""
+        if self.window is None:
+            return self
+        start, stop, rows = self.window
+
+        def widen(values: np.ndarray) -> np.ndarray:
+            full = np.zeros((rows, *values.shape[1:]))
+            full[start:stop] = values
+            return full
+
+        return Parts({k: widen(v) for k, v in self.sums.items()}, {k: widen(v) for k, v in self.maxima.items()},
+                     self.samples)
 
     def merge(self, other: Parts) -> None:
-        """Add `other` (the parts of other customers of the same replication) into these parts."""
-        for name, values in other.sums.items():
-            self.sums[name] = self.sums[name] + values
-        for name, values in other.maxima.items():
-            self.maxima[name] = np.maximum(self.maxima[name], values)
+        """Add `other` (the parts of other customers of the same replication) into these parts
+        (whole ones, see `whole`)."""
+        if other.window is None:
+            for name, values in other.sums.items():
+                self.sums[name] = self.sums[name] + values
+            for name, values in other.maxima.items():
+                self.maxima[name] = np.maximum(self.maxima[name], values)
+        else:
+            rows = slice(*other.window[:2])            # arrays made by `whole`: this object's own
+            for name, values in other.sums.items():
+                self.sums[name][rows] += values
+            for name, values in other.maxima.items():
+                np.maximum(self.maxima[name][rows], values, out=self.maxima[name][rows])
         for name, rows in other.samples.items():
             for mine, theirs in zip(self.samples[name], rows, strict=True):
                 mine.add(theirs)
