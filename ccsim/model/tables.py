@@ -76,12 +76,11 @@ class Table:
         lo, hi = self._spare
         self._spare = (lo + n - k, hi)
         for name, (code, default) in self._fields.items():
-            values = columns.get(name)
-            values = default if values is None else np.asarray(values)
+            values = np.asarray(columns.get(name, default))
             column = np.frombuffer(getattr(self, name), dtype=NUMPY[code])
             if k:
-                column[reused] = values if np.ndim(values) == 0 else values[:k]
-            column[lo:lo + n - k] = values if np.ndim(values) == 0 else values[k:]
+                column[reused] = values[:k] if values.ndim else values
+            column[lo:lo + n - k] = values[k:] if values.ndim else values
         return np.concatenate([reused, np.arange(lo, lo + n - k)])
 
     def release(self, rows: np.ndarray) -> None:
