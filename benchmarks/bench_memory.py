@@ -1,8 +1,10 @@
 """Peak memory of `ccsim run`-like work against the horizon and the replications.
 
     .venv/bin/python benchmarks/bench_memory.py [--days 1 7 30 365] [--replications 1] [--workers 1]
+        [--per-hour 1000]
 
-A 1,000-calls/h center (handle 300 s, patience 600 s, 90 agents) over `--days` days: each case
+A 1,000-calls/h center (`--per-hour`; handle 300 s, patience 600 s, agents for a load of 0.93)
+over `--days` days: each case
 runs in a fresh process (`ccsim.simulate` with records off, then the KPI tables `ccsim run`
 prints) and reports contacts, wall time and peak resident memory (the process's, plus its
 worker processes' with `--workers` > 1).
@@ -18,13 +20,13 @@ import sys
 CASE = """
 import json, resource, sys, time
 import ccsim
-days, replications, workers = json.loads(sys.argv[1])
+days, replications, workers, per_hour = json.loads(sys.argv[1])
 sc = ccsim.Scenario.model_validate({
     "name": "memory benchmark", "horizon": {"start": "00:00", "end": "24:00", "days": days}, "interval": "30m",
-    "queues": {"q": {"arrivals": {"per_hour": 1000},
+    "queues": {"q": {"arrivals": {"per_hour": per_hour},
                      "handle_time": {"dist": "exponential", "mean": 300},
                      "patience": {"dist": "exponential", "mean": 600}}},
-    "agent_groups": {"g": {"skills": ["q"], "staff": 90}}})
+    "agent_groups": {"g": {"skills": ["q"], "staff": round(per_hour * 300 / 3600 / 0.926)}}})
 start = time.perf_counter()
 res = ccsim.simulate(sc, replications=replications, seed=1, workers=workers, force=True)
 res.kpis, res.groups, res.intervals, res.days
@@ -34,8 +36,8 @@ print(json.dumps({"contacts": round(res.kpis.loc["ALL", "offered"] * replication
 """
 
 
-def run(days: int, replications: int, workers: int) -> dict:
-    out = subprocess.run([sys.executable, "-c", CASE, json.dumps([days, replications, workers])],
+def run(days: int, replications: int, workers: int, per_hour: float) -> dict:
+    out = subprocess.run([sys.executable, "-c", CASE, json.dumps([days, replications, workers, per_hour])],
                          capture_output=True, text=True, check=True)
     return json.loads(out.stdout)
 
@@ -45,11 +47,12 @@ def main() -> None:
     parser.add_argument("--days", type=int, nargs="+", default=[1, 7, 30, 365])
     parser.add_argument("--replications", type=int, nargs="+", default=[1])
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--per-hour", type=float, default=1000.0, help="calls per hour")
     args = parser.parse_args()
     print(f"{'days':>5} {'replications':>12} {'contacts':>12} {'seconds':>8} {'peak MB':>8}")
     for replications in args.replications:
         for days in args.days:
-            r = run(days, replications, args.workers)
+            r = run(days, replications, args.workers, args.per_hour)
             print(f"{days:>5} {replications:>12} {r['contacts']:>12,} {r['seconds']:>8.1f} {r['peak_mb']:>8.0f}")
 
 
