@@ -10,6 +10,7 @@ from ccsim.kpis.legs import censored
 from ccsim.kpis.registry import columns, index, stack_rows
 from ccsim.kpis.tally import members, tally
 from ccsim.model.plan import Plan
+from ccsim.model.plan.deadlines import allowed_by, allowed_s
 from ccsim.model.replication import ReplicationRecords
 from ccsim.model.states import ABANDONED, ANSWERED, CALLBACK, DONE, FRESH, IN_SERVICE_AT_END, REPEAT, RETRIAL
 from ccsim.stats import ratio
@@ -72,9 +73,9 @@ def experiences(plan: Plan, rec: ReplicationRecords, customer: np.ndarray) -> np
     leg_customer = customer[np.maximum(legs["contact"], 0)]
     mine = legs["contact"] >= 0
     answer_wait = c["answer_s"] - c["arrival_s"]
-    promise = np.append(plan.promise_s, np.inf)[c["process"]]         # process -1: no promise
+    promise = allowed_by(plan.calendar, (*plan.promise_s, np.inf), c["process"], c["arrival_s"])  # -1: none
     return np.column_stack([
-        answer_wait > plan.threshold_s[c["queue"]],                     # late_answer (first contact's own)
+        answer_wait > allowed_by(plan.calendar, plan.threshold_limit, c["queue"], c["arrival_s"]),  # late_answer
         anyone(mine & (legs["outcome"] == ABANDONED), leg_customer),
         anyone(mine & (legs["outcome"] == CALLBACK), leg_customer),
         anyone(c["transfers"] > 0), anyone(c["escalations"] > 0),
@@ -117,12 +118,13 @@ def stage_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
     for p, stages in enumerate(plan.stages):
         for i, stage in enumerate(stages):
             mine = (s["process"] == p) & (s["stage"] == i)
-            time = s["done_s"][mine] - s["entry_s"][mine]
+            entry = s["entry_s"][mine]
+            time = s["done_s"][mine] - entry
             n = mine.sum()
             rows.append({"completed": n, "wait": s["wait_s"][mine].mean() if n else np.nan,
                          "processing": s["handle_s"][mine].mean() if n else np.nan,
                          "stage_time": time.mean() if n else np.nan,
-                         "within_limit": ratio((time <= stage.time_limit_s).sum(), n)})
+                         "within_limit": ratio((time <= allowed_s(plan.calendar, stage.time_limit_s, entry)).sum(), n)})
     return stack_rows("stage", rows)
 
 
@@ -138,8 +140,9 @@ def process_kpis(plan: Plan, rec: ReplicationRecords) -> np.ndarray:
         mine = c["process"] == p
         done = mine & c["resolved"]
         times = c["resolution_s"][done]
+        promise = allowed_s(plan.calendar, promise, c["arrival_s"])      # per contact: on the calendar, its own
         unknown = mine & censored(open_at_end, plan.end_s - c["arrival_s"], promise)
-        judged = np.isfinite(promise)
+        judged = np.isfinite(plan.promise_s[p])
         rows.append({"started": mine.sum(), "completed": done.sum(),
                      "resolution_time": times.mean() if times.size else np.nan,
                      "within_promise": ratio((done & (c["resolution_s"] <= promise)).sum(), (mine & ~unknown).sum())

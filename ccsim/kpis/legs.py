@@ -10,6 +10,7 @@ from ccsim.kpis.cache import per_replication
 from ccsim.kpis.registry import columns, names
 from ccsim.kpis.tally import members, tally
 from ccsim.model.plan import ABANDON_RULES, Plan
+from ccsim.model.plan.deadlines import allowed_by
 from ccsim.model.replication import ReplicationRecords
 from ccsim.model.states import (
     ABANDONED, ANSWERED, CALLBACK, CALLBACK_LEG, ESCALATED, ESCALATION, FRESH, IN_SERVICE_AT_END, OPEN, REPEAT,
@@ -31,7 +32,7 @@ def _sl_parts(plan: Plan, legs: dict[str, np.ndarray]) -> tuple[np.ndarray, np.n
     """Per leg: answered within the queue's threshold?, counted in the service-level denominator?,
     censored (still waiting at the end, not yet past the threshold)?"""
     q, outcome, wait = legs["queue"], legs["outcome"], legs["wait_s"]
-    threshold = plan.threshold_s[q]
+    threshold = allowed_by(plan.calendar, plan.threshold_limit, q, legs["enqueue_s"])
     answered = outcome == ANSWERED
     within = answered & (wait <= threshold)
     unknown = censored(legs["at_end"] == WAITING_AT_END, wait, threshold)

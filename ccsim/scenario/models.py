@@ -14,6 +14,7 @@ from pydantic import ConfigDict, Field, ValidationInfo, model_validator
 
 from ccsim.channels import CHANNEL_NAMES, CHANNELS, CONCURRENT_CHANNELS, LIVE_CHANNELS
 from ccsim.scenario.arrivals import Arrivals
+from ccsim.scenario.calendar import Calendar, Limit
 from ccsim.scenario.decision import Decision
 from ccsim.scenario.economics import Costs, Investment
 from ccsim.scenario.levers import Pilot, Proficiency
@@ -63,8 +64,8 @@ class ServiceLevel(Strict):
     `max_abandon` (a share) are further targets that staffing meets too.
     """
 
-    threshold: PositiveDuration = 20.0
-    """A contact answered within this wait is on time (seconds or a text such as 20s)."""
+    threshold: Limit = 20.0
+    """A contact answered within this wait is on time (seconds or a text such as 20s; or on the calendar, e.g. {working: 2h})."""
     target: float = Field(0.8, gt=0, le=1)
     """Share (0 to 1] of contacts to answer within threshold, e.g. 0.8 for 80/20."""
     abandons: Literal["exclude_within_threshold", "count", "ignore"] = "exclude_within_threshold"
@@ -225,6 +226,8 @@ class Scenario(Strict):
     """The agent groups, by name: skills, staffing, cost."""
     routing: Routing = Routing()
     """Routing and blending policies."""
+    calendar: Calendar | None = None
+    """Business calendar (working hours, weekend, holidays) that limits such as {working: 2h} or {by: "17:00"} count on."""
     processes: dict[str, Process] = {}
     """Multi-stage processes (cases passing through several queues), by name."""
     pilot: Pilot | None = None

@@ -38,6 +38,7 @@ def _queues(sc: Scenario) -> dict[str, Any]:
     queues = sc.queues.values()
     return dict(
         threshold_s=np.array([q.service_level.threshold for q in queues]),
+        threshold_limit=tuple(q.service_level.threshold for q in queues),
         abandon_rule=tuple(q.service_level.abandons for q in queues),
         stream_key=tuple(_key(name) for name in sc.queues),
         handle_time=tuple(q.handle_time for q in queues),
@@ -106,4 +107,16 @@ def _economics(sc: Scenario) -> dict[str, Any]:
 
 
 def _clock(sc: Scenario) -> dict[str, Any]:
-    return dict(interval_start=sc.interval_starts(), interval_s=float(sc.interval), warmup_s=float(sc.warmup))
+    return dict(interval_start=sc.interval_starts(), interval_s=float(sc.interval), warmup_s=float(sc.warmup),
+                calendar=_calendar(sc))
+
+
+CALENDAR_DAYS_AFTER = 400       # days the calendar runs past the horizon, for due times beyond it
+
+
+def _calendar(sc: Scenario):
+    """The working periods from the start of the warmup to `CALENDAR_DAYS_AFTER` days past the horizon."""
+    if sc.calendar is None:
+        return None
+    first = int(np.floor((sc.horizon.start - sc.warmup) / 86400.0)) - 1
+    return sc.calendar.work_calendar(sc.horizon.first_day, first, sc.horizon.days + CALENDAR_DAYS_AFTER - first)
