@@ -20,7 +20,7 @@ from ccsim.scenario.economics import Costs, Investment
 from ccsim.scenario.levers import Pilot, Proficiency
 from ccsim.scenario.satisfaction import Satisfaction
 from ccsim.scenario.flows import Attempts, Callback, Escalation, Process, Transfer, Unresolved
-from ccsim.scenario.shifts import Shifts, break_requests, shift_staff
+from ccsim.scenario.shifts import Shifts, break_requests, rhythm_handle_factor, shift_staff
 from ccsim.scenario.type_schemas import exactly_one, key_rules
 from ccsim.scenario.types import (
     Clock, Counts, Duration, PositiveDistributionSpec, PositiveDuration, Probability, Seed, Skills, Strict, WEEKDAYS, Weekday, Whole,
@@ -288,6 +288,14 @@ class Scenario(Strict):
         if agents.shifts is not None:
             return shift_staff(agents.shifts, self.horizon, self.interval)
         return _per_interval(agents.staff, self.n_intervals).astype(int)
+
+    def rhythm_factors(self, group: str) -> np.ndarray:
+        """Handle-time factor of `group`'s agents at work in every interval, from the rhythms of its
+        shifts (`shifts.rhythm_handle_factor`); 1 for a group staffed by `staff`."""
+        agents = self.agent_groups[group]
+        if agents.shifts is None:
+            return np.ones(self.n_intervals)
+        return rhythm_handle_factor(agents.shifts, self.horizon, self.interval)
 
     def breaks(self, group: str) -> np.ndarray:
         """(n, 2) rows (time s, length s): every break and rest the group's shifts schedule."""

@@ -74,8 +74,15 @@ def _workforce(sc: Scenario) -> dict[str, Any]:
         cost_per_hour=np.array([group.cost_per_hour for group in groups.values()]),
         shrinkage=tuple(group.shrinkage for group in groups.values()),
         breaks=tuple(sc.breaks(g) for g in groups),
+        rhythm_factor=_rhythm_factor(sc),
         max_occupancy=tuple(np.nan if group.max_occupancy is None else group.max_occupancy for group in groups.values()),
     )
+
+
+def _rhythm_factor(sc: Scenario) -> np.ndarray | None:
+    """(groups, intervals) handle-time factor of the focus/rest rhythms; None when all 1."""
+    factors = np.array([sc.rhythm_factors(g) for g in sc.agent_groups])
+    return factors if np.any(factors != 1.0) else None
 
 
 def _levers(sc: Scenario) -> dict[str, Any]:

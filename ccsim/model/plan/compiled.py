@@ -63,6 +63,7 @@ class Plan:
     cost_per_hour: np.ndarray
     shrinkage: tuple[float, ...]              # share of scheduled agents off work
     breaks: tuple[np.ndarray, ...]            # (n, 2) break requests (time s, length s)
+    rhythm_factor: np.ndarray | None          # (groups, intervals) handle-time factor of rhythms; None: all 1
     max_occupancy: tuple[float, ...]          # occupancy cap to warn about (nan: none)
     # levers: how groups and pilot customers differ
     handle_factor: np.ndarray | None          # (groups, queues) handle-time factor; None: all 1
