@@ -168,7 +168,8 @@ class Flows:
             plan = self.plan.stages[contacts.process[contact]][stage]
             if plan.escalate_line >= 0:
                 after = float(due_s(self.plan.calendar, plan.time_limit_s, contacts.stage_entry[contact])) - kernel.now
-                kernel.at(max(after, 0.0), self._wait_limit, (leg, plan.escalate_line, plan.escalate_queue))
+                if after < INF:                 # a due time past the calendar's end never comes
+                    kernel.at(max(after, 0.0), self._wait_limit, (leg, plan.escalate_line, plan.escalate_queue))
                 return
         rule = self.plan.flows.escalation[legs.queue[leg]]
         if rule is not None:

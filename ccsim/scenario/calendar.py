@@ -176,7 +176,7 @@ Limit = Annotated[float, PlainValidator(_limit),
 
 
 class Hours(Strict):
-    """Working hours of one day, clock times."""
+    """Working hours of a day, clock times."""
 
     start: Clock
     """Clock time work starts, "HH:MM"."""
@@ -210,16 +210,12 @@ Holiday = Annotated[int | datetime.date, PlainValidator(_holiday), WithJsonSchem
      "description": "A day off: a day number of the horizon (1 = day 1) or a date YYYY-MM-DD (with first_date)."})]
 
 
-class Calendar(Strict):
+class Calendar(Hours):
     """The business calendar: working hours `start` to `end` on `days`, other hours per weekday in
     `hours`, and `holidays` off. It judges limits stated on it; it does not change opening hours
     or staffing (the horizon and the shifts do). `first_date` is the date of day 1, needed when
     holidays are dates."""
 
-    start: Clock
-    """Clock time work starts on a working day, "HH:MM"."""
-    end: Clock
-    """Clock time work ends on a working day, "HH:MM" after start (up to "24:00")."""
     days: tuple[Weekday, ...] = Field(WEEKDAYS[:5], min_length=1, json_schema_extra={"items": WEEKDAY_SCHEMA})
     """Working weekdays (default mon to fri); the others are the weekend."""
     hours: dict[Weekday, Hours] = Field({}, json_schema_extra={"propertyNames": WEEKDAY_SCHEMA})
@@ -231,8 +227,6 @@ class Calendar(Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> "Calendar":
-        if self.end <= self.start:
-            raise ValueError(f"end ({format_clock(self.end)}) must be after start ({format_clock(self.start)})")
         extra = [day for day in self.hours if day not in self.days]
         if extra:
             raise ValueError(f"hours names {', '.join(extra)}, not among the working days ({', '.join(self.days)}); "

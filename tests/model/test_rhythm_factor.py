@@ -72,7 +72,8 @@ def test_deterministic_handle_times_show_the_factor_per_interval():
     data = copy.deepcopy(CENTER)
     data["queues"]["q"]["handle_time"] = {"dist": "deterministic", "value": 100}
     data["agent_groups"]["focus"]["shifts"] = [
-        {"start": "08:00", "length": "8h", "count": 6, "rhythm": {"work": "50m", "rest": "5m", "handle_time_factor": 0.5}},
+        {"start": "08:00", "length": "8h", "count": 6,
+         "rhythm": {"work": "50m", "rest": "5m", "handle_time_factor": 0.5}},
         {"start": "12:00", "length": "4h", "count": 2}]
     res = ccsim.simulate(ccsim.load_scenario(data), replications=1, seed=3)
     legs = full_records(res)[0].legs
