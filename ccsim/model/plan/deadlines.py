@@ -12,10 +12,12 @@ from ccsim.calendar import WorkCalendar
 from ccsim.scenario.calendar import CalendarLimit
 
 
-def due_s(calendar: WorkCalendar | None, limit: float, start_s: np.ndarray | float) -> np.ndarray:
+def due_s(calendar: WorkCalendar | None, limit: float, start_s: np.ndarray | float) -> np.ndarray | float:
     """Due time (s) of items whose `limit` starts at `start_s` (s, the simulation clock)."""
     if isinstance(limit, CalendarLimit):
         return limit.due_s(calendar, start_s)
+    if isinstance(start_s, float):              # one item (the engine's stage escalation): no array
+        return start_s + float(limit)
     return np.asarray(start_s, dtype=float) + float(limit)
 
 
