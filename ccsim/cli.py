@@ -423,6 +423,8 @@ def compare(scenarios: tuple[Path, ...], replications: int | None, seed: int | N
         _stdout().print(comparison_table(comparison))
         for table in cost_benefit_tables(comparison):
             _stdout().print(table)
+        for warning in comparison.warnings:
+            err.print(f"[yellow]warning:[/] {warning}")
     if out_dir is not None:
         written = write_comparison(comparison, out_dir, decision)
         if fmt == "table":

@@ -55,6 +55,32 @@ class Comparison:
     def replications(self) -> int:
         return self.results[0].replications
 
+    @property
+    def warnings(self) -> list[str]:
+        """Alert lines the variants cross (see `nps_drop_warnings`)."""
+        return nps_drop_warnings(self)
+
+
+def nps_drop_warnings(comparison: Comparison) -> list[str]:
+    """Variants whose NPS of all customers is lower than the baseline's by more than the baseline's
+    alert line (`satisfaction.alerts.nps_drop`, points), judged on the mean paired difference and
+    shown with its 95% CI."""
+    rating = comparison.results[0].scenario.satisfaction
+    line = rating.alerts.nps_drop if rating is not None else None
+    table = comparison.table
+    rows = table[(table.level == "customer") & (table.name == "ALL") & (table.kpi == "nps")]
+    if line is None or rows.empty:
+        return []
+    row, base = rows.iloc[0], comparison.names[0]
+    found = []
+    for name in comparison.names[1:]:
+        drop = -row.get(f"{name} delta", np.nan)
+        if drop > line:
+            found.append(f"{name}: NPS {row[name]:.1f} is {drop:.1f} points below the baseline's {row[base]:.1f} "
+                         f"(paired difference {-drop:+.1f}, 95% CI {row[f'{name} delta_ci_low']:+.1f} to "
+                         f"{row[f'{name} delta_ci_high']:+.1f}), past the alert line of a {line:g}-point drop")
+    return found
+
 
 def compare(scenarios: Sequence[Scenario | str | Path | Mapping[str, Any]], replications: int | None = None,
             seed: int | None = None, workers: int = 1, precision: float | None = None,

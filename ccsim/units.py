@@ -69,7 +69,10 @@ def format_clock(seconds: float) -> str:
 
 
 def format_duration(seconds: float) -> str:
-    """Short human text for seconds: 20 -> "20s", 270 -> "4m30s", 7200 -> "2h"."""
+    """Short human text for seconds: 20 -> "20s", 270 -> "4m30s", 7200 -> "2h"; a limit on the
+    business calendar (`ccsim.scenario.calendar.CalendarLimit`) gives its own text ("2h working")."""
+    if hasattr(seconds, "due_s"):
+        return seconds.text
     if not math.isfinite(seconds):
         return "inf"
     total = int(round(seconds))

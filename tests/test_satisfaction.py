@@ -117,3 +117,48 @@ def test_bad_models_are_refused_naming_the_field(change, path, fragment):
     with pytest.raises(ScenarioError) as err:
         ccsim.load_scenario(sc)
     assert path in str(err.value) and fragment in str(err.value)
+
+
+def _drop_alert(points: float | None) -> dict:
+    base = _center(20)
+    if points is not None:
+        base["satisfaction"]["alerts"] = {"nps_drop": points}
+    return base
+
+
+def test_compare_warns_when_a_variants_nps_drops_past_the_alert_line():
+    # the baseline rates NPS 50 exactly; everyone abandoning rates 100 x (0.15 - 0.75) = -60 in every
+    # replication, so the paired difference is -110 with a CI of zero width
+    abandoning = _center(0, patience={"dist": "deterministic", "value": 60}) | {"name": "abandoning"}
+    same = _center(20) | {"name": "same"}
+    c = ccsim.compare([_drop_alert(5), abandoning, same], replications=3, seed=2)
+    assert c.warnings == ["abandoning: NPS -60.0 is 110.0 points below the baseline's 50.0 (paired difference "
+                          "-110.0, 95% CI -110.0 to -110.0), past the alert line of a 5-point drop"]
+    assert ccsim.compare([_drop_alert(None), abandoning], replications=2, seed=2).warnings == []
+    assert ccsim.compare([_drop_alert(120), abandoning], replications=2, seed=2).warnings == []
+
+
+def test_compare_prints_the_nps_drop_warning_and_puts_it_in_json(tmp_path):
+    import json
+
+    import yaml
+
+    from tests.badinput.cli import run_cli
+
+    base, variant = tmp_path / "base.yml", tmp_path / "variant.yml"
+    base.write_text(yaml.safe_dump(_drop_alert(5)), encoding="utf-8")
+    variant.write_text(yaml.safe_dump(_center(0, patience={"dist": "deterministic", "value": 60})
+                                      | {"name": "abandoning"}), encoding="utf-8")
+    table = run_cli("compare", base, variant, "-r", 2)
+    assert table.returncode == 0, table.stderr
+    assert "warning: abandoning: NPS -60.0 is 110.0 points below the baseline's 50.0" in " ".join(table.stderr.split())
+    done = run_cli("compare", base, variant, "-r", 2, "--format", "json", "--out", tmp_path / "out")
+    assert json.loads(done.stdout)["warnings"][0].startswith("abandoning: NPS -60.0 is 110.0 points below")
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert '<section id="warnings">' in html and "past the alert line of a 5-point drop" in html
+
+
+def test_an_nps_drop_line_must_be_points_above_zero():
+    sc = _drop_alert(0)
+    with pytest.raises(ScenarioError, match=r"satisfaction\.alerts\.nps_drop"):
+        ccsim.load_scenario(sc)

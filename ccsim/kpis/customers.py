@@ -11,6 +11,7 @@ from ccsim.kpis.quantiles import Sample
 from ccsim.kpis.registry import columns
 from ccsim.kpis.tally import members, tally
 from ccsim.model.plan import Plan
+from ccsim.model.plan.deadlines import allowed_by
 from ccsim.model.replication import ReplicationRecords
 from ccsim.model.states import ABANDONED, CALLBACK, DONE, FRESH, IN_SERVICE_AT_END, REPEAT, RETRIAL
 from ccsim.stats import ratio
@@ -85,9 +86,9 @@ def experiences(plan: Plan, rec: ReplicationRecords, customer: np.ndarray) -> np
     leg_customer = customer[np.maximum(legs["contact"], 0)]
     mine = legs["contact"] >= 0
     answer_wait = c["answer_s"] - c["arrival_s"]
-    promise = np.append(plan.promise_s, np.inf)[c["process"]]         # process -1: no promise
+    promise = allowed_by(plan.calendar, (*plan.promise_s, np.inf), c["process"], c["arrival_s"])  # -1: none
     return np.column_stack([
-        answer_wait > plan.threshold_s[c["queue"]],                     # late_answer (first contact's own)
+        answer_wait > allowed_by(plan.calendar, plan.threshold_limit, c["queue"], c["arrival_s"]),  # late_answer
         anyone(mine & (legs["outcome"] == ABANDONED), leg_customer),
         anyone(mine & (legs["outcome"] == CALLBACK), leg_customer),
         anyone(c["transfers"] > 0), anyone(c["escalations"] > 0),
@@ -131,19 +132,20 @@ def _ratings(plan: Plan, p: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 def stage_parts(plan: Plan, stages: dict[str, np.ndarray]) -> Parts:
     """Per stage of every process (in order): stages completed, the sums of their waits, handle
     times and times from stage start to done, and how many were done within the stage's limit."""
-    limit = np.array([stage.time_limit_s for p in plan.stages for stage in p] or [0.0])
+    limits = [stage.time_limit_s for p in plan.stages for stage in p]
     first = np.cumsum([0, *(len(p) for p in plan.stages)])
     n_rows = int(first[-1])
     row = first[stages["process"].astype(np.int64)] + stages["stage"].astype(np.int64) if n_rows \
         else np.zeros(0, dtype=np.int64)
     time = stages["done_s"] - stages["entry_s"]
+    allowed = allowed_by(plan.calendar, limits, row, stages["entry_s"]) if n_rows else np.zeros(0)
 
     def per_row(weights):
         return np.bincount(row, weights=weights, minlength=n_rows)[:n_rows]
 
     return Parts({"completed": per_row(None).astype(float), "wait_sum": per_row(stages["wait_s"]),
                   "handle_sum": per_row(stages["handle_s"]), "time_sum": per_row(time),
-                  "within": per_row((time <= limit[row]).astype(float))})
+                  "within": per_row((time <= allowed).astype(float))})
 
 
 def finish_stages(plan: Plan, parts: Parts) -> np.ndarray:
@@ -160,7 +162,7 @@ def process_parts(plan: Plan, contacts: dict[str, np.ndarray]) -> Parts:
     c = contacts
     n = len(plan.promise_s)
     process = np.where(c["process"] >= 0, c["process"], n)
-    promise = np.append(plan.promise_s, np.inf)[process]
+    promise = allowed_by(plan.calendar, (*plan.promise_s, np.inf), process, c["arrival_s"])   # on the calendar: its own
     done = c["resolved"] & (process < n)
     unknown = censored(c["at_end"] != DONE, plan.end_s - c["arrival_s"], promise)
 

@@ -12,6 +12,7 @@ from ccsim.kpis.quantiles import Sample
 from ccsim.kpis.registry import columns
 from ccsim.kpis.tally import members, tally
 from ccsim.model.plan import ABANDON_RULES, Plan
+from ccsim.model.plan.deadlines import allowed_by
 from ccsim.model.states import (
     ABANDONED, ANSWERED, CALLBACK, CALLBACK_LEG, ESCALATED, ESCALATION, FRESH, IN_SERVICE_AT_END, OPEN, REPEAT,
     RESOLVED, RETRIAL, TIER, TRANSFER, TRANSFERRED, WAITING_AT_END,
@@ -32,7 +33,7 @@ def sl_parts(plan: Plan, legs: dict[str, np.ndarray]) -> tuple[np.ndarray, np.nd
     """Per leg: answered within the queue's threshold?, counted in the service-level denominator?,
     censored (still waiting at the end, not yet past the threshold)?"""
     q, outcome, wait = legs["queue"], legs["outcome"], legs["wait_s"]
-    threshold = plan.threshold_s[q]
+    threshold = allowed_by(plan.calendar, plan.threshold_limit, q, legs["enqueue_s"])
     answered = outcome == ANSWERED
     within = answered & (wait <= threshold)
     unknown = censored(legs["at_end"] == WAITING_AT_END, wait, threshold)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gc
 import math
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -87,7 +88,9 @@ class Engine:
         self.has_pilot = self._pilot_draw is not None
         self.handle_factor = None if plan.handle_factor is None else plan.handle_factor.tolist()
         self.pilot_factor = plan.pilot_handle_factor.tolist()
-        self.scales_handle = self.handle_factor is not None or self.has_pilot
+        self.rhythm_factor = None if plan.rhythm_factor is None else plan.rhythm_factor.tolist()
+        self._interval_start = plan.interval_start.tolist()
+        self.scales_handle = self.handle_factor is not None or self.has_pilot or self.rhythm_factor is not None
         self.after_service = plan.flows.after_service
         # abandonment is lazy (no patience event) except where a retrial must start on time
         self._lazy = tuple(plan.flows.retrial[q] is None for q in plan.line_queue)
@@ -300,12 +303,15 @@ class Engine:
         return self.has_pilot and self.contacts.pilot[self.legs.contact[leg]] == 1
 
     def handle_scale(self, group: int, leg: int) -> float:
-        """Factor on the handle time of `leg` served by `group`: the group's, and a pilot's."""
+        """Factor on the handle time of `leg` served by `group`: the group's, its focus/rest
+        rhythm's in the current interval, and a pilot's."""
         queue = self.legs.queue[leg]
         factor = 1.0 if self.handle_factor is None else self.handle_factor[group][queue]
         ramp, now = self.plan.ramp[group], self.kernel.now
         if ramp is not None:
             factor = 1.0 + ramp_share(ramp, now) * (factor - 1.0)
+        if self.rhythm_factor is not None:       # warmup: the first interval's; closed hours: the last one's
+            factor *= self.rhythm_factor[group][max(bisect_right(self._interval_start, now) - 1, 0)]
         if not self.in_pilot(leg):
             return factor
         return factor * (1.0 + ramp_share(self.plan.pilot_ramp, now) * (self.pilot_factor[queue] - 1.0))

@@ -19,6 +19,7 @@ from ccsim.model.states import (
     TRANSFER, TRANSFERRED, UNRESOLVED, WAITING,
 )
 from ccsim.model.plan.compiled import ramp_share
+from ccsim.model.plan.deadlines import due_s
 from ccsim.model.streams import draws, stream
 
 if TYPE_CHECKING:
@@ -166,8 +167,9 @@ class Flows:
             contact = legs.contact[leg]
             plan = self.plan.stages[contacts.process[contact]][stage]
             if plan.escalate_line >= 0:
-                after = contacts.stage_entry[contact] + plan.time_limit_s - kernel.now
-                kernel.at(max(after, 0.0), self._wait_limit, (leg, plan.escalate_line, plan.escalate_queue))
+                after = float(due_s(self.plan.calendar, plan.time_limit_s, contacts.stage_entry[contact])) - kernel.now
+                if after < INF:                 # a due time past the calendar's end never comes
+                    kernel.at(max(after, 0.0), self._wait_limit, (leg, plan.escalate_line, plan.escalate_queue))
                 return
         rule = self.plan.flows.escalation[legs.queue[leg]]
         if rule is not None:

@@ -9,7 +9,7 @@ from typing import Any
 from rich.text import Text
 
 from ccsim.kpis import kpi
-from ccsim.report.format import estimate_text
+from ccsim.report.format import display_width, estimate_text, pad
 from ccsim.summary import MEETS, MISSES, UNCERTAIN, headline
 
 VERDICT_STYLE = {MEETS: "green", MISSES: "red", UNCERTAIN: "yellow"}
@@ -59,10 +59,10 @@ def terminal(summary: dict[str, Any]) -> Text:
     out = Text()
     out.append("Summary: ", style="bold")
     out.append(headline(summary) + " (95% CI against each target)\n")
-    width = max([len(q["queue"]) for q in summary["queues"]] + [9])
+    width = max([display_width(q["queue"]) for q in summary["queues"]] + [9])
     for queue in summary["queues"]:
         for target in queue["targets"]:
-            out.append(f"  {queue['queue']:<{width}}  ")
+            out.append(f"  {pad(queue['queue'], width)}  ")
             out.append(f"{target['verdict']:<9}", style=VERDICT_STYLE.get(target["verdict"], "dim"))
             out.append(f"  {target_line(target)}")
             missed = missed_text(queue["missed_intervals"]) if target["kpi"] == "service_level" else ""
@@ -138,9 +138,9 @@ def decision_terminal(decision: dict[str, Any]) -> Text:
     out.append(f"  rule ({decision['rule']['source']}): {decision['rule']['text']}\n")
     for reason in decision["reasons"][1:]:
         out.append(f"  {reason}\n")
-    width = max(len(s["scenario"]) for s in decision["scenarios"])
+    width = max(display_width(s["scenario"]) for s in decision["scenarios"])
     for scenario in decision["scenarios"]:
-        out.append(f"  {scenario['scenario']:<{width}}  ")
+        out.append(f"  {pad(scenario['scenario'], width)}  ")
         out.append(_status_line(scenario) + "\n", style=VERDICT_STYLE.get(scenario["status"], "dim"))
     return out
 
@@ -196,9 +196,9 @@ def staffing_terminal(summary: dict[str, Any]) -> Text:
     out = Text()
     out.append("Summary:\n", style="bold")
     lines = staffing_lines(summary)
-    width = max(len(label) for label, _ in lines)
+    width = max(display_width(label) for label, _ in lines)
     for label, text in lines:
-        out.append(f"  {label:<{width}}  ", style="yellow" if label == "warning" else "")
+        out.append(f"  {pad(label, width)}  ", style="yellow" if label == "warning" else "")
         out.append(f"{text}\n")
     return out
 

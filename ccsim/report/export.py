@@ -177,6 +177,7 @@ def comparison_json(comparison, decision: Mapping[str, Any] | None = None) -> st
                        "precision_reached": comparison.precise, "confidence": CONFIDENCE,
                        "rows": _records(comparison.table),
                        "cost_benefit": _records(comparison.cost_benefit.reset_index()),
+                       "warnings": comparison.warnings,
                        "kpi_definitions": kpi_metadata(dict.fromkeys(comparison.table.level))}, indent=2)
 
 

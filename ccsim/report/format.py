@@ -1,14 +1,27 @@
 """KPI values as text, by their declaration (`ccsim.kpis.registry`): a percent KPI as "94.3%" and
 its differences in percentage points ("+2.1 pts"), any other with its declared digits; shared by
-the terminal tables and the HTML report."""
+the terminal tables and the HTML report. Also the width of a text in terminal columns, for
+names in Chinese, Japanese or Korean."""
 
 from __future__ import annotations
 
 import math
+import unicodedata
 
 from ccsim.kpis import Kpi, kpi
 
 MAX_DIGITS = 6          # decimals a difference may grow to so that it never reads as zero
+
+
+def display_width(text: str) -> int:
+    """Terminal columns `text` takes: two for an East-Asian wide or fullwidth character (电, Ｆ),
+    none for a combining mark, one for any other."""
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def pad(text: str, width: int) -> str:
+    """`text` followed by spaces up to `width` terminal columns (see `display_width`)."""
+    return text + " " * max(width - display_width(text), 0)
 
 
 def num_estimate(mean: float, lo: float, hi: float, digits: int = 1) -> str:

@@ -51,6 +51,12 @@ def _within(row, kpi: str, limit_s: float) -> Cell:
     return text, target_verdict(row[kpi], row[f"{kpi}_ci_low"], row[f"{kpi}_ci_high"], limit_s, False)
 
 
+def _plain(limit: float | None) -> float:
+    """A limit in plain seconds to judge a mean time against; inf (no verdict) when there is none
+    or it counts on the business calendar (each item has its own due time)."""
+    return math.inf if limit is None or hasattr(limit, "due_s") else float(limit)
+
+
 def _totals(names) -> set[int]:
     return {i for i, name in enumerate(names) if name == "ALL"}
 
@@ -101,21 +107,21 @@ def stage_grid(res: Results) -> Grid:
     the stage's time limit (the end-to-end time against the promise), share within the limits."""
     from ccsim.scenario.severity import apply_severity      # the processes as simulated: one per severity class
 
-    labels = [f"{p} / {i + 1}. {stage.label}" for p, process in apply_severity(res.scenario).processes.items()
+    processes = apply_severity(res.scenario).processes
+    stages = [(f"{p} / {i + 1}. {stage.label}", stage.time_limit) for p, process in processes.items()
               for i, stage in enumerate(process.stages)]
     rows = []
-    for label, (_, row) in zip(labels, res.stages.iterrows()):
-        limit = row["time_limit_s"]
+    for (label, limit), (_, row) in zip(stages, res.stages.iterrows()):
         rows.append([label, cell_text(row, "completed", "stage", digits=0), duration_cell(row, "wait"),
-                     duration_cell(row, "processing"), _within(row, "stage_time", limit),
-                     format_duration(limit) if math.isfinite(limit) else "", cell_text(row, "within_limit", "stage")])
+                     duration_cell(row, "processing"), _within(row, "stage_time", _plain(limit)),
+                     format_duration(limit) if limit is not None else "", cell_text(row, "within_limit", "stage")])
     totals = set()
     for name, row in res.processes.iterrows():
-        promise = row["promise_s"]
+        promise = processes[name].promise
         totals.add(len(rows))
         rows.append([f"{name} end to end", cell_text(row, "completed", "process", digits=0), "", "",
-                     _within(row, "resolution_time", promise),
-                     format_duration(promise) if math.isfinite(promise) else "",
+                     _within(row, "resolution_time", _plain(promise)),
+                     format_duration(promise) if promise is not None else "",
                      cell_text(row, "within_promise", "process")])
     return Grid("process stages", ("process / stage", "completed", "wait", "processing", "stage time", "limit",
                                    "within limit"), rows, totals,

@@ -372,6 +372,10 @@ def comparison_report(comparison, charts: Sequence[Chart], decision: Mapping[str
     sections = [("summary", "Recommendation", answer.decision_section(decision or recommend(comparison))),
                 ("scenarios", "Scenarios", _section("scenarios", "Scenarios", _scenario_list(names, results))),
                 ("comparison", "Comparison", _section("comparison", "Comparison", *tables))]
+    if comparison.warnings:                                    # alert lines crossed (an NPS drop)
+        items = "".join(f"<li>{_e(w)}</li>" for w in comparison.warnings)
+        warned = _section("warnings", "Warnings", f'<ul class="warnings">{items}</ul>')
+        sections.append(("warnings", "Warnings", warned))
     for section_id, title in (("deltas", "Paired differences"), ("service-level", "Service level")):
         if section_id in figures:
             sections.append((section_id, title, _section(section_id, title, figures[section_id])))

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ccsim.scenario.calendar import calendar_problems
 from ccsim.scenario.severity import severity_problems
 from ccsim.errors import Problem, ScenarioError
 from ccsim.scenario.types import WEEKDAYS
@@ -49,6 +50,7 @@ def problems(sc: "Scenario", names: Mapping[str, Collection[str]] | None = None)
         if complete and not any(name in group.skills for group in sc.agent_groups.values()):
             found.append(Problem(f"queues.{name}", "no agent group has this queue among its skills"))
     found += _flow_problems(sc, names["queues"], complete)
+    found += [Problem(path, message) for path, message in calendar_problems(sc, complete)]
     found += _lever_problems(sc, names)
     for name, process in sc.processes.items():
         if name in queue_names or name in RESERVED_QUEUE_NAMES:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pydantic import ConfigDict, Field, model_validator
 
 from ccsim.scenario.arrivals import Arrivals
+from ccsim.scenario.calendar import Limit
 from ccsim.scenario.severity import SeverityClass
 from ccsim.scenario.type_schemas import at_least_one, key_rules, not_both
 from ccsim.scenario.types import Duration, DistributionSpec, PositiveDuration, Probability, Strict, Whole
@@ -110,8 +111,8 @@ class Stage(Strict):
     """Priority this stage's work waits with in its queue (default the queue's own; lower is served first)."""
     delay: Duration = 0.0
     """Time before the stage starts, after the previous stage ends (seconds or a text such as 1d)."""
-    time_limit: PositiveDuration | None = None
-    """The stage should be done within this time of its start (seconds or a text such as 4h)."""
+    time_limit: Limit | None = None
+    """The stage should be done within this time of its start (seconds or a text such as 4h; or on the calendar, e.g. {by: "17:00"})."""
     escalate_to: str | None = None
     """Queue a stage still waiting at its time_limit is moved to."""
     escalate_priority: Whole | None = None
@@ -136,8 +137,8 @@ class Process(Strict):
     """Expected volume of new cases: per_hour, per_interval or csv, and day_factors."""
     stages: list[Stage] = Field(min_length=1)
     """The stages every case passes through, in order."""
-    promise: PositiveDuration | None = None
-    """End-to-end target from arrival to the last stage's end (seconds or a text such as 2d)."""
+    promise: Limit | None = None
+    """End-to-end target from arrival to the last stage's end (seconds or a text such as 2d; or on the calendar, e.g. {working_days: 2})."""
     severity: dict[str, SeverityClass] = {}
     """Severity classes (e.g. high, medium, low), each with its share of the cases and rules of its own."""
     description: str = ""

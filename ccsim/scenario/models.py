@@ -14,12 +14,13 @@ from pydantic import ConfigDict, Field, ValidationInfo, model_validator
 
 from ccsim.channels import CHANNEL_NAMES, CHANNELS, CONCURRENT_CHANNELS, LIVE_CHANNELS
 from ccsim.scenario.arrivals import Arrivals
+from ccsim.scenario.calendar import Calendar, Limit
 from ccsim.scenario.decision import Decision
 from ccsim.scenario.economics import Costs, Investment
 from ccsim.scenario.levers import Pilot, Proficiency
 from ccsim.scenario.satisfaction import Satisfaction
 from ccsim.scenario.flows import Attempts, Callback, Escalation, Process, Transfer, Unresolved
-from ccsim.scenario.shifts import Shifts, break_requests, shift_staff
+from ccsim.scenario.shifts import Shifts, break_requests, rhythm_handle_factor, shift_staff
 from ccsim.scenario.type_schemas import exactly_one, key_rules
 from ccsim.scenario.types import (
     Clock, Counts, Duration, PositiveDistributionSpec, PositiveDuration, Probability, Seed, Skills, Strict, WEEKDAYS, Weekday, Whole,
@@ -63,8 +64,8 @@ class ServiceLevel(Strict):
     `max_abandon` (a share) are further targets that staffing meets too.
     """
 
-    threshold: PositiveDuration = 20.0
-    """A contact answered within this wait is on time (seconds or a text such as 20s)."""
+    threshold: Limit = 20.0
+    """A contact answered within this wait is on time (seconds or a text such as 20s; or on the calendar, e.g. {working: 2h})."""
     target: float = Field(0.8, gt=0, le=1)
     """Share (0 to 1] of contacts to answer within threshold, e.g. 0.8 for 80/20."""
     abandons: Literal["exclude_within_threshold", "count", "ignore"] = "exclude_within_threshold"
@@ -225,6 +226,8 @@ class Scenario(Strict):
     """The agent groups, by name: skills, staffing, cost."""
     routing: Routing = Routing()
     """Routing and blending policies."""
+    calendar: Calendar | None = None
+    """Business calendar (working hours, weekend, holidays) that limits such as {working: 2h} or {by: "17:00"} count on."""
     processes: dict[str, Process] = {}
     """Multi-stage processes (cases passing through several queues), by name."""
     pilot: Pilot | None = None
@@ -285,6 +288,14 @@ class Scenario(Strict):
         if agents.shifts is not None:
             return shift_staff(agents.shifts, self.horizon, self.interval)
         return _per_interval(agents.staff, self.n_intervals).astype(int)
+
+    def rhythm_factors(self, group: str) -> np.ndarray:
+        """Handle-time factor of `group`'s agents at work in every interval, from the rhythms of its
+        shifts (`shifts.rhythm_handle_factor`); 1 for a group staffed by `staff`."""
+        agents = self.agent_groups[group]
+        if agents.shifts is None:
+            return np.ones(self.n_intervals)
+        return rhythm_handle_factor(agents.shifts, self.horizon, self.interval)
 
     def breaks(self, group: str) -> np.ndarray:
         """(n, 2) rows (time s, length s): every break and rest the group's shifts schedule."""

@@ -58,12 +58,15 @@ class Drivers(Strict):
 
 
 class Alerts(Strict):
-    """Alert lines the report warns about: customer-level CSAT and FCR below these shares."""
+    """Alert lines the report warns about: customer-level CSAT and FCR below these shares; in
+    `ccsim compare`, a variant's NPS more than `nps_drop` points below the baseline's."""
 
     csat: Probability | None = None
     """Warn when customer-level CSAT falls below this share (0 to 1)."""
     fcr: Probability | None = None
     """Warn when customer-level FCR falls below this share (0 to 1)."""
+    nps_drop: float | None = Field(None, gt=0, le=200, allow_inf_nan=False)
+    """ccsim compare warns when a variant's NPS (all customers) is lower than the baseline's by more than this many points."""
 
 
 class Satisfaction(Strict):

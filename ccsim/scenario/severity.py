@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Annotated
 
 from pydantic import Field
 
-from ccsim.scenario.types import PositiveDuration, Strict, Whole
+from ccsim.scenario.calendar import Limit
+from ccsim.scenario.types import Strict, Whole
 
 if TYPE_CHECKING:
     from ccsim.scenario.flows import Process
@@ -33,12 +34,12 @@ class SeverityClass(Strict):
     """Share (above 0, up to 1) of the process's cases in this class; the classes' shares add up to 1."""
     priority: Whole | None = None
     """Priority its work waits with in every stage queue (lower is served first; default the stage's own)."""
-    time_limits: dict[str, PositiveDuration] = {}
-    """Per stage name: the time limit replacing the stage's own (seconds or a text such as 30m)."""
+    time_limits: dict[str, Limit] = {}
+    """Per stage name: the time limit replacing the stage's own (seconds or a text such as 30m; or on the calendar)."""
     escalate_to: str | None = None
     """Queue its cases go to when a stage with a time limit overruns (default the stage's own escalation)."""
-    promise: PositiveDuration | None = None
-    """End-to-end target of this class (seconds or a text such as 2d; default the process's)."""
+    promise: Limit | None = None
+    """End-to-end target of this class (seconds or a text such as 2d, or on the calendar; default the process's)."""
 
 
 def severity_problems(process: "Process") -> list[tuple[str, str]]:

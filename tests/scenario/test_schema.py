@@ -113,15 +113,22 @@ queues:
     channel: email
     arrivals: {per_hour: 5}
     handle_time: {dist: lognormal, mean: 300, cv: 1}
-    service_level: {threshold: 8h, target: 0.9}
+    service_level: {threshold: {working: 8h}, target: 0.9}
 processes:
   claim:
     description: a two-stage claim
     arrivals: {per_hour: 2}
-    promise: 1d
+    promise: {working_days: 2}
     stages:
-      - {queue: billing, name: intake}
+      - {queue: billing, name: intake, time_limit: {by: "17:00", cutoff: "15:00", days: 1}}
       - {queue: tech, delay: 1h, time_limit: 4h, escalate_to: billing, escalate_priority: 0}
+calendar:
+  start: "09:00"
+  end: "18:00"
+  days: [mon, tue, wed, thu, fri, sat]
+  hours: {sat: {start: "10:00", end: "14:00"}}
+  holidays: [2, 2026-10-05]
+  first_date: 2026-10-02
 agent_groups:
   front:
     skills: {billing: 1, tech: 2, chat: 1, email: 3}
@@ -216,6 +223,13 @@ BROKEN = [
     ("bad_channel", "    arrivals: {per_hour: 60}", "    channel: fax\n    arrivals: {per_hour: 60}"),
     ("bad_policy", "interval: 30m", "interval: 30m\nrouting: {policy: random}"),
     ("probability_above_1", "target: 0.8}", "target: 1.5}"),
+    ("zero_working_time", "threshold: 20s", "threshold: {working: 0}"),
+    ("unknown_calendar_limit", "threshold: 20s", "threshold: {within: 2h}"),
+    ("two_calendar_limits", "threshold: 20s", 'threshold: {working: 2h, by: "17:00"}'),
+    ("cutoff_without_by", "threshold: 20s", "threshold: {working: 2h, cutoff: '15:00'}"),
+    ("zero_working_days", "threshold: 20s", "threshold: {working_days: 0}"),
+    ("bad_calendar_weekday", "interval: 30m", 'interval: 30m\ncalendar: {start: "09:00", end: "17:00", days: [funday]}'),
+    ("bad_holiday", "interval: 30m", 'interval: 30m\ncalendar: {start: "09:00", end: "17:00", holidays: [0]}'),
 ]
 
 

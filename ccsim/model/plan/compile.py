@@ -38,6 +38,7 @@ def _queues(sc: Scenario) -> dict[str, Any]:
     queues = sc.queues.values()
     return dict(
         threshold_s=np.array([q.service_level.threshold for q in queues]),
+        threshold_limit=tuple(q.service_level.threshold for q in queues),
         abandon_rule=tuple(q.service_level.abandons for q in queues),
         stream_key=tuple(_key(name) for name in sc.queues),
         handle_time=tuple(q.handle_time for q in queues),
@@ -73,8 +74,15 @@ def _workforce(sc: Scenario) -> dict[str, Any]:
         cost_per_hour=np.array([group.cost_per_hour for group in groups.values()]),
         shrinkage=tuple(group.shrinkage for group in groups.values()),
         breaks=tuple(sc.breaks(g) for g in groups),
+        rhythm_factor=_rhythm_factor(sc),
         max_occupancy=tuple(np.nan if group.max_occupancy is None else group.max_occupancy for group in groups.values()),
     )
+
+
+def _rhythm_factor(sc: Scenario) -> np.ndarray | None:
+    """(groups, intervals) handle-time factor of the focus/rest rhythms; None when all 1."""
+    factors = np.array([sc.rhythm_factors(g) for g in sc.agent_groups])
+    return factors if np.any(factors != 1.0) else None
 
 
 def _levers(sc: Scenario) -> dict[str, Any]:
@@ -106,4 +114,16 @@ def _economics(sc: Scenario) -> dict[str, Any]:
 
 
 def _clock(sc: Scenario) -> dict[str, Any]:
-    return dict(interval_start=sc.interval_starts(), interval_s=float(sc.interval), warmup_s=float(sc.warmup))
+    return dict(interval_start=sc.interval_starts(), interval_s=float(sc.interval), warmup_s=float(sc.warmup),
+                calendar=_calendar(sc))
+
+
+CALENDAR_DAYS_AFTER = 400       # days the calendar runs past the horizon, for due times beyond it
+
+
+def _calendar(sc: Scenario):
+    """The working periods from the start of the warmup to `CALENDAR_DAYS_AFTER` days past the horizon."""
+    if sc.calendar is None:
+        return None
+    first = int(np.floor((sc.horizon.start - sc.warmup) / 86400.0)) - 1
+    return sc.calendar.work_calendar(sc.horizon.first_day, first, sc.horizon.days + CALENDAR_DAYS_AFTER - first)

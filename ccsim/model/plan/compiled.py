@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ccsim.calendar import WorkCalendar
 from ccsim.distributions import Distribution
 from ccsim.model.plan.flows import Flows, StagePlan
 from ccsim.model.plan.lines import Line
@@ -36,7 +37,8 @@ class Plan:
     group_names: tuple[str, ...]
     process_names: tuple[str, ...]
     # queues
-    threshold_s: np.ndarray                   # per queue
+    threshold_s: np.ndarray                   # per queue (a limit on the calendar: its nominal length)
+    threshold_limit: tuple[float, ...]        # per queue: plain seconds or a CalendarLimit (see deadlines)
     abandon_rule: tuple[str, ...]             # per queue, one of ABANDON_RULES
     stream_key: tuple[int, ...]               # per queue: a stable key for its random streams
     handle_time: tuple[Distribution, ...]     # per queue
@@ -50,7 +52,7 @@ class Plan:
     live_quiet_s: float
     flows: Flows
     stages: tuple[tuple[StagePlan, ...], ...]  # per process
-    promise_s: tuple[float, ...]              # per process, inf when none
+    promise_s: tuple[float, ...]              # per process, inf when none; plain seconds or a CalendarLimit
     # fresh arrivals, per source (queues, then processes)
     source_key: tuple[int, ...]               # stream key
     rates_per_s: np.ndarray                   # (sources, intervals) fresh arrivals per second
@@ -61,6 +63,7 @@ class Plan:
     cost_per_hour: np.ndarray
     shrinkage: tuple[float, ...]              # share of scheduled agents off work
     breaks: tuple[np.ndarray, ...]            # (n, 2) break requests (time s, length s)
+    rhythm_factor: np.ndarray | None          # (groups, intervals) handle-time factor of rhythms; None: all 1
     max_occupancy: tuple[float, ...]          # occupancy cap to warn about (nan: none)
     # levers: how groups and pilot customers differ
     handle_factor: np.ndarray | None          # (groups, queues) handle-time factor; None: all 1
@@ -81,6 +84,7 @@ class Plan:
     interval_start: np.ndarray                # (intervals,) seconds
     interval_s: float
     warmup_s: float
+    calendar: WorkCalendar | None             # the business calendar limits on it count on (None: none)
     # views of `lines`, per line
     line_queue: tuple[int, ...] = _derived()
     line_priority: tuple[int, ...] = _derived()

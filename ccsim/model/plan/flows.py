@@ -55,7 +55,7 @@ class StagePlan:
     queue: int
     line: int
     delay_s: float
-    time_limit_s: float          # inf when none
+    time_limit_s: float          # inf when none; plain seconds or a CalendarLimit (see deadlines)
     escalate_line: int           # -1: no escalation
     escalate_queue: int          # queue of escalate_line (-1 for none)
 
