@@ -45,7 +45,7 @@ def check(executor: Executor, workers: int = 1) -> Executor:
     workers run the replications, so `workers` must stay 1."""
     if executor is None or executor == LOCAL:
         return None
-    if not _is_client(executor):
+    if not is_cluster(executor):
         raise arguments.ArgumentError(
             f"executor must be None, {LOCAL!r} or a dask.distributed.Client, got {type(executor).__name__}")
     if workers != 1:
@@ -54,7 +54,8 @@ def check(executor: Executor, workers: int = 1) -> Executor:
     return executor
 
 
-def _is_client(executor: Executor) -> bool:
+def is_cluster(executor: Executor) -> bool:
+    """Is `executor` a Dask client (replications run on its cluster's workers)?"""
     distributed = sys.modules.get("distributed")     # a Client exists only once distributed is imported
     return distributed is not None and isinstance(executor, distributed.Client)
 
@@ -62,7 +63,7 @@ def _is_client(executor: Executor) -> bool:
 def size_workers(executor: Executor, workers: int) -> int:
     """The replications held in this process at once, for size estimates: `workers` locally; with
     a cluster the replications in progress live on its workers, so one (the one being received)."""
-    return 1 if _is_client(executor) else workers
+    return 1 if is_cluster(executor) else workers
 
 
 def collect(plan: Plan, seed: int, replications: int, executor: Executor = None, workers: int = 1,
@@ -88,7 +89,7 @@ def run(plans: Sequence[Plan], seed: int, replications: int, executor: Executor 
     are queued at once, so the workers stay busy from one plan to the next. `replicate` must
     pickle (a module-level function, or a functools.partial of one)."""
     tasks = [(p, r) for p in range(len(plans)) for r in range(replications)]
-    if _is_client(executor):
+    if is_cluster(executor):
         yield from _on_dask(executor, plans, seed, tasks, replicate)
     elif workers == 1 or len(tasks) == 1:
         for p, r in tasks:

@@ -1,9 +1,13 @@
-"""Per-contact and per-leg records of a run, streamed to Parquet one replication at a time, so
-that no run holds more than one replication's records in memory.
+"""Per-contact and per-leg records of a run, streamed to Parquet chunk by chunk (the customers a
+replication finished by the end of a day, `ccsim.model.chunks`), so that no run holds more than a
+chunk of records in memory, whatever its horizon.
 
 A store is a folder with one file per table and replication: `contacts/part-00003.parquet`,
-`legs/part-00003.parquet` (replication 3). `pd.read_parquet(folder / "contacts")` reads a table
-whole; `RecordStore.read` does the same with the categories of the plan restored.
+`legs/part-00003.parquet` (replication 3), one row group per chunk. `pd.read_parquet(folder /
+"contacts")` reads a table whole; `RecordStore.read` does the same with the categories of the
+plan restored. Within a replication, contacts are numbered in the order they are written: by the
+chunk their customer finished in, in arrival order within it (a run short enough for one chunk:
+in arrival order).
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from ccsim.model.plan import Plan
 from ccsim.model.replication import ReplicationRecords
@@ -89,6 +95,48 @@ def _categories(plan: Plan) -> dict[str, dict[str, list[str]]]:
             "legs": {**shared, "origin": list(ORIGINS)}}
 
 
+class ReplicationWriter:
+    """Writes the records of one replication into a store's folder chunk by chunk (`append`), each
+    table's file appearing whole when the writer closes without an error (a reader never sees a
+    part). Contacts are numbered on from the chunks before."""
+
+    def __init__(self, folder: Path | str, plan: Plan, replication: int):
+        self.plan, self.replication = plan, replication
+        self._paths = {table: Path(folder) / table / f"part-{replication:05d}.parquet" for table in TABLES}
+        self._writers: dict[str, pq.ParquetWriter] = {}
+        self._contacts = 0
+
+    def append(self, chunk: ReplicationRecords) -> None:
+        """Write the records of `chunk` (whole customers, numbered from 0 within it)."""
+        frames = {table: frame(self.plan, chunk) for table, frame in FRAMES.items()}
+        offset = self._contacts
+        for frame, columns in ((frames["contacts"], ("contact_id", "customer_id")), (frames["legs"], ("contact_id",))):
+            for column in columns:
+                frame[column] = np.where(frame[column] >= 0, frame[column] + offset, frame[column])
+        self._contacts += len(frames["contacts"])
+        for table, frame in frames.items():
+            data = pa.Table.from_pandas(frame, preserve_index=False)
+            if table not in self._writers:
+                self._writers[table] = pq.ParquetWriter(self._tmp(table), data.schema)
+            self._writers[table].write_table(data)
+
+    def _tmp(self, table: str) -> Path:
+        path = self._paths[table]
+        return path.with_name(f".{path.name}.tmp")
+
+    def __enter__(self) -> "ReplicationWriter":
+        return self
+
+    def __exit__(self, kind, error, trace) -> None:
+        for writer in self._writers.values():
+            writer.close()
+        for table in self._writers:
+            if kind is None:
+                os.replace(self._tmp(table), self._paths[table])
+            else:
+                self._tmp(table).unlink(missing_ok=True)
+
+
 class RecordStore:
     """A folder of Parquet records, one file per table and replication.
 
@@ -107,12 +155,9 @@ class RecordStore:
             (self.folder / table).mkdir(parents=True, exist_ok=True)
 
     def write(self, plan: Plan, rec: ReplicationRecords) -> None:
-        """Write one replication's records (each file atomically: a reader never sees a part)."""
-        for table, frame in FRAMES.items():
-            path = self.folder / table / f"part-{rec.replication:05d}.parquet"
-            tmp = path.with_name(f".{path.name}.tmp")
-            frame(plan, rec).to_parquet(tmp, engine="pyarrow", index=False)
-            os.replace(tmp, path)
+        """Write one replication's records whole."""
+        with ReplicationWriter(self.folder, plan, rec.replication) as writer:
+            writer.append(rec)
 
     def read(self, table: str, plan: Plan) -> pd.DataFrame:
         """The whole `table` ("contacts" or "legs"), replications in order, with the plan's categories."""

@@ -96,8 +96,12 @@ def _run(sc: Scenario, replications: int, seed: int, workers: int, progress: Pro
         store.write(plan, rec)
         return without_records(rec)
 
+    # processes of this machine write their records into the store chunk by chunk; a cluster's
+    # workers may not see its folder, so they send each replication's records back whole
+    here = store is not None and not executors.is_cluster(executor)
     records = executors.collect(plan, seed, replications, executor, workers, progress,
-                                partial(reduced_replication, kept=kept), receive)
+                                partial(reduced_replication, kept=kept, records_to=str(store.folder) if here else None),
+                                receive)
     return results_of(sc, plan, seed, records, store)
 
 
