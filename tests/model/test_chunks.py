@@ -61,3 +61,24 @@ def test_a_replication_in_chunks_holds_the_same_records_and_kpis(name):
     for kpis in (queue_kpis, interval_kpis, group_kpis, customer_kpis, stage_kpis, process_kpis):
         np.testing.assert_allclose(kpis(plan, parts), kpis(plan, whole), rtol=1e-10, equal_nan=True,
                                    err_msg=kpis.__name__)
+
+
+def test_the_engine_holds_the_customers_in_progress_not_the_horizon():
+    """30 days of a 500-calls/h center: the tables never grow past a few days of rows, while a
+    run taken whole holds every row."""
+    from ccsim.model.arrivals import draw_arrivals
+    from ccsim.model.engine import Engine
+    from tests.model.helpers import single_queue
+
+    plan = compile_plan(single_queue(500, 300, 45, patience_s=600, hours=24 * 30, warmup_s=0))
+    chunks: list = []
+    engine = Engine(plan, 1, 0, on_chunk=chunks.append, chunk_legs=20_000)
+    rest = engine.run()
+    per_day = 500 * 24
+    total = sum(c.legs["queue"].size for c in chunks) + rest.legs["queue"].size
+    assert total == len(draw_arrivals(plan, 1, 0))          # every arrival in exactly one chunk (one leg each)
+    assert len(engine.legs) < 20_000 + 3 * per_day and len(engine.contacts) < 20_000 + 3 * per_day
+    assert 30 * per_day / 3 > len(engine.legs)
+    whole = Engine(plan, 1, 0)
+    whole.run()
+    assert len(whole.legs) >= total
