@@ -188,8 +188,8 @@ class Engine:
         try:
             arrive = self._arrivals_to()
             spans, draws = blocks(plan), ArrivalDraws(plan, self._seed, self._replication)
-            # room for the fresh contacts the tables will hold at once: all, or a chunk's worth and two days
-            rows = draws.most() if self.on_chunk is None else min(draws.most(), self.chunk_legs + draws.most(2))
+            # room for the fresh contacts the tables will hold at once: all, or a chunk's worth and a day
+            rows = draws.most() if self.on_chunk is None else min(draws.most(), self.chunk_legs + draws.most(1))
             self.contacts.reserve(rows)
             self.legs.reserve(rows)
             for block, (_, until_s) in enumerate(spans):
