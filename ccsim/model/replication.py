@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -43,10 +45,11 @@ class ReplicationRecords:
 
 def run_replication(plan: Plan, seed: int, replication: int) -> ReplicationRecords:
     """Simulate replication number `replication` of `plan` with base seed `seed`: its records."""
-    engine = Engine(plan, seed, replication)
-    records = engine.run()
-    vars(engine).clear()    # it and its collaborators refer to each other: free its state now, not at the next collection
-    return replication_records(plan, replication, records)
+    with _collector_paused():
+        engine = Engine(plan, seed, replication)
+        records = engine.run()
+        vars(engine).clear()    # it and its collaborators refer to each other: free its state now, not at the next collection
+        return replication_records(plan, replication, records)
 
 
 def stream_replication(plan: Plan, seed: int, replication: int, consume: Callable[[ReplicationRecords], None],
@@ -56,11 +59,28 @@ def stream_replication(plan: Plan, seed: int, replication: int, consume: Callabl
     held, and the rest at the end): the engine then holds the customers in progress, not the
     whole run. The chunks' arrays (busy, present and off seconds, breaks, pending returns) add
     up to the replication's."""
-    engine = Engine(plan, seed, replication, chunk_legs=chunk_legs,
-                    on_chunk=lambda chunk: consume(replication_records(plan, replication, chunk)))
-    records = engine.run()
-    vars(engine).clear()
-    consume(replication_records(plan, replication, records))
+    with _collector_paused():
+        engine = Engine(plan, seed, replication, chunk_legs=chunk_legs,
+                        on_chunk=lambda chunk: consume(replication_records(plan, replication, chunk)))
+        records = engine.run()
+        vars(engine).clear()
+        consume(replication_records(plan, replication, records))
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector over a whole replication, as `Engine.run` does over its
+    loop: the engine's construction and the records' reduction allocate enough to trigger passes
+    over the whole process (pandas, scipy), and free what they make by reference counting (the
+    engine's cycles are cleared by hand). Measured (2026-11-26): 10–20% of a bundled scenario's
+    replication."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def replication_records(plan: Plan, replication: int, records: EngineRecords) -> ReplicationRecords:
