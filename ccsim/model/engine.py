@@ -112,12 +112,14 @@ class Engine:
         # bound once: the hot path calls these for every contact
         self._at, self._pop_oldest = self.kernel.at, self.lines.pop_oldest
         self._decides = any(self.after_service)
+        self._after_of = self.flows.after_of
         # per group what runs when its agent finishes a call, per line what offers a leg (None:
         # `offer` itself): the fast lanes where the answer is obvious
         self._release_of: list = [self.release] * plan.n_groups
         self._offer_lane: list = [None] * plan.n_lines
         if lanes.usable(self):
             self._lanes()
+        self.flows.bind()
 
     def _lanes(self) -> None:
         """Fast lanes for the lines and groups whose decisions need no call: one group alone
@@ -226,6 +228,11 @@ class Engine:
             self.offer(leg)
         else:
             self.flows.start_process(contact, leg)
+
+    def offer_of(self, line: int) -> Callable[[int], None]:
+        """What offers a new leg of `line`: its lane, or `offer`."""
+        lane = self._offer_lane[line]
+        return self.offer if lane is None else lane
 
     def new_contact(self, customer: int, attempt: int, kind: int, process: int) -> int:
         """Register a contact arriving now of `customer` (the row of its first contact) and
@@ -342,8 +349,10 @@ class Engine:
         leg = agent.leg
         if leg >= 0:
             agent.leg = -1
-            if self._decides and self.after_service[self.legs.queue[leg]]:
-                self.flows.decide_after_service(leg)
+            if self._decides:
+                after = self._after_of[self.legs.queue[leg]]
+                if after is not None:
+                    after(leg)
         group = agent.group
         pool = self.pools[group]
         if not joining:

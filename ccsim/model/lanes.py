@@ -59,15 +59,17 @@ def release_lane(engine: "Engine", group: int, line: int) -> Callable[["Agent"],
     fifo, where, count, expire = lines._fifo[line], lines._where, lines._count, lines._expire
     popleft, find, make_idle = fifo.popleft, where.get, idle.append
     state, answer, served_by, handle, queue = legs.state, legs.answer, legs.group, legs.handle, legs.queue
-    decides, after_service, decide = engine._decides, engine.after_service, engine.flows.decide_after_service
+    decides, after_of = engine._decides, engine.flows.after_of
     owed, general = engine._owed[group], engine.release
 
     def release(agent: "Agent") -> None:
         leg = agent.leg
         if leg >= 0:
             agent.leg = -1
-            if decides and after_service[queue[leg]]:
-                decide(leg)
+            if decides:
+                after = after_of[queue[leg]]
+                if after is not None:
+                    after(leg)
         if pool.leaving or owed:
             general(agent)          # its leg is settled: the general path only places the agent
             return
@@ -142,7 +144,7 @@ def tiered_release_lane(engine: "Engine", group: int, tiers: tuple[tuple[int, ..
     heap, ids, idle = kernel._heap, kernel._ids, pool.idle
     counted, oldest, pop_oldest, make_idle = lines.counted, lines.oldest, lines.pop_oldest, idle.append
     state, answer, served_by, handle, queue = legs.state, legs.answer, legs.group, legs.handle, legs.queue
-    decides, after_service, decide = engine._decides, engine.after_service, engine.flows.decide_after_service
+    decides, after_of = engine._decides, engine.flows.after_of
     owed, general = engine._owed[group], engine.release
     deferred, may_defer = _held_back(engine), engine._may_defer
 
@@ -150,8 +152,10 @@ def tiered_release_lane(engine: "Engine", group: int, tiers: tuple[tuple[int, ..
         leg = agent.leg
         if leg >= 0:
             agent.leg = -1
-            if decides and after_service[queue[leg]]:
-                decide(leg)
+            if decides:
+                after = after_of[queue[leg]]
+                if after is not None:
+                    after(leg)
         if pool.leaving or owed:
             general(agent)
             return
