@@ -110,7 +110,8 @@ class Engine:
         self._wake_s = INF
         self._single_group, self._single_line = self._shortcuts()
         # bound once: the hot path calls these for every contact
-        self._at, self._pop_oldest = self.kernel.at, self.lines.pop_oldest
+        self._at, self._pop_oldest, self._enqueue = self.kernel.at, self.lines.pop_oldest, self.lines.enqueue
+        self._add_leg, self._first_leg, self._last_leg = self.legs.add, self.contacts.first_leg, self.contacts.last_leg
         self._decides = any(self.after_service)
         self._after_of = self.flows.after_of
         # per group what runs when its agent finishes a call, per line what offers a leg (None:
@@ -244,12 +245,11 @@ class Engine:
     def new_leg(self, contact: int, queue: int, line: int, origin: int, handle: float, patience: float,
                 stage: int) -> int:
         """Register a leg of `contact` waiting in `line` from now; return its index."""
-        leg = self.legs.add(contact=contact, queue=queue, line=line, enqueue=self.kernel.now, handle=handle,
+        leg = self._add_leg(contact=contact, queue=queue, line=line, enqueue=self.kernel.now, handle=handle,
                             patience=patience, origin=origin, stage=stage)
-        contacts = self.contacts
-        if contacts.first_leg[contact] < 0:
-            contacts.first_leg[contact] = leg
-        contacts.last_leg[contact] = leg
+        if self._first_leg[contact] < 0:
+            self._first_leg[contact] = leg
+        self._last_leg[contact] = leg
         return leg
 
     def offer(self, leg: int) -> None:
@@ -277,16 +277,17 @@ class Engine:
 
     def wait(self, leg: int, line: int) -> None:
         """A new leg of `line` that no agent took waits (or takes a callback offer)."""
-        legs, flows = self.legs, self.flows
+        flows = self.flows
         if flows.offers_callbacks and flows.offer_callback(leg):
             return
+        legs = self.legs
         patience, enqueue_s = legs.patience[leg], legs.enqueue[leg]
         if self._lazy[line]:
-            self.lines.enqueue(leg, line, enqueue_s, enqueue_s + patience)
+            self._enqueue(leg, line, enqueue_s, enqueue_s + patience)
         else:
-            self.lines.enqueue(leg, line, enqueue_s)
+            self._enqueue(leg, line, enqueue_s)
             if patience != INF:
-                self.kernel.at(patience, self._patience_over, leg)
+                self._at(patience, self._patience_over, leg)
         if flows.escalates:
             flows.arm_escalation(leg)
 

@@ -81,33 +81,40 @@ class Flows:
         self.stage_log: list[float] = []
         self.returns_scheduled = 0
         self.returns_arrived = 0
+        # per process, per stage: its wait limit as (limit, plain seconds?, escalation line, its
+        # queue), or None; and `enter(contact, leg=-1)` (filled by `bind` once the offer lanes are set)
+        self._stage_limit = [[None if s.escalate_line < 0 else
+                              (s.time_limit_s, not isinstance(s.time_limit_s, CalendarLimit), s.escalate_line,
+                               s.escalate_queue) for s in stages] for stages in plan.stages]
+        self._enter: list[list[Callable[..., None]]] = []
+        self._resolved = self._resolved_step(engine)
         # per queue: what runs after a service of one of its legs (None: nothing to decide)
         self.after_of = [None if not flows.after_service[q] else
-                         self.decide_after_service if self.may_route[q] else self._resolved(engine)
-                         for q in range(nq)]
-        # per process, per stage: its wait limit as (limit, plain seconds?, escalation line, its
-        # queue), or None; and `enter(contact, leg=-1)`, built by `bind` once the offer lanes are set
-        self._stage_limit = [[None if s.escalate_line < 0 else
-                              (s.time_limit_s, not isinstance(s.time_limit_s, CalendarLimit), s.escalate_line, s.escalate_queue)
-                              for s in stages] for stages in plan.stages]
-        self._enter: list[list[Callable[..., None]]] = []
+                         self.decide_after_service if self.may_route[q] else self._resolved for q in range(nq)]
 
     def bind(self) -> None:
         """Build each stage's entry step, which offers its legs straight to their line's lane."""
         engine = self.engine
-        self._enter = [[self._entry_step(engine, stage, index, engine.offer_of(stage.line))
-                        for index, stage in enumerate(stages)] for stages in self.plan.stages]
+        self._enter[:] = [[self._entry_step(engine, stage, index, engine.offer_of(stage.line))
+                           for index, stage in enumerate(stages)] for stages in self.plan.stages]
 
-    def _resolved(self, engine: "Engine") -> Callable[[int], None]:
-        """`decide_after_service(leg)` where the service always resolves: the contact's process
-        (if any) moves on."""
-        leg_contact, process = engine.legs.contact, engine.contacts.process
-        done = self._stage_done
+    def _resolved_step(self, engine: "Engine") -> Callable[[int], None]:
+        """`resolved(leg)`: the service of `leg` resolved its contact; the contact's process (if
+        any) logs the stage done and enters its next stage."""
+        leg_contact, process_of, stage_of = engine.legs.contact, engine.contacts.process, engine.contacts.stage
+        stage_entry, kernel, enter = engine.contacts.stage_entry, engine.kernel, self._enter
 
         def resolved(leg: int) -> None:
             contact = leg_contact[leg]
-            if process[contact] >= 0:
-                done(contact)
+            process = process_of[contact]
+            if process < 0:
+                return
+            stage = stage_of[contact]
+            self.stage_log += (contact, process, stage, stage_entry[contact], kernel.now)
+            enters = enter[process]
+            if stage + 1 < len(enters):
+                stage_of[contact] = stage + 1
+                enters[stage + 1](contact)
 
         return resolved
 
@@ -116,9 +123,8 @@ class Flows:
         """Transfer, escalate to the next tier, schedule a repeat contact, or move to the next stage."""
         legs, contacts, flows = self.engine.legs, self.engine.contacts, self.plan.flows
         q, contact = legs.queue[leg], legs.contact[leg]
-        if not self.may_route[q]:           # resolved: the contact's process (if any) moves on
-            if contacts.process[contact] >= 0:
-                self._stage_done(contact)
+        if not self.may_route[q]:
+            self._resolved(leg)
             return
         transfers = flows.transfers[q]
         if transfers:
@@ -152,8 +158,7 @@ class Flows:
                     and self.repeat_draw[q]() < repeat.probability:
                 self._schedule_return(contact, q, REPEAT)
             return
-        if contacts.process[contact] >= 0:
-            self._stage_done(contact)
+        self._resolved(leg)
 
     def _move(self, contact: int, line: int, origin: int, stage: int) -> None:
         queue = self.plan.line_queue[line]
@@ -287,13 +292,3 @@ class Flows:
         contact, leg = due
         contacts = self.engine.contacts
         self._enter[contacts.process[contact]][contacts.stage[contact]](contact, leg)
-
-    def _stage_done(self, contact: int) -> None:
-        engine = self.engine
-        contacts = engine.contacts
-        process, stage = contacts.process[contact], contacts.stage[contact]
-        self.stage_log += (contact, process, stage, contacts.stage_entry[contact], engine.kernel.now)
-        enters = self._enter[process]
-        if stage + 1 < len(enters):
-            contacts.stage[contact] = stage + 1
-            enters[stage + 1](contact)

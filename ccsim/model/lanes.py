@@ -147,6 +147,8 @@ def tiered_release_lane(engine: "Engine", group: int, tiers: tuple[tuple[int, ..
     decides, after_of = engine._decides, engine.flows.after_of
     owed, general = engine._owed[group], engine.release
     deferred, may_defer = _held_back(engine), engine._may_defer
+    # per tier: its lines, and its line if it is alone and never held back (else -1)
+    ranked = tuple((tier, tier[0] if len(tier) == 1 and not deferred[tier[0]] else -1) for tier in tiers)
 
     def release(agent: "Agent") -> None:
         leg = agent.leg
@@ -159,24 +161,30 @@ def tiered_release_lane(engine: "Engine", group: int, tiers: tuple[tuple[int, ..
         if pool.leaving or owed:
             general(agent)
             return
-        for tier in tiers:          # the policy's select_line
-            best, best_arrival = -1, INF
-            for line in tier:
-                if counted[line]:
-                    arrival = oldest(line)
-                    if arrival < best_arrival:
-                        best, best_arrival = line, arrival
-            if best >= 0:
+        for tier, single in ranked:  # the policy's select_line
+            if single >= 0:         # one line, nothing to weigh: its oldest leg, if any
+                leg = pop_oldest(single) if counted[single] else -1
+                if leg < 0:
+                    continue
+            else:
+                best, best_arrival = -1, INF
+                for line in tier:
+                    if counted[line]:
+                        arrival = oldest(line)
+                        if arrival < best_arrival:
+                            best, best_arrival = line, arrival
+                if best < 0:
+                    continue
                 if deferred[best] and not may_defer(group, False):
                     break           # live first: deferred work it may not take now
                 leg = pop_oldest(best)
-                now = kernel.now
-                agent.leg = leg     # Engine.start
-                state[leg] = ANSWERED
-                answer[leg] = now
-                served_by[leg] = group
-                heappush(heap, (now + handle[leg], NORMAL, next(ids), release, agent))
-                return
+            now = kernel.now
+            agent.leg = leg         # Engine.start
+            state[leg] = ANSWERED
+            answer[leg] = now
+            served_by[leg] = group
+            heappush(heap, (now + handle[leg], NORMAL, next(ids), release, agent))
+            return
         pool.busy -= 1              # AgentPool.make_idle
         agent.idle_since = kernel.now
         make_idle(agent)
