@@ -212,14 +212,20 @@ class Engine:
 
     def _arrivals_to(self) -> Callable[[int], None]:
         """What the kernel calls with each fresh arrival's first leg: a line's lane when every
-        fresh contact starts in that line."""
+        fresh contact starts in that line, else a look-up of the leg's line's lane."""
         plan = self.plan
         sources = [s for s in range(len(plan.source_key)) if plan.rates_per_s[s].any()]
         if any(self._entry[s][1] >= 0 for s in sources):
             return self._arrive
         lines = {plan.queue_line[self._entry[s][0]] for s in sources}
-        lane = self._offer_lane[lines.pop()] if len(lines) == 1 else None
-        return self.offer if lane is None else lane
+        if len(lines) == 1:
+            return self.offer_of(lines.pop())
+        offer_of, line_of = [self.offer_of(line) for line in range(plan.n_lines)], self.legs.line
+
+        def arrive(leg: int) -> None:
+            offer_of[line_of[leg]](leg)
+
+        return arrive
 
     # -- a contact moves -----------------------------------------------------------------
     def _arrive(self, leg: int) -> None:
