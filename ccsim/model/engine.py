@@ -111,7 +111,8 @@ class Engine:
         self._single_group, self._single_line = self._shortcuts()
         # bound once: the hot path calls these for every contact
         self._at, self._pop_oldest, self._enqueue = self.kernel.at, self.lines.pop_oldest, self.lines.enqueue
-        self._add_leg, self._first_leg, self._last_leg = self.legs.add, self.contacts.first_leg, self.contacts.last_leg
+        self._add_leg = self.legs.adder("contact", "queue", "line", "enqueue", "handle", "patience", "origin", "stage")
+        self._first_leg, self._last_leg = self.contacts.first_leg, self.contacts.last_leg
         self._decides = any(self.after_service)
         self._after_of = self.flows.after_of
         # per group what runs when its agent finishes a call, per line what offers a leg (None:
@@ -251,8 +252,7 @@ class Engine:
     def new_leg(self, contact: int, queue: int, line: int, origin: int, handle: float, patience: float,
                 stage: int) -> int:
         """Register a leg of `contact` waiting in `line` from now; return its index."""
-        leg = self._add_leg(contact=contact, queue=queue, line=line, enqueue=self.kernel.now, handle=handle,
-                            patience=patience, origin=origin, stage=stage)
+        leg = self._add_leg(contact, queue, line, self.kernel.now, handle, patience, origin, stage)
         if self._first_leg[contact] < 0:
             self._first_leg[contact] = leg
         self._last_leg[contact] = leg
