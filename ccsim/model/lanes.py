@@ -111,7 +111,7 @@ def offer_lane(engine: "Engine", line: int, group: int, release: Callable[["Agen
     # waiting by a lazy deadline alone: no callback offer, no escalation timer, no patience event
     plain_wait = engine._lazy[line] and not flows.offers_callbacks and not flows.escalates
     fifo, where, count = lines._fifo[line], lines._where, lines._count
-    wait, general = fifo.append, engine.wait
+    wait, general = fifo.append, _waiter(engine, line)
 
     def offer(leg: int) -> None:
         if idle:
@@ -132,7 +132,7 @@ def offer_lane(engine: "Engine", line: int, group: int, release: Callable[["Agen
             if deadline_s != INF and lines._deadlines is not None:
                 heappush(lines._deadlines, (deadline_s, leg))
         else:
-            general(leg, line)      # the general path lets it wait
+            general(leg)            # it waits, with its timers
 
     return offer
 
@@ -199,7 +199,7 @@ def tiered_offer_lane(engine: "Engine", line: int, tiers: tuple[tuple[int, ...],
     kernel, legs, pools = engine.kernel, engine.legs, engine.pools
     heap, ids = kernel._heap, kernel._ids
     state, answer, served_by, handle = legs.state, legs.answer, legs.group, legs.handle
-    wait, deferred, may_defer = engine.wait, _held_back(engine)[line], engine._may_defer
+    wait, deferred, may_defer = _waiter(engine, line), _held_back(engine)[line], engine._may_defer
     # per tier, per group: (group, its pool, its idle agents, what runs when its agent finishes)
     ranked = tuple(tuple((g, pools[g], pools[g].idle, release_of[g]) for g in tier) for tier in tiers)
 
@@ -223,6 +223,31 @@ def tiered_offer_lane(engine: "Engine", line: int, tiers: tuple[tuple[int, ...],
                 served_by[leg] = group
                 heappush(heap, (now + handle[leg], NORMAL, next(ids), release, agent))
                 return
-        wait(leg, line)
+        wait(leg)
 
     return offer
+
+
+def _waiter(engine: "Engine", line: int) -> Callable[[int], None]:
+    """`Engine.wait(leg, line)` for a leg of `line` that no agent took. Where the line abandons
+    lazily and offers no callbacks: its enqueue inline (`WaitingLines.enqueue`), then the leg's
+    escalation timer, if a rule may apply (`Flows.arm_escalation`)."""
+    general, lines, legs, flows = engine.wait, engine.lines, engine.legs, engine.flows
+    if not engine._lazy[line] or flows.offers_callbacks:
+        return lambda leg: general(leg, line)
+    append, where, count = lines._fifo[line].append, lines._where, lines._count
+    enqueue_col, patience_col = legs.enqueue, legs.patience
+    arm = flows.arm_escalation if flows.escalates else None
+
+    def wait(leg: int) -> None:
+        enqueue_s = enqueue_col[leg]
+        deadline_s = enqueue_s + patience_col[leg]
+        append((enqueue_s, deadline_s, leg))
+        where[leg] = line
+        count[line] += 1
+        if deadline_s != INF and lines._deadlines is not None:
+            heappush(lines._deadlines, (deadline_s, leg))
+        if arm is not None:
+            arm(leg)
+
+    return wait
