@@ -1,10 +1,13 @@
 """Process flows: transfers, resolution and tiers, repeat contacts, retrials, escalation on
 waiting, callbacks and multi-stage processes — where a contact goes after a leg.
 
-Each feature costs nothing when a scenario does not use it: the engine asks `after_service`,
-`escalates` and `offers_callbacks` (plain flags) before calling in here. Flows own their random
-draws, the stage log and the count of customers coming back; they create legs and contacts
-through the engine and hand them to `Engine.offer`.
+Each feature costs nothing when a scenario does not use it: the engine and its lanes look up
+`after_of` (per queue, None when nothing is decided after a service) and ask `escalates` and
+`offers_callbacks` (plain flags) before calling in here. Flows own their random draws, the
+stage log and the count of customers coming back; they create legs and contacts through the
+engine and hand them to `Engine.offer`, or, for a process stage, to its line's lane directly
+(`Engine.offer_of`). The hot steps (a resolved service moving its process on, entering a
+stage) are closures built once per replication over what they touch, as in `lanes.py`.
 """
 
 from __future__ import annotations
