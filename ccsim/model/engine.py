@@ -110,14 +110,18 @@ class Engine:
         self._wake_s = INF
         self._single_group, self._single_line = self._shortcuts()
         # bound once: the hot path calls these for every contact
-        self._at, self._pop_oldest = self.kernel.at, self.lines.pop_oldest
+        self._at, self._pop_oldest, self._enqueue = self.kernel.at, self.lines.pop_oldest, self.lines.enqueue
+        self._add_leg = self.legs.adder("contact", "queue", "line", "enqueue", "handle", "patience", "origin", "stage")
+        self._first_leg, self._last_leg = self.contacts.first_leg, self.contacts.last_leg
         self._decides = any(self.after_service)
+        self._after_of = self.flows.after_of
         # per group what runs when its agent finishes a call, per line what offers a leg (None:
         # `offer` itself): the fast lanes where the answer is obvious
         self._release_of: list = [self.release] * plan.n_groups
         self._offer_lane: list = [None] * plan.n_lines
         if lanes.usable(self):
             self._lanes()
+        self.flows.bind()
 
     def _lanes(self) -> None:
         """Fast lanes for the lines and groups whose decisions need no call: one group alone
@@ -209,14 +213,20 @@ class Engine:
 
     def _arrivals_to(self) -> Callable[[int], None]:
         """What the kernel calls with each fresh arrival's first leg: a line's lane when every
-        fresh contact starts in that line."""
+        fresh contact starts in that line, else a look-up of the leg's line's lane."""
         plan = self.plan
         sources = [s for s in range(len(plan.source_key)) if plan.rates_per_s[s].any()]
         if any(self._entry[s][1] >= 0 for s in sources):
             return self._arrive
         lines = {plan.queue_line[self._entry[s][0]] for s in sources}
-        lane = self._offer_lane[lines.pop()] if len(lines) == 1 else None
-        return self.offer if lane is None else lane
+        if len(lines) == 1:
+            return self.offer_of(lines.pop())
+        offer_of, line_of = [self.offer_of(line) for line in range(plan.n_lines)], self.legs.line
+
+        def arrive(leg: int) -> None:
+            offer_of[line_of[leg]](leg)
+
+        return arrive
 
     # -- a contact moves -----------------------------------------------------------------
     def _arrive(self, leg: int) -> None:
@@ -226,6 +236,11 @@ class Engine:
             self.offer(leg)
         else:
             self.flows.start_process(contact, leg)
+
+    def offer_of(self, line: int) -> Callable[[int], None]:
+        """What offers a new leg of `line`: its lane, or `offer`."""
+        lane = self._offer_lane[line]
+        return self.offer if lane is None else lane
 
     def new_contact(self, customer: int, attempt: int, kind: int, process: int) -> int:
         """Register a contact arriving now of `customer` (the row of its first contact) and
@@ -237,12 +252,10 @@ class Engine:
     def new_leg(self, contact: int, queue: int, line: int, origin: int, handle: float, patience: float,
                 stage: int) -> int:
         """Register a leg of `contact` waiting in `line` from now; return its index."""
-        leg = self.legs.add(contact=contact, queue=queue, line=line, enqueue=self.kernel.now, handle=handle,
-                            patience=patience, origin=origin, stage=stage)
-        contacts = self.contacts
-        if contacts.first_leg[contact] < 0:
-            contacts.first_leg[contact] = leg
-        contacts.last_leg[contact] = leg
+        leg = self._add_leg(contact, queue, line, self.kernel.now, handle, patience, origin, stage)
+        if self._first_leg[contact] < 0:
+            self._first_leg[contact] = leg
+        self._last_leg[contact] = leg
         return leg
 
     def offer(self, leg: int) -> None:
@@ -270,16 +283,17 @@ class Engine:
 
     def wait(self, leg: int, line: int) -> None:
         """A new leg of `line` that no agent took waits (or takes a callback offer)."""
-        legs, flows = self.legs, self.flows
+        flows = self.flows
         if flows.offers_callbacks and flows.offer_callback(leg):
             return
+        legs = self.legs
         patience, enqueue_s = legs.patience[leg], legs.enqueue[leg]
         if self._lazy[line]:
-            self.lines.enqueue(leg, line, enqueue_s, enqueue_s + patience)
+            self._enqueue(leg, line, enqueue_s, enqueue_s + patience)
         else:
-            self.lines.enqueue(leg, line, enqueue_s)
+            self._enqueue(leg, line, enqueue_s)
             if patience != INF:
-                self.kernel.at(patience, self._patience_over, leg)
+                self._at(patience, self._patience_over, leg)
         if flows.escalates:
             flows.arm_escalation(leg)
 
@@ -342,8 +356,10 @@ class Engine:
         leg = agent.leg
         if leg >= 0:
             agent.leg = -1
-            if self._decides and self.after_service[self.legs.queue[leg]]:
-                self.flows.decide_after_service(leg)
+            if self._decides:
+                after = self._after_of[self.legs.queue[leg]]
+                if after is not None:
+                    after(leg)
         group = agent.group
         pool = self.pools[group]
         if not joining:

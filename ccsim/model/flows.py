@@ -1,15 +1,19 @@
 """Process flows: transfers, resolution and tiers, repeat contacts, retrials, escalation on
 waiting, callbacks and multi-stage processes — where a contact goes after a leg.
 
-Each feature costs nothing when a scenario does not use it: the engine asks `after_service`,
-`escalates` and `offers_callbacks` (plain flags) before calling in here. Flows own their random
-draws, the stage log and the count of customers coming back; they create legs and contacts
-through the engine and hand them to `Engine.offer`.
+Each feature costs nothing when a scenario does not use it: the engine and its lanes look up
+`after_of` (per queue, None when nothing is decided after a service) and ask `escalates` and
+`offers_callbacks` (plain flags) before calling in here. Flows own their random draws, the
+stage log and the count of customers coming back; they create legs and contacts through the
+engine and hand them to `Engine.offer`, or, for a process stage, to its line's lane directly
+(`Engine.offer_of`). The hot steps (a resolved service moving its process on, entering a
+stage) are closures built once per replication over what they touch, as in `lanes.py`.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from itertools import repeat
 
 from typing import TYPE_CHECKING
@@ -21,6 +25,7 @@ from ccsim.model.states import (
 from ccsim.model.plan.compiled import ramp_share
 from ccsim.model.plan.deadlines import due_s
 from ccsim.model.streams import draws, stream
+from ccsim.scenario.calendar import CalendarLimit
 
 if TYPE_CHECKING:
     from ccsim.model.engine import Engine
@@ -79,15 +84,50 @@ class Flows:
         self.stage_log: list[float] = []
         self.returns_scheduled = 0
         self.returns_arrived = 0
+        # per process, per stage: its wait limit as (limit, plain seconds?, escalation line, its
+        # queue), or None; and `enter(contact, leg=-1)` (filled by `bind` once the offer lanes are set)
+        self._stage_limit = [[None if s.escalate_line < 0 else
+                              (s.time_limit_s, not isinstance(s.time_limit_s, CalendarLimit), s.escalate_line,
+                               s.escalate_queue) for s in stages] for stages in plan.stages]
+        self._enter: list[list[Callable[..., None]]] = []
+        self._resolved = self._resolved_step(engine)
+        # per queue: what runs after a service of one of its legs (None: nothing to decide)
+        self.after_of = [None if not flows.after_service[q] else
+                         self.decide_after_service if self.may_route[q] else self._resolved for q in range(nq)]
+
+    def bind(self) -> None:
+        """Build each stage's entry step, which offers its legs straight to their line's lane."""
+        engine = self.engine
+        self._enter[:] = [[self._entry_step(engine, stage, index, engine.offer_of(stage.line))
+                           for index, stage in enumerate(stages)] for stages in self.plan.stages]
+
+    def _resolved_step(self, engine: "Engine") -> Callable[[int], None]:
+        """`resolved(leg)`: the service of `leg` resolved its contact; the contact's process (if
+        any) logs the stage done and enters its next stage."""
+        leg_contact, process_of, stage_of = engine.legs.contact, engine.contacts.process, engine.contacts.stage
+        stage_entry, kernel, enter = engine.contacts.stage_entry, engine.kernel, self._enter
+
+        def resolved(leg: int) -> None:
+            contact = leg_contact[leg]
+            process = process_of[contact]
+            if process < 0:
+                return
+            stage = stage_of[contact]
+            self.stage_log += (contact, process, stage, stage_entry[contact], kernel.now)
+            enters = enter[process]
+            if stage + 1 < len(enters):
+                stage_of[contact] = stage + 1
+                enters[stage + 1](contact)
+
+        return resolved
 
     # -- after a service ---------------------------------------------------------------
     def decide_after_service(self, leg: int) -> None:
         """Transfer, escalate to the next tier, schedule a repeat contact, or move to the next stage."""
         legs, contacts, flows = self.engine.legs, self.engine.contacts, self.plan.flows
         q, contact = legs.queue[leg], legs.contact[leg]
-        if not self.may_route[q]:           # resolved: the contact's process (if any) moves on
-            if contacts.process[contact] >= 0:
-                self._stage_done(contact)
+        if not self.may_route[q]:
+            self._resolved(leg)
             return
         transfers = flows.transfers[q]
         if transfers:
@@ -121,8 +161,7 @@ class Flows:
                     and self.repeat_draw[q]() < repeat.probability:
                 self._schedule_return(contact, q, REPEAT)
             return
-        if contacts.process[contact] >= 0:
-            self._stage_done(contact)
+        self._resolved(leg)
 
     def _move(self, contact: int, line: int, origin: int, stage: int) -> None:
         queue = self.plan.line_queue[line]
@@ -158,19 +197,22 @@ class Flows:
     def arm_escalation(self, leg: int) -> None:
         """Start the wait-limit timer of a leg that just started waiting, if a rule applies."""
         engine = self.engine
-        legs, contacts, kernel = engine.legs, engine.contacts, engine.kernel
+        legs, kernel = engine.legs, engine.kernel
         origin = legs.origin[leg]
         if origin == CALLBACK_LEG:
             return
         stage = legs.stage[leg]
         if stage >= 0 and origin != ESCALATION:
+            contacts = engine.contacts
             contact = legs.contact[leg]
-            plan = self.plan.stages[contacts.process[contact]][stage]
-            if plan.escalate_line >= 0:
-                after = float(due_s(self.plan.calendar, plan.time_limit_s, contacts.stage_entry[contact])) - kernel.now
-                if after < INF:                 # a due time past the calendar's end never comes
-                    kernel.at(max(after, 0.0), self._wait_limit, (leg, plan.escalate_line, plan.escalate_queue))
-                return
+            limit = self._stage_limit[contacts.process[contact]][stage]
+            if limit is not None:
+                limit_s, plain, line, queue = limit
+                entry_s = contacts.stage_entry[contact]
+                due = entry_s + limit_s if plain else float(due_s(self.plan.calendar, limit_s, entry_s))
+                if due < INF:                   # a due time past the calendar's end never comes
+                    kernel.at(max(due - kernel.now, 0.0), self._wait_limit, (leg, line, queue))
+            return
         rule = self.plan.flows.escalation[legs.queue[leg]]
         if rule is not None:
             after, line, queue = rule
@@ -221,38 +263,35 @@ class Flows:
     # -- multi-stage processes -----------------------------------------------------------
     def start_process(self, contact: int, leg: int) -> None:
         """Fresh process contact `contact`, with its prepared first leg, enters its first stage."""
-        self._enter_stage(contact, leg)
+        self._enter[self.engine.contacts.process[contact]][0](contact, leg)
 
-    def _enter_stage(self, contact: int, leg: int = -1, stage: StagePlan | None = None) -> None:
-        """Offer the contact's current stage (`stage`, if given) now, or after the stage's delay;
-        `leg` is a prepared leg."""
-        engine = self.engine
-        contacts, now = engine.contacts, engine.kernel.now
-        if stage is None:
-            stage = self.plan.stages[contacts.process[contact]][contacts.stage[contact]]
-        if stage.delay_s > 0 and not contacts.pending[contact]:
-            contacts.pending[contact] = 1
-            engine.kernel.at(stage.delay_s, self._stage_due, (contact, leg))
-            return
-        contacts.pending[contact] = 0
-        contacts.stage_entry[contact] = now
-        if leg >= 0:
-            engine.legs.enqueue[leg] = now
-        else:
-            q = stage.queue
-            leg = engine.new_leg(contact, q, stage.line, STAGE, self.handle_later[q](), self.patience_later[q](),
-                                 contacts.stage[contact])
-        engine.offer(leg)
+    def _entry_step(self, engine: "Engine", stage: "StagePlan", index: int,
+                    offer: Callable[[int], None]) -> Callable[..., None]:
+        """`enter(contact, leg=-1)`: the contact enters stage number `index` (`stage`) now, or
+        after the stage's delay; `leg` is a prepared leg, else a new one is made. `offer` offers
+        a leg to the stage's line."""
+        kernel, contacts, enqueue = engine.kernel, engine.contacts, engine.legs.enqueue
+        pending, stage_entry, new_leg = contacts.pending, contacts.stage_entry, engine.new_leg
+        queue, line, delay_s = stage.queue, stage.line, stage.delay_s
+        handle, patience, due = self.handle_later[queue], self.patience_later[queue], self._stage_due
+
+        def enter(contact: int, leg: int = -1) -> None:
+            if delay_s > 0 and not pending[contact]:
+                pending[contact] = 1
+                kernel.at(delay_s, due, (contact, leg))
+                return
+            pending[contact] = 0
+            now = kernel.now
+            stage_entry[contact] = now
+            if leg >= 0:
+                enqueue[leg] = now
+            else:
+                leg = new_leg(contact, queue, line, STAGE, handle(), patience(), index)
+            offer(leg)
+
+        return enter
 
     def _stage_due(self, due: tuple[int, int]) -> None:
-        self._enter_stage(*due)
-
-    def _stage_done(self, contact: int) -> None:
-        engine = self.engine
-        contacts = engine.contacts
-        process, stage = contacts.process[contact], contacts.stage[contact]
-        self.stage_log += (contact, process, stage, contacts.stage_entry[contact], engine.kernel.now)
-        stages = self.plan.stages[process]
-        if stage + 1 < len(stages):
-            contacts.stage[contact] = stage + 1
-            self._enter_stage(contact, -1, stages[stage + 1])
+        contact, leg = due
+        contacts = self.engine.contacts
+        self._enter[contacts.process[contact]][contacts.stage[contact]](contact, leg)

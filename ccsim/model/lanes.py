@@ -59,15 +59,17 @@ def release_lane(engine: "Engine", group: int, line: int) -> Callable[["Agent"],
     fifo, where, count, expire = lines._fifo[line], lines._where, lines._count, lines._expire
     popleft, find, make_idle = fifo.popleft, where.get, idle.append
     state, answer, served_by, handle, queue = legs.state, legs.answer, legs.group, legs.handle, legs.queue
-    decides, after_service, decide = engine._decides, engine.after_service, engine.flows.decide_after_service
+    decides, after_of = engine._decides, engine.flows.after_of
     owed, general = engine._owed[group], engine.release
 
     def release(agent: "Agent") -> None:
         leg = agent.leg
         if leg >= 0:
             agent.leg = -1
-            if decides and after_service[queue[leg]]:
-                decide(leg)
+            if decides:
+                after = after_of[queue[leg]]
+                if after is not None:
+                    after(leg)
         if pool.leaving or owed:
             general(agent)          # its leg is settled: the general path only places the agent
             return
@@ -109,7 +111,7 @@ def offer_lane(engine: "Engine", line: int, group: int, release: Callable[["Agen
     # waiting by a lazy deadline alone: no callback offer, no escalation timer, no patience event
     plain_wait = engine._lazy[line] and not flows.offers_callbacks and not flows.escalates
     fifo, where, count = lines._fifo[line], lines._where, lines._count
-    wait, general = fifo.append, engine.wait
+    wait, general = fifo.append, _waiter(engine, line)
 
     def offer(leg: int) -> None:
         if idle:
@@ -130,7 +132,7 @@ def offer_lane(engine: "Engine", line: int, group: int, release: Callable[["Agen
             if deadline_s != INF and lines._deadlines is not None:
                 heappush(lines._deadlines, (deadline_s, leg))
         else:
-            general(leg, line)      # the general path lets it wait
+            general(leg)            # it waits, with its timers
 
     return offer
 
@@ -142,37 +144,47 @@ def tiered_release_lane(engine: "Engine", group: int, tiers: tuple[tuple[int, ..
     heap, ids, idle = kernel._heap, kernel._ids, pool.idle
     counted, oldest, pop_oldest, make_idle = lines.counted, lines.oldest, lines.pop_oldest, idle.append
     state, answer, served_by, handle, queue = legs.state, legs.answer, legs.group, legs.handle, legs.queue
-    decides, after_service, decide = engine._decides, engine.after_service, engine.flows.decide_after_service
+    decides, after_of = engine._decides, engine.flows.after_of
     owed, general = engine._owed[group], engine.release
     deferred, may_defer = _held_back(engine), engine._may_defer
+    # per tier: its lines, and its line if it is alone and never held back (else -1)
+    ranked = tuple((tier, tier[0] if len(tier) == 1 and not deferred[tier[0]] else -1) for tier in tiers)
 
     def release(agent: "Agent") -> None:
         leg = agent.leg
         if leg >= 0:
             agent.leg = -1
-            if decides and after_service[queue[leg]]:
-                decide(leg)
+            if decides:
+                after = after_of[queue[leg]]
+                if after is not None:
+                    after(leg)
         if pool.leaving or owed:
             general(agent)
             return
-        for tier in tiers:          # the policy's select_line
-            best, best_arrival = -1, INF
-            for line in tier:
-                if counted[line]:
-                    arrival = oldest(line)
-                    if arrival < best_arrival:
-                        best, best_arrival = line, arrival
-            if best >= 0:
+        for tier, single in ranked:  # the policy's select_line
+            if single >= 0:         # one line, nothing to weigh: its oldest leg, if any
+                leg = pop_oldest(single) if counted[single] else -1
+                if leg < 0:
+                    continue
+            else:
+                best, best_arrival = -1, INF
+                for line in tier:
+                    if counted[line]:
+                        arrival = oldest(line)
+                        if arrival < best_arrival:
+                            best, best_arrival = line, arrival
+                if best < 0:
+                    continue
                 if deferred[best] and not may_defer(group, False):
                     break           # live first: deferred work it may not take now
                 leg = pop_oldest(best)
-                now = kernel.now
-                agent.leg = leg     # Engine.start
-                state[leg] = ANSWERED
-                answer[leg] = now
-                served_by[leg] = group
-                heappush(heap, (now + handle[leg], NORMAL, next(ids), release, agent))
-                return
+            now = kernel.now
+            agent.leg = leg         # Engine.start
+            state[leg] = ANSWERED
+            answer[leg] = now
+            served_by[leg] = group
+            heappush(heap, (now + handle[leg], NORMAL, next(ids), release, agent))
+            return
         pool.busy -= 1              # AgentPool.make_idle
         agent.idle_since = kernel.now
         make_idle(agent)
@@ -187,7 +199,7 @@ def tiered_offer_lane(engine: "Engine", line: int, tiers: tuple[tuple[int, ...],
     kernel, legs, pools = engine.kernel, engine.legs, engine.pools
     heap, ids = kernel._heap, kernel._ids
     state, answer, served_by, handle = legs.state, legs.answer, legs.group, legs.handle
-    wait, deferred, may_defer = engine.wait, _held_back(engine)[line], engine._may_defer
+    wait, deferred, may_defer = _waiter(engine, line), _held_back(engine)[line], engine._may_defer
     # per tier, per group: (group, its pool, its idle agents, what runs when its agent finishes)
     ranked = tuple(tuple((g, pools[g], pools[g].idle, release_of[g]) for g in tier) for tier in tiers)
 
@@ -211,6 +223,31 @@ def tiered_offer_lane(engine: "Engine", line: int, tiers: tuple[tuple[int, ...],
                 served_by[leg] = group
                 heappush(heap, (now + handle[leg], NORMAL, next(ids), release, agent))
                 return
-        wait(leg, line)
+        wait(leg)
 
     return offer
+
+
+def _waiter(engine: "Engine", line: int) -> Callable[[int], None]:
+    """`Engine.wait(leg, line)` for a leg of `line` that no agent took. Where the line abandons
+    lazily and offers no callbacks: its enqueue inline (`WaitingLines.enqueue`), then the leg's
+    escalation timer, if a rule may apply (`Flows.arm_escalation`)."""
+    general, lines, legs, flows = engine.wait, engine.lines, engine.legs, engine.flows
+    if not engine._lazy[line] or flows.offers_callbacks:
+        return lambda leg: general(leg, line)
+    append, where, count = lines._fifo[line].append, lines._where, lines._count
+    enqueue_col, patience_col = legs.enqueue, legs.patience
+    arm = flows.arm_escalation if flows.escalates else None
+
+    def wait(leg: int) -> None:
+        enqueue_s = enqueue_col[leg]
+        deadline_s = enqueue_s + patience_col[leg]
+        append((enqueue_s, deadline_s, leg))
+        where[leg] = line
+        count[line] += 1
+        if deadline_s != INF and lines._deadlines is not None:
+            heappush(lines._deadlines, (deadline_s, leg))
+        if arm is not None:
+            arm(leg)
+
+    return wait

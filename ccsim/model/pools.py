@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
-import numpy as np
-
 
 @dataclass(slots=True, eq=False)
 class Agent:
@@ -37,7 +35,9 @@ class AgentPool:
         self.leaving = 0
         self.off = 0
         self.chat_room: dict[Agent, None] = {}        # chatting agents with room, insertion-ordered
-        self.present_s = np.zeros(n_intervals + 1)    # the last slot: time outside the intervals
+        # the last slot: time outside the intervals (a list: adding a float to a numpy element
+        # costs several times more)
+        self.present_s = [0.0] * (n_intervals + 1)
         self._slot = n_intervals
         self._since = now
 

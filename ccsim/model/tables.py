@@ -11,6 +11,7 @@ Typed arrays rather than lists: the whole M/M/c+M benchmark run (c = 200, ~110k 
 
 from __future__ import annotations
 
+import functools
 import math
 from array import array
 
@@ -37,7 +38,9 @@ CONTACT_FIELDS: dict[str, tuple[str, float]] = {
 
 
 class Table:
-    """Rows of declared fields, one typed column per field (an attribute of the same name)."""
+    """Rows of declared fields, one typed column per field (an attribute of the same name). A
+    column may hold more entries than the table has rows: the rest, at its default, is room for
+    rows to come (read a column by row only, or through `arrays`)."""
 
     def __init__(self, fields: dict[str, tuple[str, float]]):
         self._fields = fields
@@ -45,12 +48,36 @@ class Table:
             setattr(self, name, array(code))
         self.free: list[int] = []       # rows given back, taken again first (read-only outside)
         self._spare = (0, 0)            # rows lo..hi made room for by `reserve`, not in use yet
-        self.add = _adder(self, fields)
+        self._rows = 0                  # rows so far (free and spare ones included)
+        self.add = self.adder(*fields, keywords=True)
 
     def __len__(self) -> int:
         """Rows so far, free and spare ones included. `add(**values) -> row` fills a free row or
-        appends one (fields not given take their default)."""
-        return len(getattr(self, next(iter(self._fields))))
+        makes a new one (fields not given take their default)."""
+        return self._rows
+
+    def adder(self, *names: str, keywords: bool = False):
+        """`add(value, ...) -> row` for the fields `names` in that order (the others take their
+        default): fills a free row or makes a new one. Generated from the declaration (one store
+        per field, no loop), as dataclasses generate `__init__`; a new row is already at the
+        defaults, so it stores only `names`. With `keywords`, the values are keyword arguments
+        with the fields' defaults."""
+        fields = self._fields
+        namespace = {f"_{name}": default for name, (_, default) in fields.items()}
+        namespace.update({f"col_{name}": getattr(self, name) for name in fields})
+        namespace.update(table=self, first=getattr(self, next(iter(fields))), free=self.free, grow=self._grow)
+        made: dict = {}
+        exec(_adder_code(tuple(fields), names, keywords), namespace, made)  # noqa: S102  (declared names only)
+        return made["add"]
+
+    def _grow(self) -> None:
+        """Room for more rows at the end of every column, at the defaults: an eighth more (a
+        typed array grown may copy itself; room never taken still costs its memory's first touch)."""
+        self._extend(max(len(self) // 8, 256))
+
+    def _extend(self, n: int) -> None:
+        for name, (code, default) in self._fields.items():
+            getattr(self, name).extend(array(code, [default]) * n)
 
     def reserve(self, n: int) -> None:
         """Make room for `n` more rows taken by `put`, at once: growing a typed array may copy
@@ -59,9 +86,11 @@ class Table:
         if hi - lo >= n:
             return
         self.free.extend(range(hi - 1, lo - 1, -1))     # the spare rows left, lowest taken first
-        start = len(self)
-        for name, (code, default) in self._fields.items():
-            getattr(self, name).frombytes(np.full(n, default, dtype=NUMPY[code]).tobytes())
+        start = self._rows
+        short = start + n - len(getattr(self, next(iter(self._fields))))
+        if short > 0:
+            self._extend(short)
+        self._rows = start + n
         self._spare = (start, start + n)
 
     def put(self, n: int, **columns: np.ndarray) -> np.ndarray:
@@ -105,23 +134,21 @@ class Table:
     def arrays(self) -> dict[str, np.ndarray]:
         """Every column as a numpy array of its declared type, sharing the column's memory (no
         copy: while a view is alive the table takes no more rows)."""
-        return {name: np.frombuffer(getattr(self, name), dtype=NUMPY[code])
+        return {name: np.frombuffer(getattr(self, name), dtype=NUMPY[code])[:self._rows]
                 for name, (code, _) in self._fields.items()}
 
 
-def _adder(table: Table, fields: dict[str, tuple[str, float]]):
-    """`add(**values) -> row`: fill a free row of `table`, or append one, fields not given taking
-    their default. Generated from the declaration (one bound store or append per field, no loop),
-    as dataclasses generate `__init__`."""
-    names = {f"_{name}": default for name, (_, default) in fields.items()}
-    names.update({f"append_{name}": getattr(table, name).append for name in fields})
-    names.update({f"col_{name}": getattr(table, name) for name in fields})
-    names["first"], names["free"] = getattr(table, next(iter(fields))), table.free
-    params = ", ".join(f"{name}=_{name}" for name in fields)
-    stores = "".join(f"        col_{name}[row] = {name}\n" for name in fields)
-    appends = "".join(f"    append_{name}({name})\n" for name in fields)
-    source = (f"def add(*, {params}):\n    if free:\n        row = free.pop()\n{stores}        return row\n"
-              f"    row = len(first)\n{appends}    return row\n")
-    namespace: dict = {}
-    exec(source, names, namespace)  # noqa: S102  (source built from the declared names only)
-    return namespace["add"]
+@functools.cache
+def _adder_code(fields: tuple[str, ...], names: tuple[str, ...], keywords: bool):
+    """The compiled definition of `Table.adder`'s function (compiled once per declaration and
+    field list: compiling took about a tenth of a small scenario's replication)."""
+    params = ", ".join(f"{name}=_{name}" for name in names)
+    params = f"*, {params}" if keywords else ", ".join(names)
+    defaults = "".join(f"        col_{name}[row] = _{name}\n" for name in fields if name not in names)
+    stores = "".join(f"    col_{name}[row] = {name}\n" for name in names)
+    source = (f"def add({params}):\n"
+              f"    if free:\n        row = free.pop()\n{defaults}"
+              f"    else:\n        row = table._rows\n        if row == len(first):\n            grow()\n"
+              f"        table._rows = row + 1\n"
+              f"{stores}    return row\n")
+    return compile(source, "<table add>", "exec")
