@@ -23,8 +23,6 @@ from ccsim.model.states import ANSWERED, IN_SERVICE_AT_END, OPEN, WAITING, WAITI
 if TYPE_CHECKING:
     from ccsim.model.engine import Engine, EngineRecords
 
-STAGE_COLUMNS = 5       # contact, process, stage, entry s, done s
-
 
 def take_done(engine: "Engine") -> "EngineRecords":
     """The records of the customers done by now, taken out of the engine (their rows freed)."""
@@ -91,9 +89,8 @@ def _records(engine: "Engine", leg_rows: np.ndarray | slice, contact_rows: np.nd
     # views sharing the tables' memory (the run adds no rows any more)
     legs = {name: column[leg_rows] for name, column in engine.legs.arrays().items()}
     contacts = {name: column[contact_rows] for name, column in engine.contacts.arrays().items()}
-    log = np.array(flows.stage_log, dtype=float).reshape(-1, STAGE_COLUMNS)
     if isinstance(contact_rows, slice) and isinstance(leg_rows, slice):    # numbered from 0 already
-        stages, flows.stage_log = log, []
+        stages = flows.take_stages(None)
     else:
         number = np.full(len(engine.contacts), -1)
         number[contact_rows] = np.arange(contacts["kind"].size)
@@ -102,10 +99,7 @@ def _records(engine: "Engine", leg_rows: np.ndarray | slice, contact_rows: np.nd
         legs["contact"] = number[legs["contact"]]
         for column in ("customer", "first_leg", "last_leg"):
             contacts[column] = (number if column == "customer" else leg_number)[contacts[column]]
-        mine = number[log[:, 0].astype(np.int64)] >= 0
-        stages = log[mine]
-        stages[:, 0] = number[stages[:, 0].astype(np.int64)]
-        flows.stage_log = log[~mine].ravel().tolist()
+        stages = flows.take_stages(number)
     answered = legs["state"] == ANSWERED
     legs["end"][answered] = legs["answer"][answered] + legs["handle"][answered]
     legs["at_end"] = np.zeros(legs["queue"].size, dtype=np.int8) if at_end is None else at_end

@@ -15,8 +15,9 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from itertools import repeat
-
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from ccsim.model.states import (
     CALLBACK, CALLBACK_LEG, ESCALATED, ESCALATION, REPEAT, RETRIAL, STAGE, TIER,
@@ -120,6 +121,20 @@ class Flows:
                 enters[stage + 1](contact)
 
         return resolved
+
+    def take_stages(self, number: np.ndarray | None) -> np.ndarray:
+        """(n, 5) completed stages (contact, process, stage, entry s, done s) taken out of the log:
+        those of the contacts `number` numbers (number[contact] >= 0), with those numbers as
+        contacts; None: every stage, as logged."""
+        log = np.array(self.stage_log, dtype=float).reshape(-1, 5)
+        if number is None:
+            self.stage_log = []
+            return log
+        mine = number[log[:, 0].astype(np.int64)] >= 0
+        self.stage_log = log[~mine].ravel().tolist()
+        taken = log[mine]
+        taken[:, 0] = number[taken[:, 0].astype(np.int64)]
+        return taken
 
     # -- after a service ---------------------------------------------------------------
     def decide_after_service(self, leg: int) -> None:
