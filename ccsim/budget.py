@@ -32,6 +32,7 @@ import numpy as np
 
 from ccsim.errors import Problem, ScenarioError
 from ccsim.kpis.quantiles import CAP
+from ccsim.model.chunks import CHUNK_LEGS
 from ccsim.scenario.models import Scenario
 
 PEAK_BYTES_PER_LEG = 370.0
@@ -85,8 +86,9 @@ class SizeEstimate:
     @property
     def contacts_bytes(self) -> float:
         """The working set of the replications in progress (a finished one keeps only its KPIs):
-        one day's legs at a time, and the values behind percentiles."""
-        held = (self.legs - self.warmup_legs) / max(self.days, 1) + self.warmup_legs
+        the legs of a day (the first with the warmup's) and up to `CHUNK_LEGS` more before the
+        done customers leave, and the values behind percentiles."""
+        held = min(self.legs, (self.legs - self.warmup_legs) / max(self.days, 1) + self.warmup_legs + CHUNK_LEGS)
         kept = min(self.legs, CAP * self.series)
         return (held * PEAK_BYTES_PER_LEG + kept * PERCENTILE_BYTES_PER_LEG) * min(self.workers, self.replications)
 

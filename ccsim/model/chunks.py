@@ -23,6 +23,11 @@ from ccsim.model.states import ANSWERED, IN_SERVICE_AT_END, OPEN, WAITING, WAITI
 if TYPE_CHECKING:
     from ccsim.model.engine import Engine, EngineRecords
 
+# legs in the tables before the done customers are taken out at a day's end: about 18 MB of rows;
+# fewer, more frequent chunks cost time per chunk (the KPI parts of each; after_sales, ~100
+# contacts a day, ran at 0.60x with a chunk per day, 2026-11-26)
+CHUNK_LEGS = 50_000
+
 
 def take_done(engine: "Engine") -> "EngineRecords":
     """The records of the customers done by now, taken out of the engine (their rows freed)."""

@@ -22,6 +22,7 @@ import numpy as np
 
 from ccsim.model.arrivals import ArrivalDraws, Arrivals, blocks
 from ccsim.model import chunks, lanes
+from ccsim.model.chunks import CHUNK_LEGS
 from ccsim.model.availability import Availability
 from ccsim.model.chat import Chat
 from ccsim.model.flows import Flows
@@ -37,10 +38,6 @@ from ccsim.model.view import RoutingView
 from ccsim.policies import get_blending, get_policy
 
 INF = math.inf
-# legs in the tables before the done customers are taken out at a day's end: about 18 MB of rows;
-# fewer, more frequent chunks cost time per chunk (the KPI parts of each; after_sales, ~100
-# contacts a day, ran at 0.60x with a chunk per day, 2026-11-26)
-CHUNK_LEGS = 50_000
 
 
 @dataclass(frozen=True, slots=True)
