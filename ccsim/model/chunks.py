@@ -32,7 +32,7 @@ CHUNK_LEGS = 50_000
 def take_done(engine: "Engine") -> "EngineRecords":
     """The records of the customers done by now, taken out of the engine (their rows freed)."""
     legs, contacts = engine.legs.arrays(), engine.contacts.arrays()
-    leg_used, contact_used = (_mask(table.in_use(), len(table)) for table in (engine.legs, engine.contacts))
+    leg_used, contact_used = engine.legs.in_use(), engine.contacts.in_use()
     held_legs, held_contacts, held_customers = _held(engine)
     state = legs["state"]
     busy = (state == ANSWERED) & (legs["answer"] + legs["handle"] >= engine.kernel.now)
@@ -47,9 +47,10 @@ def take_done(engine: "Engine") -> "EngineRecords":
     done_contact = contact_used & ~open_customer[contacts["customer"]]
     done_leg = leg_used & done_contact[legs["contact"]]
     del legs, contacts  # views: the tables take no more rows while they live
-    chunk = _records(engine, np.flatnonzero(done_leg), np.flatnonzero(done_contact), at_end=None, last=False)
-    engine.legs.release(np.flatnonzero(done_leg))
-    engine.contacts.release(np.flatnonzero(done_contact))
+    leg_rows, contact_rows = np.flatnonzero(done_leg), np.flatnonzero(done_contact)
+    chunk = _records(engine, leg_rows, contact_rows, at_end=None, last=False)
+    engine.legs.release(leg_rows)
+    engine.contacts.release(contact_rows)
     engine.lines.forget_stale()
     return chunk
 
@@ -66,20 +67,8 @@ def take_rest(engine: "Engine") -> "EngineRecords":
     at_end[in_service] = IN_SERVICE_AT_END
     legs["result"][in_service] = OPEN               # no after-service decision ran
     del legs
-    leg_rows, contact_rows = _rows(engine.legs.in_use()), _rows(engine.contacts.in_use())
+    leg_rows, contact_rows = engine.legs.rows_in_use(), engine.contacts.rows_in_use()
     return _records(engine, leg_rows, contact_rows, at_end[leg_rows], last=True)
-
-
-def _mask(in_use: np.ndarray | slice, n: int) -> np.ndarray:
-    if isinstance(in_use, np.ndarray):
-        return in_use
-    mask = np.zeros(n, dtype=bool)
-    mask[in_use] = True
-    return mask
-
-
-def _rows(in_use: np.ndarray | slice) -> np.ndarray | slice:
-    return in_use if isinstance(in_use, slice) else np.flatnonzero(in_use)
 
 
 def _records(engine: "Engine", leg_rows: np.ndarray | slice, contact_rows: np.ndarray | slice,

@@ -198,7 +198,7 @@ class Engine:
                 kernel.run(until_s, arrivals.time.tolist(), arrive, self._admit(arrivals))
                 del arrivals
                 if self.on_chunk is not None and block + 1 < len(spans) \
-                        and self.legs.rows_in_use() >= self.chunk_legs:
+                        and self.legs.n_in_use() >= self.chunk_legs:
                     self.on_chunk(chunks.take_done(self))
         finally:
             if collecting:

@@ -116,20 +116,22 @@ class Table:
         """Give `rows` back: later rows take them (their values are overwritten then)."""
         self.free.extend(rows.tolist())
 
-    def rows_in_use(self) -> int:
+    def n_in_use(self) -> int:
         """How many rows are in use."""
         return len(self) - len(self.free) - (self._spare[1] - self._spare[0])
 
-    def in_use(self) -> np.ndarray | slice:
-        """The rows in use: a slice where they are the first rows (none given back), else a
-        (rows so far,) bool mask."""
-        lo, hi = self._spare
-        if not self.free and hi == len(self):
-            return slice(0, lo)
+    def in_use(self) -> np.ndarray:
+        """(rows so far,) bool: the rows in use (not given back, not spare)."""
         used = np.ones(len(self), dtype=bool)
         used[self.free] = False
-        used[lo:hi] = False
+        used[slice(*self._spare)] = False
         return used
+
+    def rows_in_use(self) -> np.ndarray | slice:
+        """The rows in use: a slice where they are the first rows (none given back), else their
+        indices."""
+        lo, hi = self._spare
+        return slice(0, lo) if not self.free and hi == len(self) else np.flatnonzero(self.in_use())
 
     def arrays(self) -> dict[str, np.ndarray]:
         """Every column as a numpy array of its declared type, sharing the column's memory (no

@@ -31,7 +31,7 @@ def test_a_row_given_back_is_taken_again_with_its_old_values_reset():
         add(who)
     table.flag[1], table.when[1] = 1, 9.0
     table.release(np.array([1]))
-    assert table.rows_in_use() == 2
+    assert table.n_in_use() == 2
     assert add(42) == 1                                    # the free row, not a new one
     assert (table.who[1], table.flag[1], math.isnan(table.when[1])) == (42, 0, True)
     assert len(table) == 3
@@ -41,7 +41,7 @@ def test_rows_after_a_reservation_follow_its_spare_rows_and_grow_past_the_room_m
     table = Table(LEG_FIELDS)
     table.reserve(3)
     rows = table.put(2, queue=np.array([4, 5]))
-    assert rows.tolist() == [0, 1] and table.rows_in_use() == 2
+    assert rows.tolist() == [0, 1] and table.n_in_use() == 2
     made = [table.add(queue=q) for q in range(2000)]       # past any room made ahead
     assert made == list(range(3, 2003)) and len(table) == 2003
     assert table.arrays()["queue"][3:].tolist() == list(range(2000))
