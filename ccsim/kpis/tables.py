@@ -4,6 +4,7 @@ order of `registry.ORDER`)."""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -108,22 +109,29 @@ def process_table(plan: Plan, records: Sequence[ReplicationRecords]) -> pd.DataF
 def interval_table(plan: Plan, records: Sequence[ReplicationRecords]) -> pd.DataFrame:
     """One row per interval and queue (plus "ALL"): means over replications, and staff able to serve.
     `start` is the clock time ("08:30"), `time` the start as a Timedelta since midnight of day 1."""
-    mean = mean_ci(_stack(interval_kpis, plan, records))[0]
+    mean = _mean(_stack(interval_kpis, plan, records))
     nk, nq = plan.n_intervals, plan.n_queues
     skilled = np.array([[q in plan.rank[g] for g in range(plan.n_groups)] for q in range(nq)], dtype=float)
     staff = np.concatenate([(skilled @ plan.staff).T, plan.staff.sum(axis=0)[:, None]], axis=1)
     starts = plan.interval_start
-    frame = pd.DataFrame({
+    # one constructor call: inserting column by column rebuilt pandas' column index each time
+    return pd.DataFrame({
         "interval": np.repeat(np.arange(nk), nq + 1),
         "day": np.repeat((starts // 86400).astype(int) + 1, nq + 1),
         "start": np.repeat([format_clock(s) for s in starts], nq + 1),
         "time": pd.to_timedelta(np.repeat(starts, nq + 1), unit="s"),
         "queue": [*plan.queue_names, "ALL"] * nk,
+        **{column: mean[:, :, j].ravel() for j, column in enumerate(registry.names("interval"))},
+        "staff": staff.ravel(),
     })
-    for j, column in enumerate(registry.names("interval")):
-        frame[column] = mean[:, :, j].ravel()
-    frame["staff"] = staff.ravel()
-    return frame
+
+
+def _mean(samples: np.ndarray) -> np.ndarray:
+    """The mean over replications (axis 0) ignoring NaN ones, as `mean_ci` gives it, without the
+    intervals' work (a Student-t quantile per cell)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmean(np.asarray(samples, dtype=float), axis=0)
 
 
 def day_table(plan: Plan, records: Sequence[ReplicationRecords]) -> pd.DataFrame:
@@ -133,15 +141,12 @@ def day_table(plan: Plan, records: Sequence[ReplicationRecords]) -> pd.DataFrame
     mean, low, high = mean_ci(stacked)
     _, starts, _ = periods(plan, by_day=True)
     nq = plan.n_queues
-    frame = pd.DataFrame({
+    return pd.DataFrame({
         "day": np.repeat((starts // 86400).astype(int) + 1, nq + 1),
         "queue": [*plan.queue_names, "ALL"] * starts.size,
+        **{name: values[:, :, j].ravel() for j, column in enumerate(registry.names("interval"))
+           for name, values in ((column, mean), (f"{column}_ci_low", low), (f"{column}_ci_high", high))},
     })
-    for j, column in enumerate(registry.names("interval")):
-        frame[column] = mean[:, :, j].ravel()
-        frame[f"{column}_ci_low"] = low[:, :, j].ravel()
-        frame[f"{column}_ci_high"] = high[:, :, j].ravel()
-    return frame
 
 
 def group_interval_table(plan: Plan, records: Sequence[ReplicationRecords]) -> pd.DataFrame:
