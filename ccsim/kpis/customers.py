@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ccsim.kpis.legs import censored
-from ccsim.kpis.parts import Parts, union_rows
+from ccsim.kpis.parts import Parts, row_percentiles
 from ccsim.kpis.quantiles import Sample
 from ccsim.kpis.registry import columns
 from ccsim.kpis.tally import members, tally
@@ -63,8 +63,8 @@ def finish_customers(plan: Plan, parts: Parts, cap: int) -> np.ndarray:
     p = {name: values if name == "not_finite" else np.append(values, values.sum(axis=-1, keepdims=True), axis=-1)
          for name, values in parts.sums.items()}
     samples = parts.samples["resolution"]
-    every = union_rows(samples, [np.arange(len(samples))], cap)
-    p90 = [s.percentile([90])[0] for s in [*samples, *every]]
+    rows = [np.array([i]) for i in range(len(samples))] + [np.arange(len(samples))]
+    p90 = row_percentiles(samples, rows, [90], cap)[:, 0]
     return columns("customer", {
         "customers": p["customers"], "contacts_per_customer": ratio(p["contacts"], p["customers"]),
         **{kpi: ratio(p[kpi], p[f"{kpi}_judged"]) for kpi in ("fcr", "resolved", "transferred", "escalated")},

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ccsim.kpis.parts import Parts, pooled, union_rows
+from ccsim.kpis.parts import Parts, pooled, row_percentiles
 from ccsim.kpis.quantiles import Sample
 from ccsim.kpis.registry import columns
 from ccsim.kpis.tally import members, tally
@@ -116,9 +116,8 @@ def pilot_rows(plan: Plan) -> list[list[np.ndarray]]:
 
 def finish_queues(plan: Plan, parts: Parts, rows: list[np.ndarray], cap: int) -> np.ndarray:
     """(rows, queue KPIs): the KPIs of the legs of each row, a row pooling the cells it lists."""
-    c = {name: pooled(values, rows) for name, values in parts.sums.items()}
-    pct = np.array([s.percentile([50, 90, 95]) for s in union_rows(parts.samples["wait"], rows, cap)]
-                   ).reshape(-1, 3)
+    c = pooled(parts.sums, rows)
+    pct = row_percentiles(parts.samples["wait"], rows, [50, 90, 95], cap)
     return columns("queue", {
         "offered": c["offered"], "answered": c["answered"], "abandoned": c["abandoned"],
         "in_system": c["in_system"], "in_service": c["in_service"],

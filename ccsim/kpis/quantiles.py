@@ -70,7 +70,7 @@ class Sample:
             return np.full(len(q), np.nan)
         if self._counts is None:
             values = self._arrays[0] if len(self._arrays) == 1 else np.concatenate(self._arrays)
-            return np.percentile(values, q)
+            return linear_percentiles(values, q)
         rank = (self.size - 1) * np.asarray(q, dtype=float) / 100.0
         low = np.floor(rank)
         ends = np.cumsum(self._counts)
@@ -92,6 +92,33 @@ class Sample:
             for values in self._arrays:
                 self._counts += _bucket_counts(values)
             self._arrays = []
+
+
+def linear_percentiles(values: np.ndarray, q: list[float]) -> np.ndarray:
+    """`np.percentile(values, q)` (method "linear"), the same numbers bit for bit from one
+    `np.partition` and the same arithmetic, without np.percentile's fixed cost of about 0.1 ms a
+    call (most of the reduction's time on small rows). NaN in `values`: np.percentile itself."""
+    last = values.size - 1
+    # numpy's steps: rank (n - 1) * q / 100; neighbours floor(rank) and floor(rank) + 1, both the
+    # largest value from rank n - 1 on (where numpy's weight is rank - (-1)); a lerp that counts
+    # from the nearer neighbour
+    picks = []
+    for p in q:
+        rank = last * (p / 100)
+        if rank >= last:
+            picks.append((last, last, rank + 1.0))
+        else:
+            below = math.floor(rank)
+            picks.append((below, below + 1, rank - below))
+    ordered = np.partition(values, sorted({last, *(i for i, _, _ in picks), *(j for _, j, _ in picks)}))
+    if ordered[last] != ordered[last]:             # NaN sorts last
+        return np.percentile(values, q)
+    out = []
+    for i, j, weight in picks:
+        a, b = float(ordered[i]), float(ordered[j])
+        diff = b - a
+        out.append(b - diff * (1 - weight) if weight >= 0.5 else a + diff * weight)
+    return np.array(out)
 
 
 def _bucket_counts(values: np.ndarray) -> np.ndarray:

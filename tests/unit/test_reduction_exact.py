@@ -1,0 +1,45 @@
+"""The reduction's shortcuts give numpy's own numbers bit for bit: percentiles (np.percentile,
+method "linear") and sums over pooled rows (each name's `values[rows].sum()`)."""
+
+import numpy as np
+import pytest
+
+from ccsim.kpis.parts import pooled, row_percentiles
+from ccsim.kpis.quantiles import Sample, linear_percentiles
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 7, 8, 9, 20, 101, 1000])
+@pytest.mark.parametrize("q", [[50, 90, 95], [90], [0, 100], [12.5, 33.3, 99.9, 100, 0.1]])
+def test_linear_percentiles_are_numpys(n, q):
+    rng = np.random.default_rng(n)
+    for values in (rng.exponential(300.0, n), rng.integers(0, 4, n).astype(float), np.zeros(n),
+                   np.round(rng.exponential(30.0, n), 2)):
+        got = linear_percentiles(values.copy(), q)
+        assert got.dtype == np.float64
+        np.testing.assert_array_equal(got, np.percentile(values, q))
+
+
+def test_linear_percentiles_with_nan_are_nan_like_numpy():
+    values = np.array([3.0, np.nan, 1.0])
+    assert np.isnan(linear_percentiles(values, [50, 90])).all()
+
+
+def test_row_percentiles_share_rows_of_the_same_samples():
+    rng = np.random.default_rng(3)
+    samples = [Sample(rng.exponential(60.0, 50)), Sample(), Sample(rng.exponential(60.0, 7))]
+    rows = [np.array([0]), np.array([0, 1]), np.array([1]), np.array([0, 1, 2])]
+    got = row_percentiles(samples, rows, [50, 90, 95], cap=1000)
+    every = np.concatenate([samples[0]._arrays[0], samples[2]._arrays[0]])
+    expected = [np.percentile(samples[0]._arrays[0], [50, 90, 95])] * 2 + [[np.nan] * 3] + \
+        [np.percentile(every, [50, 90, 95])]
+    np.testing.assert_array_equal(got, np.array(expected))
+
+
+def test_pooled_sums_are_each_names_own_sums():
+    rng = np.random.default_rng(4)
+    sums = {name: rng.exponential(1e5, 40) * rng.choice([1.0, 1e-7, 1e9], 40) for name in "abcde"}
+    rows = [np.arange(k) for k in range(1, 40, 3)] + [rng.choice(40, 17, replace=False), np.array([5])]
+    got = pooled(sums, rows)
+    for name, values in sums.items():
+        np.testing.assert_array_equal(got[name], np.array([values[r].sum() for r in rows]))
+    assert pooled(sums, [])["a"].shape == (0,)
