@@ -16,15 +16,29 @@ def tally(row: np.ndarray, n_rows: int, factors: dict[str, np.ndarray],
     combinations) float table, with `total` one more row for all rows together, and each factor's
     value in each combination. How many items of each row meet a condition on the factors: `table @ condition`,
     with `condition` evaluated on the combinations (exact: the counts are whole numbers)."""
-    sizes = tuple(int(codes.max(initial=0)) + 1 for codes in factors.values())
-    joint = np.ravel_multi_index(tuple(factors.values()), sizes)
-    # only the combinations that occur: a few columns, not the product of the factors' sizes
-    # (nine factors made tables of thousands of columns, and each count a product over them)
-    seen = np.flatnonzero(np.bincount(joint, minlength=math.prod(sizes)))
-    size = seen.size
-    number = np.zeros(math.prod(sizes), dtype=np.int64)
-    number[seen] = np.arange(size)
-    table = np.bincount(row * size + number[joint], minlength=(n_rows + 1) * size).reshape(n_rows + 1, size)[:n_rows]
+    # a boolean takes 2 values, whatever occurs: combinations come in the same (lexicographic)
+    # order for any sizes above the largest codes, and a bool needs no pass to find its largest
+    sizes = tuple(2 if codes.dtype == bool else int(codes.max(initial=0)) + 1 for codes in factors.values())
+    size = math.prod(sizes)
+    if (n_rows + 1) * size <= max(4 * row.size, 4096):
+        # few rows x combinations: count them all in one pass (row as the leading digit of the
+        # combination's code), then keep the combinations that occur
+        code = row.astype(np.int64)
+        for codes, radix in zip(factors.values(), sizes):
+            code *= radix
+            code += codes
+        counts = np.bincount(code, minlength=(n_rows + 1) * size).reshape(n_rows + 1, size)
+        seen = np.flatnonzero(counts.any(axis=0))
+        table = counts[:n_rows, seen]
+    else:
+        joint = np.ravel_multi_index(tuple(factors.values()), sizes)
+        # only the combinations that occur: a few columns, not the product of the factors' sizes
+        # (nine factors made tables of thousands of columns, and each count a product over them)
+        seen = np.flatnonzero(np.bincount(joint, minlength=size))
+        number = np.zeros(size, dtype=np.int64)
+        number[seen] = np.arange(seen.size)
+        table = np.bincount(row * seen.size + number[joint],
+                            minlength=(n_rows + 1) * seen.size).reshape(n_rows + 1, seen.size)[:n_rows]
     if total:
         table = np.vstack([table, table.sum(axis=0)])
     combinations = np.unravel_index(seen, sizes)

@@ -6,6 +6,7 @@ import pytest
 
 from ccsim.kpis.parts import pooled, row_percentiles
 from ccsim.kpis.quantiles import Sample, linear_percentiles
+from ccsim.kpis.tally import tally
 
 
 @pytest.mark.parametrize("n", [1, 2, 3, 7, 8, 9, 20, 101, 1000])
@@ -43,3 +44,20 @@ def test_pooled_sums_are_each_names_own_sums():
     for name, values in sums.items():
         np.testing.assert_array_equal(got[name], np.array([values[r].sum() for r in rows]))
     assert pooled(sums, [])["a"].shape == (0,)
+
+
+@pytest.mark.parametrize("n_rows", [1, 3, 400])
+def test_tally_counts_every_row_and_combination_on_both_paths(n_rows):
+    """Few rows x combinations count every combination at once, many compact the combinations
+    first (n_rows 400 x 80 combinations is past 4 x 200 items): both give the same table."""
+    rng = np.random.default_rng(n_rows)
+    n = 200
+    row = rng.integers(0, n_rows + 1, n)
+    kind, flag, rare = rng.integers(0, 5, n), rng.random(n) < 0.4, np.zeros(n, dtype=bool)
+    table, grid = tally(row, n_rows, {"kind": kind, "flag": flag, "rare": rare})
+    combos = sorted({(k, f, r) for k, f, r in zip(kind.tolist(), flag.tolist(), rare.tolist())})
+    assert list(zip(grid["kind"].tolist(), grid["flag"].tolist(), grid["rare"].tolist())) == combos
+    assert grid["flag"].dtype == bool and grid["kind"].dtype == kind.dtype
+    expected = [[np.sum((row == r) & (kind == k) & (flag == f) & (rare == x)) for k, f, x in combos]
+                for r in range(n_rows)]
+    np.testing.assert_array_equal(table, np.array(expected, dtype=float))
