@@ -15,7 +15,7 @@ from ccsim.kpis.customers import (
     customer_parts, finish_customers, finish_processes, finish_stages, process_parts, stage_parts,
 )
 from ccsim.kpis.intervals import finish_intervals, interval_parts
-from ccsim.kpis.legs import channel_rows, finish_queues, pilot_rows, queue_parts, queue_rows
+from ccsim.kpis.legs import channel_rows, finish_queues, pilot_rows, queue_parts, queue_rows, sl_parts
 from ccsim.kpis.parts import Parts
 from ccsim.kpis.quantiles import CAP
 from ccsim.model.plan import Plan
@@ -42,7 +42,8 @@ class KpiAccumulator:
         if chunk.legs is None:
             raise ValueError(f"chunk of replication {chunk.replication} holds no records (reduced already)")
         plan = self.plan
-        parts = {"queue": queue_parts(plan, chunk.legs, self.cap), "interval": interval_parts(plan, chunk.legs),
+        sl = sl_parts(plan, chunk.legs)            # shared by the queue and interval parts
+        parts = {"queue": queue_parts(plan, chunk.legs, self.cap, sl), "interval": interval_parts(plan, chunk.legs, sl),
                  "group": group_parts(plan, chunk), "customer": customer_parts(plan, chunk, self.cap),
                  "stage": stage_parts(plan, chunk.stages), "process": process_parts(plan, chunk.contacts)}
         if self.parts:

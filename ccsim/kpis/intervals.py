@@ -18,20 +18,22 @@ from ccsim.model.states import (
 from ccsim.stats import ratio
 
 
-def interval_parts(plan: Plan, legs: dict[str, np.ndarray]) -> Parts:
+def interval_parts(plan: Plan, legs: dict[str, np.ndarray], sl: tuple | None = None) -> Parts:
     """(intervals, queues) counts and wait sums of the legs entering their queue in each interval,
     and the backlog (legs waiting) at each interval's start and end with the oldest one's age at the
-    end; only for the intervals from the first these legs entered to the last they waited in (`window`)."""
+    end; only for the intervals from the first these legs entered to the last they waited in (`window`).
+    `sl`: `sl_parts` of the legs, if known."""
     nq = plan.n_queues
-    within, counted, unknown = sl_parts(plan, legs)
+    within, counted, unknown = sl_parts(plan, legs) if sl is None else sl
     origin, outcome = legs["origin"], legs["outcome"]
     starts, ends = plan.interval_start, plan.interval_start + plan.interval_s
-    k = np.clip(np.searchsorted(starts, legs["enqueue_s"], side="right") - 1, 0, plan.n_intervals - 1)
+    by_time = np.argsort(legs["enqueue_s"], kind="stable")  # legs come nearly in enqueue order: cheap
+    until = _until(legs)
+    k = _entered(starts, legs["enqueue_s"], by_time)
     lo, hi = 0, 0
     if k.size:
-        until = np.nan_to_num(_until(legs), nan=np.inf)
         lo = min(k.min(), np.searchsorted(ends, legs["enqueue_s"].min(), side="left"))
-        hi = max(k.max() + 1, np.searchsorted(starts, until.max(), side="left"))
+        hi = max(k.max() + 1, np.searchsorted(starts, np.nan_to_num(until, nan=np.inf).max(), side="left"))
     nk = int(hi - lo)
     cell = (k - lo) * nq + legs["queue"]
     inbound = origin != CALLBACK_LEG
@@ -51,7 +53,8 @@ def interval_parts(plan: Plan, legs: dict[str, np.ndarray]) -> Parts:
 
     wait_sum = np.bincount(cell, weights=np.where(inbound & (outcome == ANSWERED), legs["wait_s"], 0.0),
                            minlength=nk * nq)
-    counts, ages = backlog(plan, legs, np.concatenate([starts[lo:hi], ends[lo:hi]]), total=False)
+    counts, ages = backlog(plan, legs, np.concatenate([starts[lo:hi], ends[lo:hi]]), total=False,
+                           by_time=by_time, until=until)
     return Parts({
         "offered": (flows @ (f["origin"] != CALLBACK_LEG)).reshape(nk, nq), "answered": by_outcome(ANSWERED),
         "abandoned": by_outcome(ABANDONED), "within": by_part("within"), "counted": by_part("counted"),
@@ -88,13 +91,16 @@ def finish_intervals(plan: Plan, parts: Parts, by_day: bool = False) -> np.ndarr
         "censored": c["censored"]})
 
 
-def backlog(plan: Plan, legs: dict[str, np.ndarray], times: np.ndarray,
-            total: bool = True) -> tuple[np.ndarray, np.ndarray]:
+def backlog(plan: Plan, legs: dict[str, np.ndarray], times: np.ndarray, total: bool = True,
+            by_time: np.ndarray | None = None, until: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Legs waiting at each of `times`, and the age in seconds of the oldest of them (0 when
-    none waits): two (len(times), queues) arrays, with `total` a last column for all queues."""
-    queue, enqueue, until = legs["queue"], legs["enqueue_s"], _until(legs)
+    none waits): two (len(times), queues) arrays, with `total` a last column for all queues.
+    `by_time` (the legs in stable enqueue order) and `until` (`_until`), where known already."""
+    queue, enqueue = legs["queue"], legs["enqueue_s"]
+    until = _until(legs) if until is None else until
     nq = plan.n_queues
-    by_time = np.argsort(enqueue, kind="stable")        # legs come nearly in enqueue order: cheap
+    if by_time is None:
+        by_time = np.argsort(enqueue, kind="stable")    # legs come nearly in enqueue order: cheap
     counts = np.zeros((times.size, nq + total))
     oldest = np.zeros((times.size, nq + total))
     for q, rows in enumerate(members(queue[by_time], nq)):
@@ -103,6 +109,19 @@ def backlog(plan: Plan, legs: dict[str, np.ndarray], times: np.ndarray,
     if total:       # the oldest of all is the oldest of the queues' oldest (ages are never negative)
         counts[:, nq], oldest[:, nq] = counts[:, :nq].sum(axis=1), oldest[:, :nq].max(axis=1)
     return counts, oldest
+
+
+def _entered(starts: np.ndarray, enqueue: np.ndarray, by_time: np.ndarray) -> np.ndarray:
+    """The interval each leg entered its queue in: the last whose start is at or before its
+    enqueue time (the first interval for earlier legs, the last for later ones). Counted from the
+    legs in enqueue order (`by_time`): one pass over the legs rather than a binary search each,
+    the same numbers as np.clip(np.searchsorted(starts, enqueue, "right") - 1, 0, len(starts) - 1)."""
+    ordered = enqueue[by_time]
+    # a start s is at or before the legs from position searchsorted(ordered, s, "left") on
+    started = np.cumsum(np.bincount(np.searchsorted(ordered, starts, side="left"), minlength=ordered.size + 1))
+    k = np.empty(ordered.size, dtype=np.int64)
+    k[by_time] = started[:ordered.size] - 1
+    return np.clip(k, 0, starts.size - 1)
 
 
 def _until(legs: dict[str, np.ndarray]) -> np.ndarray:

@@ -31,17 +31,23 @@ def censored(open_at_end: np.ndarray, age_s: np.ndarray, limit_s) -> np.ndarray:
 
 def sl_parts(plan: Plan, legs: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per leg: answered within the queue's threshold?, counted in the service-level denominator?,
-    censored (still waiting at the end, not yet past the threshold)?"""
+    censored (still waiting at the end, not yet past the threshold)? Queue and interval parts
+    share one computation per chunk (`accumulate`)."""
     q, outcome, wait = legs["queue"], legs["outcome"], legs["wait_s"]
     threshold = allowed_by(plan.calendar, plan.threshold_limit, q, legs["enqueue_s"])
     answered = outcome == ANSWERED
     within = answered & (wait <= threshold)
     unknown = censored(legs["at_end"] == WAITING_AT_END, wait, threshold)
-    rule = np.array([ABANDON_RULES.index(r) for r in plan.abandon_rule])[q]
+    rules = [ABANDON_RULES.index(r) for r in plan.abandon_rule]
+    by_rule = [lambda: ~((outcome == ABANDONED) & (wait <= threshold)), lambda: np.ones_like(answered),
+               lambda: answered]
+    if len(set(rules)) == 1:        # one rule for every queue: its own column, not a choice of three
+        chosen = by_rule[rules[0]]()
+    else:
+        rule = np.array(rules)[q]
+        chosen = np.select([rule == 0, rule == 1, rule == 2], [pick() for pick in by_rule])
     moved_on = (outcome == ESCALATED) | (outcome == CALLBACK)  # counted where they went
-    counted = np.select(
-        [rule == 0, rule == 1, rule == 2],
-        [~((outcome == ABANDONED) & (wait <= threshold)), np.ones_like(answered), answered]) & ~moved_on & ~unknown
+    counted = chosen & ~moved_on & ~unknown
     return within, counted.astype(bool), unknown
 
 
@@ -56,12 +62,12 @@ def cells(plan: Plan, legs: dict[str, np.ndarray]) -> tuple[np.ndarray, int]:
     return legs["queue"] + plan.n_queues * legs["pilot"].astype(np.int64), 2 * plan.n_queues
 
 
-def queue_parts(plan: Plan, legs: dict[str, np.ndarray], cap: int) -> Parts:
+def queue_parts(plan: Plan, legs: dict[str, np.ndarray], cap: int, sl: tuple | None = None) -> Parts:
     """Per cell (see `cells`): the counts behind each queue KPI, the sums of waits and handle times
     (s) of answered inbound legs, and those waits for percentiles. Counts come from one tally over the
-    legs' codes; sums and waits from each cell's legs in order."""
+    legs' codes; sums and waits from each cell's legs in order. `sl`: `sl_parts` of the legs, if known."""
     cell, n_cells = cells(plan, legs)
-    within, counted, unknown = sl_parts(plan, legs)
+    within, counted, unknown = sl_parts(plan, legs) if sl is None else sl
     outcome, wait, at_end = legs["outcome"], legs["wait_s"], legs["at_end"]
     due = np.array([c[2] if c else np.inf for c in plan.flows.callback])[legs["queue"]]
     table, g = tally(cell, n_cells, {

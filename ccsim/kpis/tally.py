@@ -50,6 +50,8 @@ def members(row: np.ndarray, n_rows: int, total: bool = False) -> list[np.ndarra
     """The indices of each row's items in increasing order (`row` as in `tally`), with `total`
     then those of all rows: one stable sort, no mask per row."""
     kept = np.flatnonzero(row < n_rows)
+    if n_rows == 1:                 # one row: its members are the items kept, in order (no sort)
+        return [kept, kept] if total else [kept]
     by_row = kept[np.argsort(row[kept].astype(np.min_scalar_type(n_rows)), kind="stable")]
     bounds = np.searchsorted(row[by_row], np.arange(n_rows + 1))
     return [by_row[bounds[r]:bounds[r + 1]] for r in range(n_rows)] + ([kept] if total else [])

@@ -61,3 +61,17 @@ def test_tally_counts_every_row_and_combination_on_both_paths(n_rows):
     expected = [[np.sum((row == r) & (kind == k) & (flag == f) & (rare == x)) for k, f, x in combos]
                 for r in range(n_rows)]
     np.testing.assert_array_equal(table, np.array(expected, dtype=float))
+
+
+def test_interval_entered_is_the_binary_search_it_replaces():
+    from ccsim.kpis.intervals import _entered
+
+    rng = np.random.default_rng(5)
+    for trial in range(300):
+        starts = np.unique(rng.integers(0, 50, rng.integers(1, 8))).astype(float)
+        enqueue = rng.integers(-5, 60, rng.integers(0, 40)).astype(float)
+        if trial % 3 == 0 and enqueue.size:
+            enqueue[rng.integers(0, enqueue.size)] = np.nan
+        got = _entered(starts, enqueue, np.argsort(enqueue, kind="stable"))
+        np.testing.assert_array_equal(got, np.clip(np.searchsorted(starts, enqueue, side="right") - 1, 0,
+                                                   starts.size - 1))
