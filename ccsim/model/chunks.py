@@ -73,12 +73,19 @@ def take_rest(engine: "Engine") -> "EngineRecords":
 
 def _records(engine: "Engine", leg_rows: np.ndarray | slice, contact_rows: np.ndarray | slice,
              at_end: np.ndarray | None, last: bool) -> "EngineRecords":
-    """`EngineRecords` of the given rows (indices, or a slice of the first rows), legs and
-    contacts numbered in row order from 0; the completed stages of those contacts leave the
-    engine's stage log."""
+    """`EngineRecords` of the given rows (indices, or a slice of the first rows), legs numbered
+    in row order from 0, contacts too, or in arrival order (ties in row order) where given by
+    index; the completed stages of those contacts leave the engine's stage log."""
     from ccsim.model.engine import EngineRecords
 
     plan, flows = engine.plan, engine.flows
+    if not isinstance(contact_rows, slice):
+        # contacts in arrival order, as the replication's records hold them: gathered in that
+        # order here, they need no second gather there (rows are reused, so row order is not
+        # arrival order)
+        arrival = engine.contacts.arrays()["arrival"][contact_rows]
+        contact_rows = contact_rows[np.argsort(arrival, kind="stable")]
+        del arrival
     # rows by index are copies (those rows are given back); the first rows at the end of a run,
     # views sharing the tables' memory (the run adds no rows any more)
     legs = {name: column[leg_rows] for name, column in engine.legs.arrays().items()}
@@ -95,7 +102,7 @@ def _records(engine: "Engine", leg_rows: np.ndarray | slice, contact_rows: np.nd
             contacts[column] = (number if column == "customer" else leg_number)[contacts[column]]
         stages = flows.take_stages(number)
     answered = legs["state"] == ANSWERED
-    legs["end"][answered] = legs["answer"][answered] + legs["handle"][answered]
+    np.add(legs["answer"], legs["handle"], out=legs["end"], where=answered)
     legs["at_end"] = np.zeros(legs["queue"].size, dtype=np.int8) if at_end is None else at_end
     if last:
         off = np.array(engine.availability.off_spells(), dtype=float).reshape(-1, 4)

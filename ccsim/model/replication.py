@@ -226,13 +226,13 @@ def _busy_until(start: np.ndarray, end: np.ndarray, share: np.ndarray | None, t:
 def _weighted_elapsed(times: np.ndarray, share: np.ndarray | None, t: np.ndarray) -> np.ndarray:
     """sum over i with times_i <= t of share_i * (t - times_i), for each t (`share` None: 1 each,
     the same numbers without multiplying by ones)."""
-    order = np.argsort(times, kind="stable")
-    times = times[order]
-    if share is None:
+    if share is None:       # the sorted values alone, without gathering them by an argsort
+        times = np.sort(times, kind="stable")
         cum_share = np.arange(times.size + 1, dtype=float)
         cum_weighted = np.concatenate([[0.0], np.cumsum(times)])
     else:
-        share = share[order]
+        order = np.argsort(times, kind="stable")
+        times, share = times[order], share[order]
         cum_share = np.concatenate([[0.0], np.cumsum(share)])
         cum_weighted = np.concatenate([[0.0], np.cumsum(share * times)])
     n = np.searchsorted(times, t, side="right")
