@@ -75,3 +75,24 @@ def test_interval_entered_is_the_binary_search_it_replaces():
         got = _entered(starts, enqueue, np.argsort(enqueue, kind="stable"))
         np.testing.assert_array_equal(got, np.clip(np.searchsorted(starts, enqueue, side="right") - 1, 0,
                                                    starts.size - 1))
+
+
+@pytest.mark.parametrize("n_times", [5, 300])
+def test_reached_counts_as_the_binary_search_does(n_times):
+    """Both ways of counting legs done waiting by each time (a binary search each; one pass for
+    legs done before the next time, with NaN, inf and out-of-order ends) give the same counts."""
+    from ccsim.kpis.intervals import _reached
+
+    rng = np.random.default_rng(n_times)
+    for trial in range(40):
+        n = 16 * n_times + int(rng.integers(0, 50))
+        enqueue = np.sort(rng.integers(0, 400, n)).astype(float)
+        until = enqueue + rng.integers(-1, 30, n)
+        until[rng.random(n) < 0.02] = np.nan
+        until[rng.random(n) < 0.02] = np.inf
+        times = rng.integers(-5, 420, n_times).astype(float)
+        order = np.argsort(times, kind="stable")
+        expected = np.empty(n_times, dtype=np.int64)
+        expected[order] = np.cumsum(np.bincount(np.searchsorted(times[order], until, side="left"),
+                                                minlength=n_times + 1))[:n_times]
+        np.testing.assert_array_equal(_reached(enqueue, until, times), expected)
