@@ -10,6 +10,7 @@ import numpy as np
 
 from ccsim.kpis.parts import Parts
 from ccsim.kpis.registry import columns, index
+from ccsim.kpis.tally import tally
 from ccsim.model.plan import Plan
 from ccsim.model.replication import ReplicationRecords
 from ccsim.model.states import ANSWERED, OPEN, RESOLVED
@@ -25,16 +26,14 @@ def group_parts(plan: Plan, chunk: ReplicationRecords) -> Parts:
     ng, nq = plan.n_groups, plan.n_queues
     served = legs["outcome"] == ANSWERED
     group = np.where(served, legs["group"], ng)                      # unserved legs in a spare bin
-
-    def per_group(weights):
-        return np.bincount(group, weights=weights, minlength=ng + 1)[:ng]
-
+    # the counts from one tally (whole numbers: the same as sums of ones)
+    table, f = tally(group, ng, {"decided": legs["result"] != OPEN, "resolved": legs["result"] == RESOLVED})
+    decided = f["decided"]                   # services still running at the end decided nothing
+    # unserved legs' handle times go to the spare cell, dropped: each cell adds what it added before
     cell = np.where(served, legs["group"] * nq + legs["queue"], ng * nq)
-    handle = np.bincount(cell, weights=np.where(served, legs["handle_s"], 0.0), minlength=(ng + 1) * nq)
-    decided = served & (legs["result"] != OPEN)        # services still running at the end decided nothing
-    return Parts({"handled": per_group(served.astype(float)), "handle": handle[:ng * nq].reshape(ng, nq),
-                  "decided": per_group(decided.astype(float)),
-                  "resolved": per_group((decided & (legs["result"] == RESOLVED)).astype(float)),
+    handle = np.bincount(cell, weights=legs["handle_s"], minlength=(ng + 1) * nq)
+    return Parts({"handled": table.sum(axis=1), "handle": handle[:ng * nq].reshape(ng, nq),
+                  "decided": table @ decided, "resolved": table @ (decided & f["resolved"]),
                   "busy_s": chunk.busy_s, "present_s": chunk.present_s, "off_s": chunk.off_s,
                   "break_s": chunk.break_s, "breaks": chunk.breaks})
 
