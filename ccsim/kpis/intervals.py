@@ -33,7 +33,8 @@ def interval_parts(plan: Plan, legs: dict[str, np.ndarray], sl: tuple | None = N
     lo, hi = 0, 0
     if k.size:
         lo = min(k.min(), np.searchsorted(ends, legs["enqueue_s"].min(), side="left"))
-        hi = max(k.max() + 1, np.searchsorted(starts, np.nan_to_num(until, nan=np.inf).max(), side="left"))
+        last = until.max()                          # NaN (no end yet) as inf: waiting to the end
+        hi = max(k.max() + 1, np.searchsorted(starts, np.inf if np.isnan(last) else last, side="left"))
     nk = int(hi - lo)
     cell = (k - lo) * nq + legs["queue"]
     inbound = origin != CALLBACK_LEG
@@ -68,17 +69,20 @@ def interval_parts(plan: Plan, legs: dict[str, np.ndarray], sl: tuple | None = N
 def finish_intervals(plan: Plan, parts: Parts, by_day: bool = False) -> np.ndarray:
     """(periods, queues + 1, interval KPIs) by the period (interval, or day with `by_day`) in which
     each leg entered its queue; backlogs at the period's start and end; the last column all queues."""
-    sums, oldest = parts.sums, parts.maxima["oldest_age_end"]
+    oldest = parts.maxima["oldest_age_end"]
+    # every sum as one (names, periods, queues) block: one call per step, not one per name (each
+    # sum adds the same values in the same order as per name)
+    block = np.stack(list(parts.sums.values()))
     if by_day:
         first, last = day_intervals(plan)
-        sums = {name: np.add.reduceat(values, first, axis=0) for name, values in sums.items()}
-        sums["backlog_start"], sums["backlog_end"] = parts.sums["backlog_start"][first], parts.sums["backlog_end"][last]
+        block = np.add.reduceat(block, first, axis=1)
         oldest = oldest[last]
-
-    def per_cell(table):
-        return np.concatenate([table, table.sum(axis=1, keepdims=True)], axis=1)
-
-    c = {name: per_cell(values) for name, values in sums.items()}
+    block = np.concatenate([block, block.sum(axis=2, keepdims=True)], axis=2)
+    c = dict(zip(parts.sums, block))
+    if by_day:          # backlogs at the day's opening and closing, not sums over its intervals
+        c["backlog_start"], c["backlog_end"] = (
+            np.concatenate([values, values.sum(axis=1, keepdims=True)], axis=1)
+            for values in (parts.sums["backlog_start"][first], parts.sums["backlog_end"][last]))
     return columns("interval", {
         "offered": c["offered"], "answered": c["answered"], "abandoned": c["abandoned"],
         "service_level": ratio(c["within"], c["counted"]), "asa": ratio(c["wait_sum"], c["answered"]),
