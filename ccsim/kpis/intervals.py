@@ -10,7 +10,7 @@ import numpy as np
 from ccsim.kpis.legs import sl_parts
 from ccsim.kpis.parts import Parts
 from ccsim.kpis.registry import columns
-from ccsim.kpis.tally import members, tally
+from ccsim.kpis.tally import among, members, tally
 from ccsim.model.plan import Plan
 from ccsim.model.states import (
     ABANDONED, ANSWERED, CALLBACK, CALLBACK_LEG, ESCALATED, FRESH, REPEAT, RETRIAL, TRANSFERRED, WAITING,
@@ -44,7 +44,7 @@ def interval_parts(plan: Plan, legs: dict[str, np.ndarray], sl: tuple | None = N
                                       "transferred": (outcome == ANSWERED) & (legs["result"] == TRANSFERRED)})
 
     def by_origin(*kinds):
-        return (flows @ np.isin(f["origin"], kinds)).reshape(nk, nq)
+        return (flows @ among(f["origin"], kinds)).reshape(nk, nq)
 
     def by_outcome(state):
         return (flows @ ((f["origin"] != CALLBACK_LEG) & (f["outcome"] == state))).reshape(nk, nq)

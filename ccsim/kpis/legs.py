@@ -10,7 +10,7 @@ import numpy as np
 from ccsim.kpis.parts import Parts, pooled, row_percentiles
 from ccsim.kpis.quantiles import Sample
 from ccsim.kpis.registry import columns
-from ccsim.kpis.tally import members, tally
+from ccsim.kpis.tally import among, members, tally
 from ccsim.model.plan import ABANDON_RULES, Plan
 from ccsim.model.plan.deadlines import allowed_by
 from ccsim.model.states import (
@@ -95,7 +95,7 @@ def queue_parts(plan: Plan, legs: dict[str, np.ndarray], cap: int, sl: tuple | N
         "resolved": count(decided & (g["result"] == RESOLVED)), "callbacks_answered": count(callback_leg & answered),
         "callback_due_hit": count(callback_leg & answered & g["due_hit"]),
         "callback_judged": count(callback_leg & ~g["due_unknown"]),
-        **{f"offered_{name}": count(np.isin(g["origin"], kinds)) for name, kinds in OFFERED_BY_ORIGIN.items()},
+        **{f"offered_{name}": count(among(g["origin"], kinds)) for name, kinds in OFFERED_BY_ORIGIN.items()},
     }
     return Parts({**counts, "wait_sum": np.array([w.sum() for w in waits]),
                   "handle_sum": np.array([legs["handle_s"][i].sum() for i in served])},
