@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 import re
 
+import numpy as np
+
 _UNIT_SECONDS = {"d": 86400.0, "h": 3600.0, "m": 60.0, "s": 1.0}
 _PART = re.compile(r"(\d+(?:\.\d+)?)([dhms])")
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
@@ -62,10 +64,19 @@ def parse_clock(value: object) -> float:
     return hours * 3600.0 + minutes * 60.0
 
 
+_CLOCK_LABELS = [f"{minutes // 60:02d}:{minutes % 60:02d}" for minutes in range(24 * 60)]
+
+
 def format_clock(seconds: float) -> str:
     """"HH:MM" for seconds after midnight; days beyond the first wrap (a multi-day clock)."""
-    minutes = int(round(seconds / 60.0)) % (24 * 60)
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+    return _CLOCK_LABELS[int(round(seconds / 60.0)) % (24 * 60)]
+
+
+def format_clocks(seconds) -> list[str]:
+    """`format_clock` of each of `seconds` (an array), in one pass: rounding half to even as
+    `round` does."""
+    minutes = np.rint(np.asarray(seconds, dtype=float) / 60.0).astype(np.int64) % (24 * 60)
+    return [_CLOCK_LABELS[m] for m in minutes.tolist()]
 
 
 def format_duration(seconds: float) -> str:

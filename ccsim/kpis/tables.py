@@ -18,7 +18,7 @@ from ccsim.kpis.replication import (
 from ccsim.model.plan import Plan
 from ccsim.model.replication import ReplicationRecords
 from ccsim.stats import mean_ci, ratio, wide_table
-from ccsim.units import format_clock
+from ccsim.units import format_clocks
 
 
 def _stack(fn, plan: Plan, records: Sequence[ReplicationRecords]) -> np.ndarray:
@@ -118,7 +118,7 @@ def interval_table(plan: Plan, records: Sequence[ReplicationRecords]) -> pd.Data
     return pd.DataFrame({
         "interval": np.repeat(np.arange(nk), nq + 1),
         "day": np.repeat((starts // 86400).astype(int) + 1, nq + 1),
-        "start": np.repeat([format_clock(s) for s in starts], nq + 1),
+        "start": np.repeat(format_clocks(starts), nq + 1),
         "time": pd.to_timedelta(np.repeat(starts, nq + 1), unit="s"),
         "queue": [*plan.queue_names, "ALL"] * nk,
         **{column: mean[:, :, j].ravel() for j, column in enumerate(registry.names("interval"))},
@@ -159,7 +159,7 @@ def group_interval_table(plan: Plan, records: Sequence[ReplicationRecords]) -> p
     return pd.DataFrame({
         "interval": np.tile(np.arange(nk), ng),
         "day": np.tile((starts // 86400).astype(int) + 1, ng),
-        "start": np.tile([format_clock(s) for s in starts], ng),
+        "start": np.tile(format_clocks(starts), ng),
         "time": pd.to_timedelta(np.tile(starts, ng), unit="s"),
         "group": np.repeat(plan.group_names, nk),
         "staff": plan.staff.ravel(),

@@ -96,3 +96,13 @@ def test_reached_counts_as_the_binary_search_does(n_times):
         expected[order] = np.cumsum(np.bincount(np.searchsorted(times[order], until, side="left"),
                                                 minlength=n_times + 1))[:n_times]
         np.testing.assert_array_equal(_reached(enqueue, until, times), expected)
+
+
+def test_format_clocks_is_format_clock_of_each():
+    from ccsim.units import format_clock, format_clocks
+
+    seconds = np.concatenate([np.arange(0, 3 * 86400, 30.0), np.arange(0, 7200, 0.5) + 0.25,
+                              [29.999999, 30.0, 90.0, 150.0, 86400 * 5 + 1830.0]])
+    labels = format_clocks(seconds)
+    assert labels == [format_clock(s) for s in seconds.tolist()]
+    assert labels[:3] == ["00:00", "00:00", "00:01"] and format_clock(90.0) == "00:02"     # half to even
