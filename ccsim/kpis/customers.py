@@ -27,9 +27,15 @@ def customer_parts(plan: Plan, chunk: ReplicationRecords, cap: int) -> Parts:
     customer = np.where(c["customer"] >= 0, c["customer"], np.arange(c["kind"].size))
     n = c["kind"].size
     attempts = np.bincount(customer, minlength=n)
-    resolved_any = np.bincount(customer, weights=c["resolved"].astype(float), minlength=n) > 0
     running = c["at_end"] == IN_SERVICE_AT_END
-    in_service = np.bincount(customer, weights=running.astype(float), minlength=n) > 0
+    # every contact its own customer (no repeats, retrials or transfers to new contacts): what
+    # any of a customer's contacts did is what the contact did, without the per-customer sums
+    alone = bool((customer == np.arange(n)).all())
+    if alone:
+        resolved_any, in_service = c["resolved"].astype(bool), running
+    else:
+        resolved_any = np.bincount(customer, weights=c["resolved"].astype(float), minlength=n) > 0
+        in_service = np.bincount(customer, weights=running.astype(float), minlength=n) > 0
     moved, raised = c["transfers"] > 0, c["escalations"] > 0
     fcr = c["resolved"] & (c["transfers"] == 0) & (c["escalations"] == 0)
     entry = np.where(c["process"] >= 0, plan.n_queues + c["process"], c["queue"])
@@ -41,7 +47,7 @@ def customer_parts(plan: Plan, chunk: ReplicationRecords, cap: int) -> Parts:
                  "escalated": g["running"] & ~g["raised"], "resolved": g["in_service"] & ~g["resolved_any"]}
     events = {"fcr": "fcr", "resolved": "resolved_any", "transferred": "moved", "escalated": "raised"}
     # repeats and retrials count by the entry point of their customer's first contact
-    kinds, k = tally(entry[np.clip(customer, 0, n - 1)], n_entries, {"kind": c["kind"]})
+    kinds, k = tally(entry if alone else entry[np.clip(customer, 0, n - 1)], n_entries, {"kind": c["kind"]})
     times = [c["resolution_s"][i] for i in members(np.where(c["resolved"], row, n_entries), n_entries)]
     return Parts({
         "customers": table.sum(axis=1),
