@@ -142,7 +142,8 @@ def tiered_release_lane(engine: "Engine", group: int, tiers: tuple[tuple[int, ..
     `tiers` (see `RoutingPolicy.tiers`)."""
     kernel, lines, legs, pool = engine.kernel, engine.lines, engine.legs, engine.pools[group]
     heap, ids, idle = kernel._heap, kernel._ids, pool.idle
-    counted, oldest, pop_oldest, make_idle = lines.counted, lines.oldest, lines.pop_oldest, idle.append
+    fifos, where, count, expire, live = lines._fifo, lines._where, lines._count, lines._expire, lines._live
+    find, make_idle = where.get, idle.append
     state, answer, served_by, handle, queue = legs.state, legs.answer, legs.group, legs.handle, legs.queue
     decides, after_of = engine._decides, engine.flows.after_of
     owed, general = engine._owed[group], engine.release
@@ -161,24 +162,50 @@ def tiered_release_lane(engine: "Engine", group: int, tiers: tuple[tuple[int, ..
         if pool.leaving or owed:
             general(agent)
             return
-        for tier, single in ranked:  # the policy's select_line
-            if single >= 0:         # one line, nothing to weigh: its oldest leg, if any
-                leg = pop_oldest(single) if counted[single] else -1
+        now = kernel.now
+        for tier, best in ranked:   # the policy's select_line
+            if best >= 0:           # one line, nothing to weigh: its oldest leg, if any
+                if not count[best]:
+                    continue
+                fifo, leg = fifos[best], -1
+                while fifo:         # WaitingLines.pop_oldest
+                    _, deadline_s, waiting = fifo.popleft()
+                    if find(waiting) != best:
+                        continue
+                    if deadline_s <= now:
+                        expire(waiting, best, deadline_s)
+                        continue
+                    leg = waiting
+                    break
                 if leg < 0:
                     continue
             else:
-                best, best_arrival = -1, INF
+                best_arrival = INF
                 for line in tier:
-                    if counted[line]:
-                        arrival = oldest(line)
-                        if arrival < best_arrival:
-                            best, best_arrival = line, arrival
+                    if count[line]:
+                        fifo = fifos[line]
+                        while fifo:     # WaitingLines.oldest
+                            enqueue_s, deadline_s, waiting = fifo[0]
+                            if find(waiting) != line:
+                                fifo.popleft()
+                            elif deadline_s <= now:
+                                fifo.popleft()
+                                expire(waiting, line, deadline_s)
+                            else:
+                                if enqueue_s < best_arrival:
+                                    best, best_arrival = line, enqueue_s
+                                break
                 if best < 0:
                     continue
                 if deferred[best] and not may_defer(group, False):
                     break           # live first: deferred work it may not take now
-                leg = pop_oldest(best)
-            now = kernel.now
+                # WaitingLines.pop_oldest: its first entry is the oldest leg found just above (a
+                # blending verdict only settles lazy deadlines already passed)
+                leg = fifos[best].popleft()[2]
+            del where[leg]          # WaitingLines.pop_oldest, the leg found
+            count[best] -= 1
+            if live[best] and now > lines.last_live_leave:
+                lines.last_live_leave = now
             agent.leg = leg         # Engine.start
             state[leg] = ANSWERED
             answer[leg] = now
@@ -186,7 +213,7 @@ def tiered_release_lane(engine: "Engine", group: int, tiers: tuple[tuple[int, ..
             heappush(heap, (now + handle[leg], NORMAL, next(ids), release, agent))
             return
         pool.busy -= 1              # AgentPool.make_idle
-        agent.idle_since = kernel.now
+        agent.idle_since = now
         make_idle(agent)
 
     return release
