@@ -74,7 +74,7 @@ class Availability:
         since, kind = self._off_since.pop(agent)
         self._log.append((agent.group, since, now, kind))
         engine.pools[agent.group].come_back(now)   # counted as just finishing: leaves, goes off again or works
-        engine.release(agent)
+        engine.release_of(agent.group)(agent)
 
     def shrink(self, staff: list[int]) -> None:
         """At an interval start: take each group's shrinkage share of its staff off for the interval."""

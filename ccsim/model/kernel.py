@@ -21,6 +21,7 @@ import math
 from collections.abc import Callable
 from bisect import bisect_left
 from heapq import heapify, heappop, heappush
+from itertools import repeat
 
 import simpy
 from simpy.events import NORMAL
@@ -49,14 +50,17 @@ class Kernel:
         self._heap.extend([(now + delay_s, NORMAL, next(ids), callback, value) for delay_s, value in delays])
         heapify(self._heap)
 
-    def run(self, until_s: float, arrival_s: list[float], arrive: Callable[[int], None], values: list) -> None:
+    def run(self, until_s: float, arrival_s: list[float], arrive: Callable[[int], None] | list[Callable[[int], None]],
+            values: list) -> None:
         """Process events, and `arrive(values[i])` at each `arrival_s[i]` (sorted), up to `until_s`
-        (exclusive, as `Environment.run(until)`). An arrival at the same time as a heap event
-        comes first."""
+        (exclusive, as `Environment.run(until)`); `arrive` may be a list, `arrive[i](values[i])`.
+        An arrival at the same time as a heap event comes first."""
         env, heap, step = self.env, self._heap, self.env.step
+        arrives = repeat(arrive) if callable(arrive) else [*arrive, None]
         heappush(heap, _LAST)           # the heap is never empty: no check per event
         try:
-            for value, next_s in zip([*values, None], arrival_s[:bisect_left(arrival_s, until_s)] + [until_s]):
+            for value, next_s, arrive in zip([*values, None], arrival_s[:bisect_left(arrival_s, until_s)] + [until_s],
+                                             arrives):
                 while True:             # the events due before the next arrival (or the end)
                     entry = heap[0]
                     head_s = entry[0]

@@ -137,9 +137,13 @@ def offer_lane(engine: "Engine", line: int, group: int, release: Callable[["Agen
     return offer
 
 
-def tiered_release_lane(engine: "Engine", group: int, tiers: tuple[tuple[int, ...], ...]) -> Callable[["Agent"], None]:
-    """`Engine.release(agent)` for an agent of `group`, whose lines (no chat) the policy ranks in
-    `tiers` (see `RoutingPolicy.tiers`)."""
+def tiered_release_lane(engine: "Engine", group: int, tiers: tuple[tuple[int, ...], ...],
+                        chat: tuple[Callable, Callable] | None = None) -> Callable[["Agent"], None]:
+    """`Engine.release(agent)` for an agent of `group`, whose lines the policy ranks in `tiers`
+    (see `RoutingPolicy.tiers`); where some are chat lines, `chat` is (`start`, `fill`) of
+    `chat_steps` (`Engine.serve` for a chat)."""
+    line_chat = engine.line_chat if chat is not None else (False,) * engine.plan.n_lines
+    chat_start, chat_fill = chat if chat is not None else (None, None)
     kernel, lines, legs, pool = engine.kernel, engine.lines, engine.legs, engine.pools[group]
     heap, ids, idle = kernel._heap, kernel._ids, pool.idle
     fifos, where, count, expire, live = lines._fifo, lines._where, lines._count, lines._expire, lines._live
@@ -206,6 +210,10 @@ def tiered_release_lane(engine: "Engine", group: int, tiers: tuple[tuple[int, ..
             count[best] -= 1
             if live[best] and now > lines.last_live_leave:
                 lines.last_live_leave = now
+            if line_chat[best]:     # Engine.serve: a chat, and more while the agent has room
+                chat_start(agent, leg)
+                chat_fill(agent)
+                return
             agent.leg = leg         # Engine.start
             state[leg] = ANSWERED
             answer[leg] = now
@@ -249,6 +257,105 @@ def tiered_offer_lane(engine: "Engine", line: int, tiers: tuple[tuple[int, ...],
                 answer[leg] = now
                 served_by[leg] = group
                 heappush(heap, (now + handle[leg], NORMAL, next(ids), release, agent))
+                return
+        wait(leg)
+
+    return offer
+
+
+def chat_steps(engine: "Engine", line_tiers: tuple[tuple[tuple[int, ...], ...], ...],
+               release_of: list[Callable[["Agent"], None]]) -> tuple[Callable, Callable, Callable]:
+    """(`Chat.start`, `Chat.fill`, `Chat._finish`) as closures, for a policy ranking each group's
+    lines in `line_tiers` (see `RoutingPolicy.tiers`); `release_of[group]` places an agent of the
+    group whose last chat ended (`Engine.release`)."""
+    kernel, lines, legs, pools, flows = engine.kernel, engine.lines, engine.legs, engine.pools, engine.flows
+    heap, ids = kernel._heap, kernel._ids
+    state, answer, served_by, handle, queue = legs.state, legs.answer, legs.group, legs.handle, legs.queue
+    capacity, slowdown, room_of = engine.chat.capacity, engine.chat.slowdown, [pool.chat_room for pool in pools]
+    counted, oldest, pop_oldest = lines.counted, lines.oldest, lines.pop_oldest
+    after_service, deferred, may_defer = engine.after_service, engine.plan.line_deferred, engine._may_defer
+    line_chat = engine.line_chat
+    # per group: its chat lines in the policy's tiers (`select_line(group, chatting=True)`)
+    chat_tiers = tuple(tuple(chats for tier in tiers if (chats := tuple(ln for ln in tier if line_chat[ln])))
+                       for tiers in line_tiers)
+
+    def start(agent: "Agent", leg: int) -> None:
+        group = agent.group
+        chats = agent.chats = agent.chats + 1
+        if chats < capacity[group]:     # AgentPool.set_room
+            room_of[group][agent] = None
+        else:
+            room_of[group].pop(agent, None)
+        now = kernel.now               # Chat.start (no handle-time factor), then Engine.start
+        handle_s = handle[leg] = handle[leg] * (1.0 + slowdown[queue[leg]] * (chats - 1))
+        state[leg] = ANSWERED
+        answer[leg] = now
+        served_by[leg] = group
+        heappush(heap, (now + handle_s, NORMAL, next(ids), finish, (agent, leg)))
+
+    def fill(agent: "Agent") -> None:
+        group = agent.group
+        full, tiers = capacity[group], chat_tiers[group]
+        while agent.chats < full:
+            best = -1
+            for tier in tiers:          # the policy's select_line(group, chatting=True)
+                best_arrival = INF
+                for line in tier:
+                    if counted[line]:
+                        arrival = oldest(line)
+                        if arrival < best_arrival:
+                            best, best_arrival = line, arrival
+                if best >= 0:
+                    break
+            if best < 0 or (deferred[best] and not may_defer(group, False)):
+                return
+            start(agent, pop_oldest(best))
+
+    def finish(ended: tuple["Agent", int]) -> None:
+        agent, leg = ended
+        if after_service[queue[leg]]:
+            flows.decide_after_service(leg)
+        chats = agent.chats = agent.chats - 1
+        group = agent.group
+        room = room_of[group]
+        if chats == 0:
+            room.pop(agent, None)
+            release_of[group](agent)
+        elif pools[group].leaving:
+            room.pop(agent, None)       # winding down: no new chats for an agent about to leave
+        else:
+            room[agent] = None
+            fill(agent)
+
+    return start, fill, finish
+
+
+def chat_offer_lane(engine: "Engine", line: int, tiers: tuple[tuple[int, ...], ...],
+                    start: Callable[["Agent", int], None]) -> Callable[[int], None]:
+    """`Engine.offer(leg)` for a chat of `line`, whose groups the policy ranks in `tiers`: an
+    agent already chatting with room first (`Chat.agent_of`), else the longest-idle agent of the
+    best tier; `start` is `Chat.start` (of `chat_steps`)."""
+    pools = engine.pools
+    wait, deferred, may_defer = _waiter(engine, line), _held_back(engine)[line], engine._may_defer
+    rooms = tuple(pools[g].chat_room for tier in tiers for g in tier)
+    ranked = tuple(tuple((g, pools[g], pools[g].idle) for g in tier) for tier in tiers)
+
+    def offer(leg: int) -> None:
+        for room in rooms:          # the policy's select_agent: fill agents already chatting
+            if room:
+                start(next(iter(room)), leg)
+                return
+        for tier in ranked:
+            best, best_since = None, INF
+            for entry in tier:
+                agents = entry[2]
+                if agents:
+                    since = agents[0].idle_since
+                    if since < best_since and not (deferred and not may_defer(entry[0], True)):
+                        best, best_since = entry, since
+            if best is not None:
+                best[1].busy += 1   # AgentPool.take_idle
+                start(best[2].popleft(), leg)
                 return
         wait(leg)
 
