@@ -59,23 +59,24 @@ class Kernel:
         arrives = repeat(arrive) if callable(arrive) else [*arrive, None]
         heappush(heap, _LAST)           # the heap is never empty: no check per event
         try:
-            for value, next_s, arrive in zip([*values, None], arrival_s[:bisect_left(arrival_s, until_s)] + [until_s],
-                                             arrives):
+            for arrival, next_s, arrive in zip([*values, None], arrival_s[:bisect_left(arrival_s, until_s)] + [until_s],
+                                               arrives):
                 while True:             # the events due before the next arrival (or the end)
                     entry = heap[0]
-                    head_s = entry[0]
-                    if head_s >= next_s:
+                    if entry[0] >= next_s:
                         break
-                    if len(entry) == 5:
-                        heappop(heap)
-                        env._now = self.now = head_s
-                        entry[3](entry[4])
-                    else:
-                        self.now = head_s
-                        step()          # a SimPy event: SimPy processes it
+                    try:
+                        head_s, _, _, callback, value = entry
+                    except ValueError:  # a SimPy event (4 items): SimPy processes it
+                        self.now = entry[0]
+                        step()
+                        continue
+                    heappop(heap)
+                    env._now = self.now = head_s
+                    callback(value)
                 env._now = self.now = next_s
                 if next_s < until_s:
-                    arrive(value)
+                    arrive(arrival)
         finally:
             heap.remove(_LAST)
             heapify(heap)
