@@ -34,11 +34,12 @@ class Availability:
         self._shrink_owed = [0.5] * n                          # agent-intervals of shrinkage not yet taken
         self._shrinking = [(group, share) for group, share in enumerate(engine.plan.shrinkage) if share > 0]
         now = engine.kernel.now
-        engine.kernel.at_each(self._break_due, [(time_s - now, (group, length_s))
-                                                for group, requests in enumerate(engine.plan.breaks)
-                                                for time_s, length_s in requests.tolist() if time_s >= now])
+        self._next_break = engine.kernel.at_each(self._break_due, [
+            (time_s - now, (group, length_s))
+            for group, requests in enumerate(engine.plan.breaks) for time_s, length_s in requests.tolist() if time_s >= now])
 
     def _break_due(self, request: tuple[int, float]) -> None:
+        self._next_break()
         group, length_s = request
         self.request_off(group, length_s, BREAK)
 

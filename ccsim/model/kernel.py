@@ -44,11 +44,21 @@ class Kernel:
         """Call `callback(value)` in `delay_s` seconds (after events already due then)."""
         heappush(self._heap, (self.now + delay_s, NORMAL, next(self._ids), callback, value))
 
-    def at_each(self, callback: Callable, delays: list[tuple[float, object]]) -> None:
-        """`at(delay_s, callback, value)` for each (delay s, value) in turn, in one heap rebuild."""
-        now, ids = self.now, self._ids
-        self._heap.extend([(now + delay_s, NORMAL, next(ids), callback, value) for delay_s, value in delays])
-        heapify(self._heap)
+    def at_each(self, callback: Callable, delays: list[tuple[float, object]]) -> Callable[[], None]:
+        """`at(delay_s, callback, value)` for each (delay s, value) in turn, as a feed: only the
+        earliest is in the heap (a smaller heap is faster for every other event); `callback` must
+        call the returned `next_due()` when it runs, which puts the next one in, with the id it was
+        given now, so events run in exactly the order they would with all of them in the heap."""
+        now, ids, heap = self.now, self._ids, self._heap
+        feed = iter(sorted([(now + delay_s, NORMAL, next(ids), callback, value) for delay_s, value in delays]))
+
+        def next_due() -> None:
+            entry = next(feed, None)
+            if entry is not None:
+                heappush(heap, entry)
+
+        next_due()
+        return next_due
 
     def run(self, until_s: float, arrival_s: list[float], arrive: Callable[[int], None] | list[Callable[[int], None]],
             values: list) -> None:
