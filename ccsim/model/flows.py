@@ -27,6 +27,7 @@ from ccsim.model.states import (
 )
 from ccsim.model.plan.compiled import ramp_share
 from ccsim.model.plan.deadlines import due_s
+from ccsim.model.kernel import TimerChain
 from ccsim.model.streams import draws, stream
 from ccsim.scenario.calendar import CalendarLimit
 
@@ -37,8 +38,16 @@ if TYPE_CHECKING:
 INF = math.inf
 
 
+def _always(value: object) -> bool:
+    """A stage delay always matters."""
+    return True
+
+
 class Flows:
     """Where contacts go after service, on a long wait, on abandonment and on arrival."""
+
+    # wait-limit timers and stage delays in `TimerChain`s (False: each on the heap; the same events)
+    chains_timers = True
 
     def __init__(self, engine: "Engine", seed: int, replication: int):
         self.engine = engine
@@ -106,9 +115,11 @@ class Flows:
         """Build each stage's entry step, which offers its legs straight to their line's lane."""
         engine = self.engine
 
-        def stage_due(due: tuple[int, int, Callable[[int, int], None]]) -> None:
+        def stage_due(due: tuple[int, int, Callable[[int, int], None], TimerChain | None]) -> None:
             """A stage's delay is over: its contact (with its prepared leg, or -1) enters it now."""
-            contact, leg, entered = due
+            contact, leg, entered, timers = due
+            if timers is not None:
+                timers.advance()
             entered(contact, leg)
 
         self._stage_due = stage_due     # the callback of every stage delay (`chunks` looks for it)
@@ -264,12 +275,29 @@ class Flows:
     # -- escalation on waiting -----------------------------------------------------------
     def _arm_step(self, engine: "Engine") -> Callable[[int], None]:
         """`arm_escalation(leg)`: start the wait-limit timer of a leg that just started waiting,
-        if a rule applies (the stage's limit for a process leg, else its queue's rule)."""
+        if a rule applies (the stage's limit for a process leg, else its queue's rule). The timers
+        of one stage's plain limit, or of one queue's rule, form a `TimerChain` (most legs are
+        answered before their limit); a timer set out of order (a leg transferred within its
+        stage) and a calendar limit's go on the heap directly."""
         legs, contacts, kernel, calendar = engine.legs, engine.contacts, engine.kernel, self.plan.calendar
-        leg_origin, leg_stage, leg_contact, leg_queue = legs.origin, legs.stage, legs.contact, legs.queue
+        leg_origin, leg_stage, leg_contact, leg_queue, state = legs.origin, legs.stage, legs.contact, legs.queue, \
+            legs.state
         process_of, stage_entry = contacts.process, contacts.stage_entry
-        stage_limit, rules, heap, ids = self._stage_limit, self.plan.flows.escalation, kernel._heap, kernel._ids
-        wait_limit = self._wait_limit
+        heap, ids, wait_limit = kernel._heap, kernel._ids, self._wait_limit
+
+        def waiting(limit: tuple[int, int, int, object]) -> bool:
+            # a leg that stopped waiting never waits again (its row is not taken by another leg
+            # while a timer refers to it: `Kernel.pending` reports chained timers)
+            return state[limit[0]] == WAITING
+
+        def chain() -> TimerChain | None:
+            return kernel.chain(waiting) if self.chains_timers else None
+
+        # per process, per stage: (limit, plain seconds?, escalation line, its queue, chain), or None
+        stage_limit = [[None if limit is None else (*limit, chain() if limit[1] else None) for limit in stages]
+                       for stages in self._stage_limit]
+        # per queue: (after s, escalation line, its queue, chain), or None
+        rules = [None if rule is None else (*rule, chain()) for rule in self.plan.flows.escalation]
 
         def arm_escalation(leg: int) -> None:
             origin = leg_origin[leg]
@@ -280,7 +308,7 @@ class Flows:
                 contact = leg_contact[leg]
                 limit = stage_limit[process_of[contact]][stage]
                 if limit is not None:
-                    limit_s, plain, line, queue = limit
+                    limit_s, plain, line, queue, timers = limit
                     entry_s = stage_entry[contact]
                     due = entry_s + limit_s if plain else float(due_s(calendar, limit_s, entry_s))
                     if due < INF:               # a due time past the calendar's end never comes
@@ -288,17 +316,22 @@ class Flows:
                         delay_s = due - now
                         if delay_s < 0.0:
                             delay_s = 0.0
-                        heappush(heap, (now + delay_s, NORMAL, next(ids), wait_limit, (leg, line, queue)))
+                        if timers is None or not timers.at(now + delay_s, wait_limit, (leg, line, queue, timers)):
+                            heappush(heap, (now + delay_s, NORMAL, next(ids), wait_limit, (leg, line, queue, None)))
                 return
             rule = rules[leg_queue[leg]]
             if rule is not None:
-                after, line, queue = rule
-                heappush(heap, (kernel.now + after, NORMAL, next(ids), wait_limit, (leg, line, queue)))
+                after, line, queue, timers = rule
+                time_s = kernel.now + after
+                if timers is None or not timers.at(time_s, wait_limit, (leg, line, queue, timers)):
+                    heappush(heap, (time_s, NORMAL, next(ids), wait_limit, (leg, line, queue, None)))
 
         return arm_escalation
 
-    def _wait_limit(self, limit: tuple[int, int, int]) -> None:
-        leg, line, queue = limit
+    def _wait_limit(self, limit: tuple[int, int, int, TimerChain | None]) -> None:
+        leg, line, queue, timers = limit
+        if timers is not None:
+            timers.advance()
         engine = self.engine
         legs, lines, now = engine.legs, engine.lines, engine.kernel.now
         # most legs were answered before their limit: settled by their state, no purge of the lines
@@ -371,12 +404,18 @@ class Flows:
 
         if delay_s <= 0:
             return entered
+        # the stage's delays end in the order they start: one at a time in the heap
+        timers = kernel.chain(_always) if self.chains_timers else None
 
         def enter(contact: int, leg: int = -1) -> None:
             if pending[contact]:
                 entered(contact, leg)
                 return
-            pending[contact] = 1            # Kernel.at, inline; `due` calls `entered` (value[0]: the contact)
-            heappush(heap, (kernel.now + delay_s, NORMAL, next(ids), due, (contact, leg, entered)))
+            pending[contact] = 1            # `due` calls `entered` (value[0]: the contact)
+            time_s = kernel.now + delay_s
+            if timers is None:
+                heappush(heap, (time_s, NORMAL, next(ids), due, (contact, leg, entered, None)))
+            else:                           # never out of order: the same delay from a later time
+                timers.at(time_s, due, (contact, leg, entered, timers))
 
         return enter
