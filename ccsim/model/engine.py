@@ -217,25 +217,17 @@ class Engine:
 
     def _arrivals_to(self) -> Callable[[int], None] | list[Callable[[int], None]]:
         """What the kernel calls with a fresh arrival's first leg: a line's lane when every fresh
-        contact starts in that line, else per source of arrivals, its line's lane (or `_arrive`
-        for a process, which starts it)."""
+        contact starts in that line, else per source of arrivals, its line's lane, or for a
+        process, the step that starts it."""
         plan = self.plan
         sources = [s for s in range(len(plan.source_key)) if plan.rates_per_s[s].any()]
         lines = {plan.queue_line[self._entry[s][0]] for s in sources if self._entry[s][1] < 0}
         if len(lines) == 1 and all(self._entry[s][1] < 0 for s in sources):
             return self.offer_of(lines.pop())
-        return [self._arrive if process >= 0 else self.offer_of(plan.queue_line[queue])
+        return [self.flows.arrival_step(process) if process >= 0 else self.offer_of(plan.queue_line[queue])
                 for queue, process in self._entry]
 
     # -- a contact moves -----------------------------------------------------------------
-    def _arrive(self, leg: int) -> None:
-        """A fresh arrival, with its first leg: offer the leg, or start the contact's process."""
-        contact = self.legs.contact[leg]
-        if self.contacts.process[contact] < 0:
-            self.offer(leg)
-        else:
-            self.flows.start_process(contact, leg)
-
     def offer_of(self, line: int) -> Callable[[int], None]:
         """What offers a new leg of `line`: its lane, or `offer`."""
         lane = self._offer_lane[line]

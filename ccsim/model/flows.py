@@ -373,9 +373,15 @@ class Flows:
         return True
 
     # -- multi-stage processes -----------------------------------------------------------
-    def start_process(self, contact: int, leg: int) -> None:
-        """Fresh process contact `contact`, with its prepared first leg, enters its first stage."""
-        self._enter[self.engine.contacts.process[contact]][0](contact, leg)
+    def arrival_step(self, process: int) -> Callable[[int], None]:
+        """`arrive(leg)`: the fresh contact of the prepared first leg `leg`, of process number
+        `process`, enters its first stage."""
+        leg_contact, enter = self.engine.legs.contact, self._enter[process][0]
+
+        def arrive(leg: int) -> None:
+            enter(leg_contact[leg], leg)
+
+        return arrive
 
     def _entry_step(self, engine: "Engine", stage: "StagePlan", index: int, offer: Callable[[int], None],
                     due: Callable[[tuple], None]) -> Callable[..., None]:
