@@ -6,8 +6,11 @@ Each feature costs nothing when a scenario does not use it: the engine and its l
 `offers_callbacks` (plain flags) before calling in here. Flows own their random draws, the
 stage log and the count of customers coming back; they create legs and contacts through the
 engine and hand them to `Engine.offer`, or, for a process stage, to its line's lane directly
-(`Engine.offer_of`). The hot steps (a resolved service moving its process on, entering a
-stage) are closures built once per replication over what they touch, as in `lanes.py`.
+(`Engine.offer_of`). The hot steps (a queue's after-service decision, a resolved service moving
+its process on, entering a stage, arming a wait-limit timer) are closures built once per
+replication over what they touch, as in `lanes.py`. Wait-limit timers and stage delays sit in the
+heap one at a time per stage or rule (`kernel.TimerChain`): most legs are answered before their
+limit, and their timers then never become events.
 """
 
 from __future__ import annotations

@@ -14,7 +14,8 @@ machine, `benchmarks/bench_kernel.py`).
 If SimPy changes these internals, tests/model/test_kernel.py fails loudly. `lanes.py` pushes the
 same entries straight onto the heap.
 
-A `TimerChain` holds timers set in the order of their times, most of which turn out to do nothing
+`at_each` feeds a batch of timers (the shifts' breaks) into the heap one at a time, and a
+`TimerChain` holds timers set in the order of their times, most of which turn out to do nothing
 (escalation timers of legs answered before their limit): only the first that may still matter is
 in the heap, the others wait in the chain with the very entries (ids included) they would have had
 in the heap, so events run in exactly the same order, without an event for each timer that does
