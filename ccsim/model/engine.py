@@ -140,8 +140,8 @@ class Engine:
             if group >= 0:
                 self._offer_lane[line] = lanes.offer_lane(self, line, group, self._release_of[group])
             elif tiers is not None:
-                self._offer_lane[line] = lanes.chat_offer_lane(self, line, tiers[0][line], self.chat.start) \
-                    if self.line_chat[line] else lanes.tiered_offer_lane(self, line, tiers[0][line], self._release_of)
+                self._offer_lane[line] = lanes.tiered_offer_lane(self, line, tiers[0][line], self._release_of,
+                                                                 self.chat.start if self.line_chat[line] else None)
 
     def _admit(self, arrivals: Arrivals) -> list[int]:
         """Rows for the block's fresh contacts and their first legs; return the legs in arrival

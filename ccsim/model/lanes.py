@@ -231,18 +231,27 @@ def tiered_release_lane(engine: "Engine", group: int, tiers: tuple[tuple[int, ..
 
 
 def tiered_offer_lane(engine: "Engine", line: int, tiers: tuple[tuple[int, ...], ...],
-                      release_of: list[Callable[["Agent"], None]]) -> Callable[[int], None]:
-    """`Engine.offer(leg)` for a leg of `line` (no chat), whose groups the policy ranks in `tiers`
-    (see `RoutingPolicy.tiers`); `release_of[group]` runs when an agent of the group finishes."""
+                      release_of: list[Callable[["Agent"], None]],
+                      chat_start: Callable[["Agent", int], None] | None = None) -> Callable[[int], None]:
+    """`Engine.offer(leg)` for a leg of `line`, whose groups the policy ranks in `tiers` (see
+    `RoutingPolicy.tiers`); `release_of[group]` runs when an agent of the group finishes. For a
+    chat line, `chat_start` is `Chat.start` (of `chat_steps`): an agent already chatting with room
+    comes first (`Chat.agent_of`), and the chosen agent starts the chat through it."""
     kernel, legs, pools = engine.kernel, engine.legs, engine.pools
     heap, ids = kernel._heap, kernel._ids
     state, answer, served_by, handle = legs.state, legs.answer, legs.group, legs.handle
     wait, deferred, may_defer = _waiter(engine, line), _held_back(engine)[line], engine._may_defer
     # per tier, per group: (group, its pool, its idle agents, what runs when its agent finishes)
     ranked = tuple(tuple((g, pools[g], pools[g].idle, release_of[g]) for g in tier) for tier in tiers)
+    # chatting agents with room, per group in the policy's order (none for a line without chats)
+    rooms = () if chat_start is None else tuple(pools[g].chat_room for tier in tiers for g in tier)
 
     def offer(leg: int) -> None:
-        for tier in ranked:         # the policy's select_agent
+        for room in rooms:          # the policy's select_agent: fill agents already chatting
+            if room:
+                chat_start(next(iter(room)), leg)
+                return
+        for tier in ranked:
             best, best_since = None, INF
             for entry in tier:
                 agents = entry[2]
@@ -254,6 +263,9 @@ def tiered_offer_lane(engine: "Engine", line: int, tiers: tuple[tuple[int, ...],
                 group, pool, agents, release = best
                 pool.busy += 1      # AgentPool.take_idle
                 agent = agents.popleft()
+                if chat_start is not None:
+                    chat_start(agent, leg)
+                    return
                 now = kernel.now
                 agent.leg = leg     # Engine.start
                 state[leg] = ANSWERED
@@ -331,38 +343,6 @@ def chat_steps(engine: "Engine", line_tiers: tuple[tuple[tuple[int, ...], ...], 
             fill(agent)
 
     return start, fill, finish
-
-
-def chat_offer_lane(engine: "Engine", line: int, tiers: tuple[tuple[int, ...], ...],
-                    start: Callable[["Agent", int], None]) -> Callable[[int], None]:
-    """`Engine.offer(leg)` for a chat of `line`, whose groups the policy ranks in `tiers`: an
-    agent already chatting with room first (`Chat.agent_of`), else the longest-idle agent of the
-    best tier; `start` is `Chat.start` (of `chat_steps`)."""
-    pools = engine.pools
-    wait, deferred, may_defer = _waiter(engine, line), _held_back(engine)[line], engine._may_defer
-    rooms = tuple(pools[g].chat_room for tier in tiers for g in tier)
-    ranked = tuple(tuple((g, pools[g], pools[g].idle) for g in tier) for tier in tiers)
-
-    def offer(leg: int) -> None:
-        for room in rooms:          # the policy's select_agent: fill agents already chatting
-            if room:
-                start(next(iter(room)), leg)
-                return
-        for tier in ranked:
-            best, best_since = None, INF
-            for entry in tier:
-                agents = entry[2]
-                if agents:
-                    since = agents[0].idle_since
-                    if since < best_since and not (deferred and not may_defer(entry[0], True)):
-                        best, best_since = entry, since
-            if best is not None:
-                best[1].busy += 1   # AgentPool.take_idle
-                start(best[2].popleft(), leg)
-                return
-        wait(leg)
-
-    return offer
 
 
 def _waiter(engine: "Engine", line: int) -> Callable[[int], None]:
