@@ -34,11 +34,12 @@ class Availability:
         self._shrink_owed = [0.5] * n                          # agent-intervals of shrinkage not yet taken
         self._shrinking = [(group, share) for group, share in enumerate(engine.plan.shrinkage) if share > 0]
         now = engine.kernel.now
-        engine.kernel.at_each(self._break_due, [(time_s - now, (group, length_s))
-                                                for group, requests in enumerate(engine.plan.breaks)
-                                                for time_s, length_s in requests.tolist() if time_s >= now])
+        self._next_break = engine.kernel.at_each(self._break_due, [
+            (time_s - now, (group, length_s))
+            for group, requests in enumerate(engine.plan.breaks) for time_s, length_s in requests.tolist() if time_s >= now])
 
     def _break_due(self, request: tuple[int, float]) -> None:
+        self._next_break()
         group, length_s = request
         self.request_off(group, length_s, BREAK)
 
@@ -74,7 +75,7 @@ class Availability:
         since, kind = self._off_since.pop(agent)
         self._log.append((agent.group, since, now, kind))
         engine.pools[agent.group].come_back(now)   # counted as just finishing: leaves, goes off again or works
-        engine.release(agent)
+        engine.release_of(agent.group)(agent)
 
     def shrink(self, staff: list[int]) -> None:
         """At an interval start: take each group's shrinkage share of its staff off for the interval."""

@@ -4,7 +4,8 @@ An agent holding chats takes only more chats (never a call) until its last chat 
 with room for another chat sit in their pool's `chat_room`, and routing prefers them for a new
 chat so idle agents stay free for calls. A new chat's handle time stretches by the queue's
 `slowdown` for each other chat already in hand. Concurrency 1 never comes here: such a chat is
-served exactly like a call.
+served exactly like a call. Where lanes are used with a tiered policy, `lanes.chat_steps` replaces
+`start`, `fill` and `_finish` with closures doing the same steps.
 """
 
 from __future__ import annotations

@@ -123,20 +123,25 @@ class Engine:
     def _lanes(self) -> None:
         """Fast lanes for the lines and groups whose decisions need no call: one group alone
         serves the line / the group serves one line alone, or the policy decides by fixed tiers
-        (`RoutingPolicy.tiers`) and no chat is involved."""
-        plan = self.plan
+        (`RoutingPolicy.tiers`); with tiers, chats start, fill and end in closures too."""
         tiers = self.policy.tiers()
-        free = [not chat for chat in self.line_chat]
+        chat = None
+        if tiers is not None and any(self.line_chat):
+            # Chat's verbs as closures; a chat's end places a freed agent through `_release_of`
+            self.chat.start, self.chat.fill, self.chat._finish = chat_steps = \
+                lanes.chat_steps(self, tiers[1], self._release_of)
+            chat = chat_steps[:2]
         for group, line in enumerate(self._single_line):
             if line >= 0:
                 self._release_of[group] = lanes.release_lane(self, group, line)
-            elif tiers is not None and all(free[ln] for tier in tiers[1][group] for ln in tier):
-                self._release_of[group] = lanes.tiered_release_lane(self, group, tiers[1][group])
+            elif tiers is not None:
+                self._release_of[group] = lanes.tiered_release_lane(self, group, tiers[1][group], chat)
         for line, group in enumerate(self._single_group):
             if group >= 0:
                 self._offer_lane[line] = lanes.offer_lane(self, line, group, self._release_of[group])
-            elif tiers is not None and free[line]:
-                self._offer_lane[line] = lanes.tiered_offer_lane(self, line, tiers[0][line], self._release_of)
+            elif tiers is not None:
+                self._offer_lane[line] = lanes.tiered_offer_lane(self, line, tiers[0][line], self._release_of,
+                                                                 self.chat.start if self.line_chat[line] else None)
 
     def _admit(self, arrivals: Arrivals) -> list[int]:
         """Rows for the block's fresh contacts and their first legs; return the legs in arrival
@@ -195,7 +200,9 @@ class Engine:
             self.legs.reserve(rows)
             for block, (_, until_s) in enumerate(spans):
                 arrivals = draws.next_block()
-                kernel.run(until_s, arrivals.time.tolist(), arrive, self._admit(arrivals))
+                legs = self._admit(arrivals)
+                kernel.run(until_s, arrivals.time.tolist(),
+                           arrive if callable(arrive) else [arrive[s] for s in arrivals.source.tolist()], legs)
                 del arrivals
                 if self.on_chunk is not None and block + 1 < len(spans) \
                         and self.legs.n_in_use() >= self.chunk_legs:
@@ -208,36 +215,27 @@ class Engine:
         self.lines.expire_until(plan.end_s)
         return chunks.take_rest(self)
 
-    def _arrivals_to(self) -> Callable[[int], None]:
-        """What the kernel calls with each fresh arrival's first leg: a line's lane when every
-        fresh contact starts in that line, else a look-up of the leg's line's lane."""
+    def _arrivals_to(self) -> Callable[[int], None] | list[Callable[[int], None]]:
+        """What the kernel calls with a fresh arrival's first leg: a line's lane when every fresh
+        contact starts in that line, else per source of arrivals, its line's lane, or for a
+        process, the step that starts it."""
         plan = self.plan
         sources = [s for s in range(len(plan.source_key)) if plan.rates_per_s[s].any()]
-        if any(self._entry[s][1] >= 0 for s in sources):
-            return self._arrive
-        lines = {plan.queue_line[self._entry[s][0]] for s in sources}
-        if len(lines) == 1:
+        lines = {plan.queue_line[self._entry[s][0]] for s in sources if self._entry[s][1] < 0}
+        if len(lines) == 1 and all(self._entry[s][1] < 0 for s in sources):
             return self.offer_of(lines.pop())
-        offer_of, line_of = [self.offer_of(line) for line in range(plan.n_lines)], self.legs.line
-
-        def arrive(leg: int) -> None:
-            offer_of[line_of[leg]](leg)
-
-        return arrive
+        return [self.flows.arrival_step(process) if process >= 0 else self.offer_of(plan.queue_line[queue])
+                for queue, process in self._entry]
 
     # -- a contact moves -----------------------------------------------------------------
-    def _arrive(self, leg: int) -> None:
-        """A fresh arrival, with its first leg: offer the leg, or start the contact's process."""
-        contact = self.legs.contact[leg]
-        if self.contacts.process[contact] < 0:
-            self.offer(leg)
-        else:
-            self.flows.start_process(contact, leg)
-
     def offer_of(self, line: int) -> Callable[[int], None]:
         """What offers a new leg of `line`: its lane, or `offer`."""
         lane = self._offer_lane[line]
         return self.offer if lane is None else lane
+
+    def release_of(self, group: int) -> Callable[[Agent], None]:
+        """What places a freed agent of `group`: its lane, or `release`."""
+        return self._release_of[group]
 
     def new_contact(self, customer: int, attempt: int, kind: int, process: int) -> int:
         """Register a contact arriving now of `customer` (the row of its first contact) and

@@ -6,18 +6,23 @@ Each feature costs nothing when a scenario does not use it: the engine and its l
 `offers_callbacks` (plain flags) before calling in here. Flows own their random draws, the
 stage log and the count of customers coming back; they create legs and contacts through the
 engine and hand them to `Engine.offer`, or, for a process stage, to its line's lane directly
-(`Engine.offer_of`). The hot steps (a resolved service moving its process on, entering a
-stage) are closures built once per replication over what they touch, as in `lanes.py`.
+(`Engine.offer_of`). The hot steps (a queue's after-service decision, a resolved service moving
+its process on, entering a stage, arming a wait-limit timer) are closures built once per
+replication over what they touch, as in `lanes.py`. Wait-limit timers and stage delays sit in the
+heap one at a time per stage or rule (`kernel.TimerChain`): most legs are answered before their
+limit, and their timers then never become events.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from heapq import heappush
 from itertools import repeat
 from typing import TYPE_CHECKING
 
 import numpy as np
+from simpy.events import NORMAL
 
 from ccsim.model.states import (
     CALLBACK, CALLBACK_LEG, ESCALATED, ESCALATION, REPEAT, RETRIAL, STAGE, TIER,
@@ -25,6 +30,7 @@ from ccsim.model.states import (
 )
 from ccsim.model.plan.compiled import ramp_share
 from ccsim.model.plan.deadlines import due_s
+from ccsim.model.kernel import TimerChain
 from ccsim.model.streams import draws, stream
 from ccsim.scenario.calendar import CalendarLimit
 
@@ -35,8 +41,16 @@ if TYPE_CHECKING:
 INF = math.inf
 
 
+def _always(value: object) -> bool:
+    """A stage delay always matters."""
+    return True
+
+
 class Flows:
     """Where contacts go after service, on a long wait, on abandonment and on arrival."""
+
+    # wait-limit timers and stage delays in `TimerChain`s (False: each on the heap; the same events)
+    chains_timers = True
 
     def __init__(self, engine: "Engine", seed: int, replication: int):
         self.engine = engine
@@ -91,22 +105,37 @@ class Flows:
                               (s.time_limit_s, not isinstance(s.time_limit_s, CalendarLimit), s.escalate_line,
                                s.escalate_queue) for s in stages] for stages in plan.stages]
         self._enter: list[list[Callable[..., None]]] = []
+        # per process, per stage: the entry step of the stage after it (None: the last stage)
+        self._next_enter: list[list[Callable[[int], None] | None]] = []
         self._resolved = self._resolved_step(engine)
+        self.arm_escalation = self._arm_step(engine)
         # per queue: what runs after a service of one of its legs (None: nothing to decide)
         self.after_of = [None if not flows.after_service[q] else
-                         self.decide_after_service if self.may_route[q] else self._resolved for q in range(nq)]
+                         self._after_service_step(engine, q) if self.may_route[q] else self._resolved
+                         for q in range(nq)]
 
     def bind(self) -> None:
         """Build each stage's entry step, which offers its legs straight to their line's lane."""
         engine = self.engine
-        self._enter[:] = [[self._entry_step(engine, stage, index, engine.offer_of(stage.line))
-                           for index, stage in enumerate(stages)] for stages in self.plan.stages]
+
+        def stage_due(due: tuple[int, int, Callable[[int, int], None], TimerChain | None]) -> None:
+            """A stage's delay is over: its contact (with its prepared leg, or -1) enters it now."""
+            contact, leg, entered, timers = due
+            if timers is not None:
+                timers.advance()
+            entered(contact, leg)
+
+        self._stage_due = stage_due     # the callback of every stage delay (`chunks` looks for it)
+        steps = [[self._entry_step(engine, stage, index, engine.offer_of(stage.line), stage_due)
+                  for index, stage in enumerate(stages)] for stages in self.plan.stages]
+        self._enter[:] = steps
+        self._next_enter[:] = [[*process[1:], None] for process in steps]
 
     def _resolved_step(self, engine: "Engine") -> Callable[[int], None]:
         """`resolved(leg)`: the service of `leg` resolved its contact; the contact's process (if
         any) logs the stage done and enters its next stage."""
         leg_contact, process_of, stage_of = engine.legs.contact, engine.contacts.process, engine.contacts.stage
-        stage_entry, kernel, enter = engine.contacts.stage_entry, engine.kernel, self._enter
+        stage_entry, kernel, next_enter = engine.contacts.stage_entry, engine.kernel, self._next_enter
 
         def resolved(leg: int) -> None:
             contact = leg_contact[leg]
@@ -115,10 +144,10 @@ class Flows:
                 return
             stage = stage_of[contact]
             self.stage_log += (contact, process, stage, stage_entry[contact], kernel.now)
-            enters = enter[process]
-            if stage + 1 < len(enters):
+            enter = next_enter[process][stage]
+            if enter is not None:
                 stage_of[contact] = stage + 1
-                enters[stage + 1](contact)
+                enter(contact)
 
         return resolved
 
@@ -137,6 +166,44 @@ class Flows:
         return taken
 
     # -- after a service ---------------------------------------------------------------
+    def _after_service_step(self, engine: "Engine", q: int) -> Callable[[int], None]:
+        """`decide_after_service` for a leg of queue `q`, as a closure over the queue's rules and
+        draws; where a pilot or a learning ramp changes the FCR over time, the method itself."""
+        plan, flows = self.plan, self.plan.flows
+        if engine.has_pilot or any(ramp is not None for ramp in plan.ramp):
+            return self.decide_after_service
+        legs, contacts = engine.legs, engine.contacts
+        leg_contact, result, served_by, leg_stage = legs.contact, legs.result, legs.group, legs.stage
+        transferred, escalations, attempt = contacts.transfers, contacts.escalations, contacts.attempt
+        transfers, transfer_draw, resolution_draw = flows.transfers[q], self.transfer_draw[q], self.resolution_draw[q]
+        fcr_of = [fcr[q] for fcr in self.fcr]      # per group that served the leg
+        tier, repeat = flows.tier_line[q], flows.repeat[q]
+        repeat_draw, move, schedule_return, resolved = self.repeat_draw[q], self._move, self._schedule_return, self._resolved
+
+        def after(leg: int) -> None:
+            contact = leg_contact[leg]
+            if transfers:
+                u = transfer_draw()
+                for cumulative, line in transfers:
+                    if u < cumulative:
+                        result[leg] = TRANSFERRED
+                        transferred[contact] += 1
+                        move(contact, line, TRANSFER, leg_stage[leg])
+                        return
+            fcr = fcr_of[served_by[leg]]
+            if fcr < 1.0 and resolution_draw() >= fcr:
+                result[leg] = UNRESOLVED
+                if tier >= 0:
+                    escalations[contact] += 1
+                    move(contact, tier, TIER, leg_stage[leg])
+                elif repeat is not None and attempt[contact] < repeat.max_attempts \
+                        and repeat_draw() < repeat.probability:
+                    schedule_return(contact, q, REPEAT)
+                return
+            resolved(leg)
+
+        return after
+
     def decide_after_service(self, leg: int) -> None:
         """Transfer, escalate to the next tier, schedule a repeat contact, or move to the next stage."""
         legs, contacts, flows = self.engine.legs, self.engine.contacts, self.plan.flows
@@ -209,32 +276,65 @@ class Flows:
                                     self.handle_later[queue](), self.patience_later[queue](), -1))
 
     # -- escalation on waiting -----------------------------------------------------------
-    def arm_escalation(self, leg: int) -> None:
-        """Start the wait-limit timer of a leg that just started waiting, if a rule applies."""
-        engine = self.engine
-        legs, kernel = engine.legs, engine.kernel
-        origin = legs.origin[leg]
-        if origin == CALLBACK_LEG:
-            return
-        stage = legs.stage[leg]
-        if stage >= 0 and origin != ESCALATION:
-            contacts = engine.contacts
-            contact = legs.contact[leg]
-            limit = self._stage_limit[contacts.process[contact]][stage]
-            if limit is not None:
-                limit_s, plain, line, queue = limit
-                entry_s = contacts.stage_entry[contact]
-                due = entry_s + limit_s if plain else float(due_s(self.plan.calendar, limit_s, entry_s))
-                if due < INF:                   # a due time past the calendar's end never comes
-                    kernel.at(max(due - kernel.now, 0.0), self._wait_limit, (leg, line, queue))
-            return
-        rule = self.plan.flows.escalation[legs.queue[leg]]
-        if rule is not None:
-            after, line, queue = rule
-            kernel.at(after, self._wait_limit, (leg, line, queue))
+    def _arm_step(self, engine: "Engine") -> Callable[[int], None]:
+        """`arm_escalation(leg)`: start the wait-limit timer of a leg that just started waiting,
+        if a rule applies (the stage's limit for a process leg, else its queue's rule). The timers
+        of one stage's plain limit, or of one queue's rule, form a `TimerChain` (most legs are
+        answered before their limit); a timer set out of order (a leg transferred within its
+        stage) and a calendar limit's go on the heap directly."""
+        legs, contacts, kernel, calendar = engine.legs, engine.contacts, engine.kernel, self.plan.calendar
+        leg_origin, leg_stage, leg_contact, leg_queue, state = legs.origin, legs.stage, legs.contact, legs.queue, \
+            legs.state
+        process_of, stage_entry = contacts.process, contacts.stage_entry
+        heap, ids, wait_limit = kernel._heap, kernel._ids, self._wait_limit
 
-    def _wait_limit(self, limit: tuple[int, int, int]) -> None:
-        leg, line, queue = limit
+        def waiting(limit: tuple[int, int, int, object]) -> bool:
+            # a leg that stopped waiting never waits again (its row is not taken by another leg
+            # while a timer refers to it: `Kernel.pending` reports chained timers)
+            return state[limit[0]] == WAITING
+
+        def chain() -> TimerChain | None:
+            return kernel.chain(waiting) if self.chains_timers else None
+
+        # per process, per stage: (limit, plain seconds?, escalation line, its queue, chain), or None
+        stage_limit = [[None if limit is None else (*limit, chain() if limit[1] else None) for limit in stages]
+                       for stages in self._stage_limit]
+        # per queue: (after s, escalation line, its queue, chain), or None
+        rules = [None if rule is None else (*rule, chain()) for rule in self.plan.flows.escalation]
+
+        def arm_escalation(leg: int) -> None:
+            origin = leg_origin[leg]
+            if origin == CALLBACK_LEG:
+                return
+            stage = leg_stage[leg]
+            if stage >= 0 and origin != ESCALATION:
+                contact = leg_contact[leg]
+                limit = stage_limit[process_of[contact]][stage]
+                if limit is not None:
+                    limit_s, plain, line, queue, timers = limit
+                    entry_s = stage_entry[contact]
+                    due = entry_s + limit_s if plain else float(due_s(calendar, limit_s, entry_s))
+                    if due < INF:               # a due time past the calendar's end never comes
+                        now = kernel.now        # Kernel.at(max(due - now, 0), ...), inline
+                        delay_s = due - now
+                        if delay_s < 0.0:
+                            delay_s = 0.0
+                        if timers is None or not timers.at(now + delay_s, wait_limit, (leg, line, queue, timers)):
+                            heappush(heap, (now + delay_s, NORMAL, next(ids), wait_limit, (leg, line, queue, None)))
+                return
+            rule = rules[leg_queue[leg]]
+            if rule is not None:
+                after, line, queue, timers = rule
+                time_s = kernel.now + after
+                if timers is None or not timers.at(time_s, wait_limit, (leg, line, queue, timers)):
+                    heappush(heap, (time_s, NORMAL, next(ids), wait_limit, (leg, line, queue, None)))
+
+        return arm_escalation
+
+    def _wait_limit(self, limit: tuple[int, int, int, TimerChain | None]) -> None:
+        leg, line, queue, timers = limit
+        if timers is not None:
+            timers.advance()
         engine = self.engine
         legs, lines, now = engine.legs, engine.lines, engine.kernel.now
         # most legs were answered before their limit: settled by their state, no purge of the lines
@@ -276,37 +376,55 @@ class Flows:
         return True
 
     # -- multi-stage processes -----------------------------------------------------------
-    def start_process(self, contact: int, leg: int) -> None:
-        """Fresh process contact `contact`, with its prepared first leg, enters its first stage."""
-        self._enter[self.engine.contacts.process[contact]][0](contact, leg)
+    def arrival_step(self, process: int) -> Callable[[int], None]:
+        """`arrive(leg)`: the fresh contact of the prepared first leg `leg`, of process number
+        `process`, enters its first stage."""
+        leg_contact, enter = self.engine.legs.contact, self._enter[process][0]
 
-    def _entry_step(self, engine: "Engine", stage: "StagePlan", index: int,
-                    offer: Callable[[int], None]) -> Callable[..., None]:
+        def arrive(leg: int) -> None:
+            enter(leg_contact[leg], leg)
+
+        return arrive
+
+    def _entry_step(self, engine: "Engine", stage: "StagePlan", index: int, offer: Callable[[int], None],
+                    due: Callable[[tuple], None]) -> Callable[..., None]:
         """`enter(contact, leg=-1)`: the contact enters stage number `index` (`stage`) now, or
-        after the stage's delay; `leg` is a prepared leg, else a new one is made. `offer` offers
-        a leg to the stage's line."""
-        kernel, contacts, enqueue = engine.kernel, engine.contacts, engine.legs.enqueue
-        pending, stage_entry, new_leg = contacts.pending, contacts.stage_entry, engine.new_leg
+        after the stage's delay (then `due` runs); `leg` is a prepared leg, else a new one is
+        made. `offer` offers a leg to the stage's line."""
+        kernel, contacts, enqueue, add = engine.kernel, engine.contacts, engine.legs.enqueue, engine._add_leg
+        pending, stage_entry, first_leg, last_leg = contacts.pending, contacts.stage_entry, contacts.first_leg, \
+            contacts.last_leg
+        heap, ids = kernel._heap, kernel._ids
         queue, line, delay_s = stage.queue, stage.line, stage.delay_s
-        handle, patience, due = self.handle_later[queue], self.patience_later[queue], self._stage_due
+        handle, patience = self.handle_later[queue], self.patience_later[queue]
 
-        def enter(contact: int, leg: int = -1) -> None:
-            if delay_s > 0 and not pending[contact]:
-                pending[contact] = 1
-                kernel.at(delay_s, due, (contact, leg))
-                return
+        def entered(contact: int, leg: int = -1) -> None:
             pending[contact] = 0
             now = kernel.now
             stage_entry[contact] = now
             if leg >= 0:
                 enqueue[leg] = now
-            else:
-                leg = new_leg(contact, queue, line, STAGE, handle(), patience(), index)
+            else:                           # Engine.new_leg, inline
+                leg = add(contact, queue, line, now, handle(), patience(), STAGE, index)
+                if first_leg[contact] < 0:
+                    first_leg[contact] = leg
+                last_leg[contact] = leg
             offer(leg)
 
-        return enter
+        if delay_s <= 0:
+            return entered
+        # the stage's delays end in the order they start: one at a time in the heap
+        timers = kernel.chain(_always) if self.chains_timers else None
 
-    def _stage_due(self, due: tuple[int, int]) -> None:
-        contact, leg = due
-        contacts = self.engine.contacts
-        self._enter[contacts.process[contact]][contacts.stage[contact]](contact, leg)
+        def enter(contact: int, leg: int = -1) -> None:
+            if pending[contact]:
+                entered(contact, leg)
+                return
+            pending[contact] = 1            # `due` calls `entered` (value[0]: the contact)
+            time_s = kernel.now + delay_s
+            if timers is None:
+                heappush(heap, (time_s, NORMAL, next(ids), due, (contact, leg, entered, None)))
+            else:                           # never out of order: the same delay from a later time
+                timers.at(time_s, due, (contact, leg, entered, timers))
+
+        return enter

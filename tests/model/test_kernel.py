@@ -52,3 +52,28 @@ def test_simpy_goes_on_after_a_kernel_run():
     assert kernel.env.peek() == 7.0
     kernel.env.run()
     assert kernel.env.now == 7.0 and timeout.processed
+
+
+def test_a_timer_chain_runs_what_matters_in_heap_order_and_reports_the_rest():
+    """Only chained timers that still matter run, each at its place among the other events (ties
+    by the order they were set); a timer set before the chain's last one is refused; until their
+    time, chained timers count as scheduled."""
+    kernel = Kernel(0.0)
+    seen, dropped = [], {"b"}
+    chain = kernel.chain(lambda value: value not in dropped)
+
+    def chained(value):
+        chain.advance()
+        seen.append((kernel.now, value))
+
+    assert chain.at(1.0, chained, "a") and chain.at(2.0, chained, "b") and chain.at(2.0, chained, "c")
+    kernel.at(2.0, lambda v: seen.append((kernel.now, v)), "set after c")
+    assert chain.at(3.0, chained, "d") and not chain.at(2.5, chained, "too early")
+    kernel.run(1.5, [], lambda i: None, [])
+    # b was found not to matter when a ran, but counts as scheduled until 2.0, as it would in the heap
+    assert sorted(v for _, v in kernel.pending()) == ["b", "c", "d", "set after c"]
+    kernel.run(2.5, [], lambda i: None, [])
+    assert seen == [(1.0, "a"), (2.0, "c"), (2.0, "set after c")]
+    assert [v for _, v in kernel.pending()] == ["d"]        # b ran (as nothing) at 2.0: not pending
+    kernel.run(9.0, [], lambda i: None, [])
+    assert seen[-1] == (3.0, "d") and kernel.pending() == []

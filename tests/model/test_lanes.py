@@ -42,6 +42,24 @@ def _shared(**routing) -> ccsim.Scenario:
         "routing": routing or {"policy": "priority_then_longest_wait"}})
 
 
+def _chats(**routing) -> ccsim.Scenario:
+    """Voice, chat (three at once) and email; one group's staff changes every interval, with
+    shrinkage (agents leave and go off while chatting); chats may be transferred to voice or come
+    back unresolved."""
+    exp = {"dist": EXP, "mean": 300}
+    chat = {"channel": "chat", "concurrency": 3, "slowdown": 0.2, "arrivals": {"per_hour": 90}, "handle_time": exp,
+            "patience": {"dist": EXP, "mean": 120}, "transfers": [{"to": "voice", "probability": 0.1}], "fcr": 0.8,
+            "unresolved": {"repeat": {"probability": 0.7, "delay": {"dist": EXP, "mean": 900}, "max_attempts": 3}}}
+    return ccsim.Scenario.model_validate({
+        "horizon": {"start": "08:00", "end": "14:00", "days": 2}, "interval": "60m",
+        "queues": {"voice": {"arrivals": {"per_hour": 50}, "handle_time": exp, "patience": {"dist": EXP, "mean": 200}},
+                   "chat": chat, "mail": {"channel": "email", "arrivals": {"per_hour": 20}, "handle_time": exp}},
+        "agent_groups": {"voice_only": {"skills": ["voice"], "staff": 3},
+                         "chatters": {"skills": {"chat": 1, "mail": 2}, "staff": [3, 6, 2, 5, 1, 4], "shrinkage": 0.2},
+                         "blended": {"skills": {"voice": 1, "chat": 2, "mail": 3}, "staff": [2, 3, 1, 3, 2, 1]}},
+        "routing": routing or {"policy": "priority_then_longest_wait"}})
+
+
 CASES = {
     "M/M/c+M": lambda: single_queue(500, 300, 40, patience_s=400, hours=24),
     "retrials (patience events)": lambda: _one_queue(
@@ -55,6 +73,8 @@ CASES = {
     "fifo across groups, with email": lambda: _shared(policy="fifo"),
     "email held back by a blending rule": lambda: _shared(blending="live_first", reserve=1, live_quiet="2m"),
     "email by priority": lambda: _shared(blending="by_priority"),
+    "chats, agents leaving and off, flows after a chat": lambda: _chats(),
+    "chats first come first served, email held back": lambda: _chats(policy="fifo", blending="live_first", reserve=1),
     **{name: (lambda name=name: ccsim.load_scenario(SCENARIOS / f"{name}.yml"))
        for name in ("hotline", "omnichannel", "after_sales", "tiered_support")},
 }
@@ -126,3 +146,19 @@ def test_a_subclass_deciding_otherwise_is_always_asked():
     assert all(lane is None for lane in engine._offer_lane)
     answered = int((records.legs["state"] == 1).sum())
     assert asked["agent"] > 0.3 * answered and asked["line"] > 0.3 * answered
+
+
+@pytest.mark.parametrize("case", ["hotline", "transfers", "chats, agents leaving and off, flows after a chat"])
+def test_after_service_steps_leave_every_record_as_the_general_decision(case, monkeypatch):
+    """A queue's after-service step (a closure over its rules) decides as
+    `Flows.decide_after_service` does, draw for draw."""
+    from ccsim.model.flows import Flows
+
+    plan = compile_plan(CASES[case]())
+    steps = _records(plan, 0)
+    monkeypatch.setattr(Flows, "_after_service_step", lambda flows, engine, q: flows.decide_after_service)
+    general = _records(plan, 0)
+    for name, values in general.items():
+        assert np.array_equal(steps[name], values, equal_nan=values.dtype.kind == "f"), name
+    # the comparison means something: some services ended in a transfer or unresolved
+    assert (general["leg result"] > 0).any()
