@@ -44,7 +44,7 @@ def scenario(hours: int) -> ccsim.Scenario:
 
 def run_ccsim(sc: ccsim.Scenario) -> dict:
     """KPIs of one ccsim replication; builds the per-contact DataFrame so the work is comparable."""
-    res = ccsim.simulate(sc, replications=1, seed=SEED, workers=1)
+    res = ccsim.simulate(sc, replications=1, seed=SEED, workers=1, records=True)
     row = res.kpis.loc["q"]
     return {"contacts": len(res.contacts), "offered": int(row["offered"]),
             "service_level": row["service_level"], "abandon_rate": row["abandon_rate"]}

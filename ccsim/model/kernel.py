@@ -8,11 +8,11 @@ the heap as SimPy's usual 4-tuples and are processed by the public `Environment.
 arrivals never enter the heap: `run` merges them in from their pre-drawn, sorted times.
 
 Measured gain over a kernel on the public API alone (`env.timeout` with a callback per event,
-one event per arrival, `Environment.run`): the engine runs 2.7x faster at c = 10, 3.2x at c = 200
-and 3.8x at c = 1000 (M/M/c+M, load 0.95, ~110k contacts, engine only; 2026-11-25, a shared
-machine, `benchmarks/bench_kernel.py`).
-If SimPy changes these internals, tests/model/test_kernel.py fails loudly. `lanes.py` pushes the
-same entries straight onto the heap.
+one event per arrival, `Environment.run`), both with the engine's general path (no lanes): the
+engine runs 2.5x faster at c = 10 and 2.7x at c = 200 and c = 1000 (M/M/c+M, load 0.95, ~110k
+contacts, engine only; 2026-11-26, a shared machine, `benchmarks/bench_kernel.py`).
+If SimPy changes these internals, tests/model/test_kernel.py fails loudly. `lanes.py` and the
+hot steps of `flows.py` push the same entries straight onto the heap (`_heap`, `_ids`).
 
 `at_each` feeds a batch of timers (the shifts' breaks) into the heap one at a time, and a
 `TimerChain` holds timers set in the order of their times, most of which turn out to do nothing

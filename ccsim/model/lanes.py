@@ -21,8 +21,8 @@ The lanes repeat, inline and on purpose, the steps they replace (`Engine.start`,
 Like `kernel.py` with SimPy, this module reads and writes its collaborators' state directly: the
 waiting lines' FIFO, index and counts, a pool's idle agents and busy count, the kernel's heap.
 Those modules name it where they declare that state. Measured gain (engine run only, 2026-11-26,
-a shared machine): 0.70x the time of the general path on M/M/c+M (~110k contacts, c = 10 and
-200), 0.80x on the bundled hotline scenario, 0.76x on omnichannel (chat lanes included) and 0.82x
+a shared machine): 0.72–0.75x the time of the general path on M/M/c+M (~110k contacts, c = 10,
+200 and 1000; `benchmarks/bench_kernel.py`), 0.80x on the bundled hotline scenario, 0.76x on omnichannel (chat lanes included) and 0.82x
 on after_sales (4 replications, same process, alternated 10 times, minima).
 """
 
