@@ -118,7 +118,7 @@ def in_subprocess(model: str, tree: str | None, agents: int | str, contacts: int
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--agents", type=int, nargs="+", default=[10, 50, 200, 1000])
+    parser.add_argument("--agents", type=int, nargs="*", default=[10, 50, 200, 1000])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--contacts", type=int, default=110_000)
     parser.add_argument("--tree", action="append", default=[], metavar="NAME=PATH",
