@@ -162,3 +162,31 @@ def test_after_service_steps_leave_every_record_as_the_general_decision(case, mo
         assert np.array_equal(steps[name], values, equal_nan=values.dtype.kind == "f"), name
     # the comparison means something: some services ended in a transfer or unresolved
     assert (general["leg result"] > 0).any()
+
+
+def test_a_stage_done_and_the_next_entered_in_one_step_leave_every_record(monkeypatch):
+    """A stage's `moved_on` (the previous stage logged, the contact entering this one, in one
+    call) does what logging the stage, moving the contact on and `enter` did one after another."""
+    from ccsim.model.flows import Flows
+
+    plan = compile_plan(CASES["after_sales"]())
+    fused = _records(plan, 0)
+    entry_step = Flows._entry_step
+
+    def unfused(flows, engine, process, stage, index, offer, due):
+        enter, _ = entry_step(flows, engine, process, stage, index, offer, due)
+        contacts, kernel = engine.contacts, engine.kernel
+
+        def moved_on(contact):
+            flows.stage_log += (contact, process, index - 1, contacts.stage_entry[contact], kernel.now)
+            contacts.stage[contact] = index
+            enter(contact)
+
+        return enter, moved_on
+
+    monkeypatch.setattr(Flows, "_entry_step", unfused)
+    general = _records(plan, 0)
+    for name, values in general.items():
+        assert np.array_equal(fused[name], values, equal_nan=values.dtype.kind == "f"), name
+    # the comparison means something: contacts went through every stage, delayed ones included
+    assert np.bincount(general["stages"][:, 2].astype(int)).min() > 20
