@@ -166,7 +166,9 @@ def test_after_service_steps_leave_every_record_as_the_general_decision(case, mo
 
 def test_a_stage_done_and_the_next_entered_in_one_step_leave_every_record(monkeypatch):
     """A stage's `moved_on` (the previous stage logged, the contact entering this one, in one
-    call) does what logging the stage, moving the contact on and `enter` did one after another."""
+    call) does what logging the stage, moving the contact on and `enter` did one after another;
+    and a queue whose legs are all one stage's runs that stage's step itself after a service, as
+    `resolved` finds it from the contact's process and stage."""
     from ccsim.model.flows import Flows
 
     plan = compile_plan(CASES["after_sales"]())
@@ -175,9 +177,10 @@ def test_a_stage_done_and_the_next_entered_in_one_step_leave_every_record(monkey
 
     def unfused(flows, engine, process, stage, index, offer, due):
         enter, _ = entry_step(flows, engine, process, stage, index, offer, due)
-        contacts, kernel = engine.contacts, engine.kernel
+        contacts, kernel, leg_contact = engine.contacts, engine.kernel, engine.legs.contact
 
-        def moved_on(contact):
+        def moved_on(leg):
+            contact = leg_contact[leg]
             flows.stage_log += (contact, process, index - 1, contacts.stage_entry[contact], kernel.now)
             contacts.stage[contact] = index
             enter(contact)
@@ -185,8 +188,26 @@ def test_a_stage_done_and_the_next_entered_in_one_step_leave_every_record(monkey
         return enter, moved_on
 
     monkeypatch.setattr(Flows, "_entry_step", unfused)
+    monkeypatch.setattr(Flows, "_stage_of_queue", lambda flows: [None] * flows.plan.n_queues)
     general = _records(plan, 0)
     for name, values in general.items():
         assert np.array_equal(fused[name], values, equal_nan=values.dtype.kind == "f"), name
     # the comparison means something: contacts went through every stage, delayed ones included
     assert np.bincount(general["stages"][:, 2].astype(int)).min() > 20
+
+
+def test_a_queue_implies_its_stage_only_where_every_leg_of_it_is_that_stage_s():
+    """after_sales: each stage's queue is its alone; management takes escalated legs of several
+    stages. tiered_support and hotline have no process."""
+    from ccsim.model.engine import Engine
+
+    stages = Engine(compile_plan(CASES["after_sales"]()), 3, 0).flows._stage_of_queue()
+    assert stages == [(0, 0), (0, 1), (0, 2), (0, 3), (0, 4), (0, 5), None]
+    # legs transferred into tracking, fresh calls of satisfaction's own: neither implies its stage
+    scenario = CASES["after_sales"]().model_dump(exclude_unset=True)
+    scenario["queues"]["intake"]["transfers"] = [{"to": "tracking", "probability": 0.1}]
+    scenario["queues"]["satisfaction"]["arrivals"] = {"per_hour": 1}
+    engine = Engine(compile_plan(ccsim.Scenario.model_validate(scenario)), 3, 0)
+    assert engine.flows._stage_of_queue() == [(0, 0), (0, 1), (0, 2), None, (0, 4), None, None]
+    for case in ("tiered_support", "hotline"):
+        assert set(Engine(compile_plan(CASES[case]()), 3, 0).flows._stage_of_queue()) == {None}
