@@ -141,11 +141,11 @@ def main() -> None:
     competitors = [("ccsim", "ccsim", here)] + [("ccsim", *t.split("=", 1)) for t in args.tree] + \
         [("naive", "naive SimPy", None), ("lean", "lean loop", None)]
     timed = "first run of each process" if args.cold else "after a warm-up run"
-    print(f"M/M/c+M, load {LOAD}, handle {AHT_S:g} s, patience {PATIENCE_S:g} s, ~{args.contacts:,} contacts, "
-          f"{args.rounds} interleaved rounds, one core, {args.clock} time, {timed}; contacts/s min / median")
-    header = f"{'agents':>7}" + "".join(f"{name:>24}" for _, name, _ in competitors)
-    ratios = [f"ccsim/{name}" for _, name, _ in competitors[1:]]
-    print(header + "".join(f"{r:>20}" for r in ratios))
+    if args.agents:
+        print(f"M/M/c+M, load {LOAD}, handle {AHT_S:g} s, patience {PATIENCE_S:g} s, ~{args.contacts:,} contacts, "
+              f"{args.rounds} interleaved rounds, one core, {args.clock} time, {timed}; contacts/s min / median")
+        header = f"{'agents':>7}" + "".join(f"{name:>24}" for _, name, _ in competitors)
+        print(header + "".join(f"{'ccsim/' + name:>20}" for _, name, _ in competitors[1:]))
     for agents in args.agents:
         speed: dict[str, list[float]] = {name: [] for _, name, _ in competitors}
         for _ in range(args.rounds):
@@ -158,7 +158,9 @@ def main() -> None:
         print(f"{agents:>7}" + cells + "".join(f"{base / medians[name]:>19.2f}x" for _, name, _ in competitors[1:]))
     trees = competitors[:1 + len(args.tree)]
     if len(trees) > 1 and args.scenarios:
-        print(f"\nbundled scenarios, 4 replications incl. KPI tables, {args.rounds} interleaved rounds, {args.clock} time, "
+        if args.agents:
+            print()
+        print(f"bundled scenarios, 4 replications incl. KPI tables, {args.rounds} interleaved rounds, {args.clock} time, "
               f"{timed}; legs/s min / median")
         print(f"{'scenario':>12}" + "".join(f"{name:>24}" for _, name, _ in trees)
               + "".join(f"{'ccsim/' + name:>20}" for _, name, _ in trees[1:]))
