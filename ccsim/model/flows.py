@@ -432,7 +432,7 @@ class Flows:
     def _entry_step(self, engine: "Engine", process: int, stage: "StagePlan", index: int,
                     offer: Callable[[int], None], due: Callable[[tuple], None]) -> tuple[Callable[..., None],
                                                                                          Callable[[int], None]]:
-        """(`enter(contact, leg=-1)`, `moved_on(contact)`) of stage number `index` (`stage`) of
+        """(`enter(contact, leg=-1)`, `moved_on(leg)`) of stage number `index` (`stage`) of
         process number `process`. `enter`: the contact enters the stage now, or after the
         stage's delay (then `due` runs); `leg` is a prepared leg, else a new one is made.
         `moved_on(leg)`: the service of `leg` resolved its contact in the previous stage: that
@@ -487,16 +487,10 @@ class Flows:
                 timers.at(time_s, due, (contact, leg, entered, timers))
 
         def moved_on_later(leg: int) -> None:
-            # the previous stage's `done`, then `enter(contact)`, inline (one call for two): the
-            # contact was not pending (its previous stage's entry cleared that)
+            # the previous stage's `done` inline, then `enter(contact)`, which starts the delay
             contact = leg_contact[leg]
-            now = kernel.now
-            self.stage_log += (contact, process, previous, stage_entry[contact], now)
+            self.stage_log += (contact, process, previous, stage_entry[contact], kernel.now)
             stage_of[contact] = index
-            pending[contact] = 1
-            if timers is None:
-                heappush(heap, (now + delay_s, NORMAL, next(ids), due, (contact, -1, entered, None)))
-            else:
-                timers.at(now + delay_s, due, (contact, -1, entered, timers))
+            enter(contact)
 
         return enter, moved_on_later
