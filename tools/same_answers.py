@@ -9,6 +9,8 @@ versions, so agreement means statistical agreement: a difference is flagged when
 two 95% CIs (half-width / t quantile). With a few hundred KPIs some flags at 3 sigmas are
 expected by chance only rarely (about 0.3% each); flags that cluster on one KPI are a real change.
 Prints one row per flagged KPI and a summary per scenario; exits 1 if anything is flagged.
+`--table` also prints, per scenario, the KPIs of the all-queues and all-groups rows and of each
+process side by side: old and new mean with their 95% CI, and the gap in standard errors.
 """
 
 from __future__ import annotations
@@ -54,6 +56,19 @@ def standard_error(cell: dict, replications: int) -> float:
     return (cell["ci_high"] - cell["ci_low"]) / 2 / stats.t.ppf(0.975, replications - 1)
 
 
+def print_table(rows: list[tuple[tuple[str, str, str], dict, dict, float]]) -> None:
+    """KPI rows side by side: old and new mean [95% CI], and their gap in standard errors."""
+    def shown(cell: dict) -> str:
+        if cell["ci_low"] is None or cell["ci_high"] is None:
+            return f"{cell['mean']:.4g}"
+        return f"{cell['mean']:.4g} [{cell['ci_low']:.4g}, {cell['ci_high']:.4g}]"
+
+    width = max([len("/".join(key)) for key, *_ in rows] + [3])
+    print(f"    {'KPI':<{width}}  {'old mean [95% CI]':>32}  {'new mean [95% CI]':>32}  {'gap (SE)':>8}")
+    for key, a, b, sigmas in rows:
+        print(f"    {'/'.join(key):<{width}}  {shown(a):>32}  {shown(b):>32}  {sigmas:8.2f}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("old", type=Path)
@@ -62,6 +77,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--sigmas", type=float, default=3.0)
     parser.add_argument("--scenario", action="append", default=None, help="only this bundled scenario (repeatable)")
+    parser.add_argument("--table", action="store_true", help="print the totals of each scenario side by side")
     args = parser.parse_args()
     flagged_total = 0
     for scenario in sorted((args.new / "scenarios").glob("*.yml")):
@@ -74,6 +90,7 @@ def main() -> int:
             continue
         new = cells(run(args.new.resolve(), scenario.resolve(), args.replications, args.seed))
         compared, flagged = 0, []
+        table = []
         for key in sorted(old.keys() & new.keys()):
             a, b = old[key], new[key]
             if a["mean"] is None or b["mean"] is None:
@@ -81,13 +98,18 @@ def main() -> int:
             compared += 1
             se = math.hypot(standard_error(a, args.replications), standard_error(b, args.replications))
             gap = abs(b["mean"] - a["mean"])
+            sigmas = gap / se if se else (0.0 if gap <= 1e-9 * max(1.0, abs(a["mean"])) else math.inf)
             if gap > args.sigmas * se and gap > 1e-9 * max(1.0, abs(a["mean"])):
-                flagged.append((key, a["mean"], b["mean"], gap / se if se else math.inf))
+                flagged.append((key, a["mean"], b["mean"], sigmas))
+            if key[0] == "processes" or key[1] == "ALL":
+                table.append((key, a, b, sigmas))
         missing = sorted(old.keys() ^ new.keys())
         print(f"{scenario.name}: {compared} KPIs compared, {len(flagged)} beyond {args.sigmas:g} sigmas"
               + (f", {len(missing)} only on one side" if missing else ""))
         for (section, row, kpi), a, b, z in flagged:
             print(f"    {section}/{row}/{kpi}: {a:.6g} -> {b:.6g} ({z:.1f} sigmas)")
+        if args.table:
+            print_table(table)
         flagged_total += len(flagged)
     return 1 if flagged_total else 0
 
