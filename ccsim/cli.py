@@ -18,6 +18,7 @@ from rich.table import Table
 
 from ccsim.arguments import SEED_MAX
 from ccsim.errors import CcsimError
+from ccsim.serve import DEFAULT_HOST, DEFAULT_PORT      # constants only: the web app loads in the command
 
 
 class _LazyModule:
@@ -750,8 +751,9 @@ def _fmt_erlang(key: str, value, abandons: bool) -> str:
 
 @main.command()
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default="scenarios", required=False)
-@click.option("--port", "-p", type=click.IntRange(0, 65535), default=8050, show_default=True, help="Port to listen on.")
-@click.option("--host", default="127.0.0.1", show_default=True,
+@click.option("--port", "-p", type=click.IntRange(0, 65535), default=DEFAULT_PORT, show_default=True,
+              help="Port to listen on.")
+@click.option("--host", default=DEFAULT_HOST, show_default=True,
               help="Address to listen on; the default serves this machine only (anything else serves the network, "
                    "without any login).")
 @click.option("--workers", "-w", type=click.IntRange(min=1), default=2, show_default=True,

@@ -16,7 +16,6 @@ multiplied into the forecast.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -110,8 +109,3 @@ def day_factors(daily: np.ndarray, dates: pd.DatetimeIndex, special: dict[pd.Tim
     learnt = {kind: float(np.median(r)) for kind, r in ratios.items() if np.median(r) > 0}
     return {**learnt, **given}
 
-
-def factor_per_day(dates: Sequence[pd.Timestamp], special: dict[pd.Timestamp, str],
-                   factors: dict[str, float]) -> np.ndarray:
-    """The volume factor of each date (1 on normal days and on kinds without a factor)."""
-    return np.array([factors.get(special.get(d, ""), 1.0) for d in dates])
