@@ -16,13 +16,20 @@ from scipy import special
 CONFIDENCE = 0.95
 
 
+def mean_over(samples: np.ndarray) -> np.ndarray:
+    """The mean over axis 0 (replications), ignoring NaN replications (NaN where all are)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmean(np.asarray(samples, dtype=float), axis=0)
+
+
 def mean_ci(samples: np.ndarray, confidence: float = CONFIDENCE) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Mean and Student-t interval over axis 0 (replications), ignoring NaN replications."""
     samples = np.asarray(samples, dtype=float)
+    mean = mean_over(samples)
     with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)
         n = np.sum(~np.isnan(samples), axis=0)
-        mean = np.nanmean(samples, axis=0)
         sd = np.nanstd(samples, axis=0, ddof=1)
         # the Student-t quantile as scipy.stats.t.ppf computes it, without importing scipy.stats (most of a second)
         half = special.stdtrit(np.maximum(n - 1, 1), 0.5 + confidence / 2) * sd / np.sqrt(n)

@@ -4,7 +4,6 @@ order of `registry.ORDER`)."""
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -17,7 +16,7 @@ from ccsim.kpis.replication import (
 )
 from ccsim.model.plan import Plan
 from ccsim.model.replication import ReplicationRecords
-from ccsim.stats import mean_ci, ratio, wide_table
+from ccsim.stats import mean_ci, mean_over, ratio, wide_table
 from ccsim.units import format_clocks
 
 
@@ -109,7 +108,7 @@ def process_table(plan: Plan, records: Sequence[ReplicationRecords]) -> pd.DataF
 def interval_table(plan: Plan, records: Sequence[ReplicationRecords]) -> pd.DataFrame:
     """One row per interval and queue (plus "ALL"): means over replications, and staff able to serve.
     `start` is the clock time ("08:30"), `time` the start as a Timedelta since midnight of day 1."""
-    mean = _mean(_stack(interval_kpis, plan, records))
+    mean = mean_over(_stack(interval_kpis, plan, records))     # no intervals: a t quantile per cell
     nk, nq = plan.n_intervals, plan.n_queues
     skilled = np.array([[q in plan.rank[g] for g in range(plan.n_groups)] for q in range(nq)], dtype=float)
     staff = np.concatenate([(skilled @ plan.staff).T, plan.staff.sum(axis=0)[:, None]], axis=1)
@@ -124,14 +123,6 @@ def interval_table(plan: Plan, records: Sequence[ReplicationRecords]) -> pd.Data
         **{column: mean[:, :, j].ravel() for j, column in enumerate(registry.names("interval"))},
         "staff": staff.ravel(),
     })
-
-
-def _mean(samples: np.ndarray) -> np.ndarray:
-    """The mean over replications (axis 0) ignoring NaN ones, as `mean_ci` gives it, without the
-    intervals' work (a Student-t quantile per cell)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return np.nanmean(np.asarray(samples, dtype=float), axis=0)
 
 
 def day_table(plan: Plan, records: Sequence[ReplicationRecords]) -> pd.DataFrame:

@@ -12,7 +12,6 @@ numbers, so a decision reflects the staffing change, not noise.
 from __future__ import annotations
 
 import time
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -24,6 +23,7 @@ from ccsim.kpis import interval_kpis
 from ccsim.kpis.registry import index
 from ccsim.scenario.models import Scenario
 from ccsim.simulate import simulate
+from ccsim.stats import mean_over
 from ccsim.staffing.requirements import primary_groups, requirements
 from ccsim.units import format_clock
 
@@ -200,10 +200,7 @@ def _interval_means(sc: Scenario, replications: int, seed: int, force: bool = Fa
     """(intervals, queues + 1, interval KPIs) means over replications (intervals without
     contacts in some replications average over the others)."""
     res = simulate(sc, replications=replications, seed=seed, force=force, **backend)
-    stacked = np.stack([interval_kpis(res.plan, rec) for rec in res.records])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return np.nanmean(stacked, axis=0)
+    return mean_over(np.stack([interval_kpis(res.plan, rec) for rec in res.records]))
 
 
 def group_interval_frame(sc: Scenario, **columns: np.ndarray) -> pd.DataFrame:
