@@ -21,7 +21,7 @@ import pandas as pd
 from ccsim import erlang
 from ccsim.channels import CHANNELS
 from ccsim.scenario.models import Queue, Scenario
-from ccsim.units import format_clock
+from ccsim.units import format_clocks
 
 
 def requirements(sc: Scenario, max_occupancy: float | None = None) -> pd.DataFrame:
@@ -46,7 +46,7 @@ def requirements(sc: Scenario, max_occupancy: float | None = None) -> pd.DataFra
         frames.append(pd.DataFrame({
             "interval": np.arange(starts.size),
             "day": (starts // 86400).astype(int) + 1,
-            "start": [format_clock(s) for s in starts],
+            "start": format_clocks(starts),
             "queue": name,
             "channel": queue.channel,
             "rate_per_hour": rate,

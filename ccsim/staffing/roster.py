@@ -29,7 +29,7 @@ from ccsim.scenario.types import WEEKDAYS
 from ccsim.staffing.roster_model import RosterFile, Rules
 from ccsim.staffing.shift_plan import ShiftTemplate, _break_share, _shift_entry
 from ccsim.staffing.staff import Staffing
-from ccsim.units import format_clock, format_duration
+from ccsim.units import format_clock, format_clocks, format_duration
 
 WEEK_S = 7 * 86400.0
 OFF = "off"
@@ -444,7 +444,7 @@ def _result(group, week, res, m: _Model, slots, templates, weeks, presence, need
     scheduled = x.sum(axis=0) @ presence
     coverage = pd.DataFrame({
         "day": np.repeat(np.arange(1, 8), week.per_day),
-        "start": np.tile([format_clock(week.start_s + k * week.interval_s) for k in range(week.per_day)], 7),
+        "start": np.tile(format_clocks(week.start_s + np.arange(week.per_day) * week.interval_s), 7),
         "required": need, "scheduled": scheduled,
         "over": np.maximum(scheduled - need, 0.0), "under": np.maximum(need - scheduled, 0.0)})
     paid = float(sum(templates[slots[s][1]].length / 3600.0 * templates[slots[s][1]].cost_per_hour * x[:, s].sum()

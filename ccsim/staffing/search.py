@@ -25,7 +25,7 @@ from ccsim.scenario.models import Scenario
 from ccsim.simulate import simulate
 from ccsim.stats import mean_over
 from ccsim.staffing.requirements import primary_groups, requirements
-from ccsim.units import format_clock
+from ccsim.units import format_clock, format_clocks
 
 Progress = Callable[[int, int, str], None]
 SL, ASA, ABANDON, OFFERED = (index("interval", k) for k in ("service_level", "asa", "abandon_rate", "offered"))
@@ -210,7 +210,7 @@ def group_interval_frame(sc: Scenario, **columns: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame({
         "interval": np.tile(np.arange(starts.size), len(groups)),
         "day": np.tile((starts // 86400).astype(int) + 1, len(groups)),
-        "start": np.tile([format_clock(s) for s in starts], len(groups)),
+        "start": np.tile(format_clocks(starts), len(groups)),
         "group": np.repeat(groups, starts.size),
         **{name: np.asarray(values).ravel() for name, values in columns.items()},
     })
@@ -225,7 +225,7 @@ def _result(sc, analytic, final, replications, seed, history, met, stop, force, 
     targets = []
     for q, (name, queue) in enumerate(sc.queues.items()):
         targets.append(pd.DataFrame({
-            "interval": np.arange(starts.size), "start": [format_clock(s) for s in starts], "queue": name,
+            "interval": np.arange(starts.size), "start": format_clocks(starts), "queue": name,
             "offered": kpis[:, q, OFFERED], "service_level": kpis[:, q, SL], "target": queue.service_level.target,
             "asa": kpis[:, q, ASA], "abandon_rate": kpis[:, q, ABANDON],
         }))

@@ -20,7 +20,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from ccsim.scenario.shifts import Break, Day, Shift, _day_list
 from ccsim.scenario.types import WEEKDAYS, Clock, PositiveDuration, Strict, _clock_text
-from ccsim.units import format_clock, format_duration
+from ccsim.units import format_clock, format_clocks, format_duration
 
 _LISTED = 10  # short intervals named in an infeasibility message; the rest are counted
 _TOL = 1e-6   # agents: HiGHS's feasibility tolerance; coverage this close to the requirement meets it
@@ -148,7 +148,7 @@ def plan_shifts(required: np.ndarray, templates: ShiftTemplates | Mapping[str, S
                            "day": day_of[order] + 1, "agents": agents[day_of[order], template_of[order]]})
     coverage = pd.DataFrame({
         "day": np.repeat(np.arange(1, n_days + 1), per_day),
-        "start": np.tile([format_clock(start_s + k * interval_s) for k in range(per_day)], n_days),
+        "start": np.tile(format_clocks(start_s + np.arange(per_day) * interval_s), n_days),
         "required": need.ravel(),
         "scheduled": scheduled.ravel(),
         "over": np.maximum(scheduled - need, 0.0).ravel(),
